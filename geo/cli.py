@@ -1,0 +1,220 @@
+"""The ``geo`` console script: resolve, ingest, events, export, reprocess, evaluate, dashboard.
+
+Bad input prints one clear line on stderr and exits non-zero; nothing already stored is lost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import GeoError
+from .log import setup_logging
+from .taxonomy import EVENT_TYPES
+
+log = logging.getLogger("geo.cli")
+
+
+def _date(s: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {s!r} (use YYYY-MM-DD)") from None
+
+
+def _bbox(s: str) -> tuple[float, float, float, float]:
+    try:
+        parts = tuple(float(p) for p in s.split(","))
+    except ValueError:
+        parts = ()
+    if len(parts) != 4:
+        raise argparse.ArgumentTypeError(f"not a bbox: {s!r} (use minlon,minlat,maxlon,maxlat)")
+    return parts  # type: ignore[return-value]
+
+
+def _add_store(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--store", help="store file (default: data/events.gpkg, built from seeds/ on first use)")
+
+
+def _add_filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--start", type=_date, help="first date (YYYY-MM-DD)")
+    p.add_argument("--end", type=_date, help="last date (YYYY-MM-DD)")
+    p.add_argument("--type", action="append", choices=EVENT_TYPES, dest="types", help="event type (repeatable)")
+    p.add_argument("--governorate", action="append", dest="governorates", help="province name (repeatable)")
+    p.add_argument("--bbox", type=_bbox, help="minlon,minlat,maxlon,maxlat")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="geo", description=__doc__.splitlines()[0])
+    parser.add_argument("-q", "--quiet", action="store_true", help="warnings and errors only")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("resolve", help="print the match(es) for place names as JSON lines")
+    p.add_argument("names", nargs="+", metavar="NAME")
+    p.add_argument("--all", action="store_true", help="print every candidate, best first")
+    p.add_argument("--online", action="store_true", help="allow the opt-in online geocoder (Nominatim)")
+
+    p = sub.add_parser("ingest", help="extract events from .txt/.md/.html/.json(l) files or folders")
+    p.add_argument("paths", nargs="+", metavar="PATH", type=Path)
+    p.add_argument("--published", type=_date, help="publication date for files that carry none")
+    p.add_argument("--source", help="source label (default: outlet from index.csv, else the file name)")
+    p.add_argument("--jobs", type=int, default=1, help="worker processes (0 = all cores)")
+    p.add_argument("--no-progress", action="store_true")
+    _add_store(p)
+
+    p = sub.add_parser("reprocess", help="rebuild every event from the stored article texts")
+    _add_store(p)
+
+    p = sub.add_parser("events", help="list stored events as a table")
+    _add_store(p)
+    _add_filters(p)
+    p.add_argument("--limit", type=int, default=0)
+
+    p = sub.add_parser("export", help="export events (or bases) as geojson, gpkg, csv or parquet")
+    p.add_argument("-o", "--output", required=True, type=Path)
+    p.add_argument("--format", choices=("geojson", "gpkg", "csv", "parquet"), help="default: from the suffix")
+    p.add_argument("--layer", choices=("events", "bases"), default="events")
+    _add_store(p)
+    _add_filters(p)
+
+    p = sub.add_parser("evaluate", help="score the extractor against a gold JSONL file")
+    p.add_argument("gold", type=Path)
+    p.add_argument("--seeds", type=Path, default=None, help="folder of the gold's articles (with index.csv)")
+
+    p = sub.add_parser("dashboard", help="start the Streamlit app")
+    p.add_argument("--port", type=int, default=int(os.environ.get("GEO_PORT", 8501)))
+    p.add_argument("--headless", action="store_true")
+    _add_store(p)
+    return parser
+
+
+def _cmd_resolve(args: argparse.Namespace) -> int:
+    from gazetteer import candidates, resolve
+
+    missing = 0
+    for name in args.names:
+        found = candidates(name) if args.all else [p for p in [resolve(name, online=args.online)] if p]
+        if not found:
+            missing += 1
+            print(f"geo resolve: no place matches {name!r}", file=sys.stderr)
+        for place in found:
+            print(json.dumps({"query": name, **place.to_dict()}, ensure_ascii=False))
+    return 1 if missing else 0
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from .ingest import ingest_paths
+
+    report = ingest_paths(
+        args.paths,
+        store=args.store,
+        published=args.published,
+        source=args.source,
+        jobs=args.jobs,
+        progress=not args.no_progress and sys.stderr.isatty(),
+    )
+    print(report.summary())
+    return 0 if report.read or not report.skipped else 1
+
+
+def _cmd_reprocess(args: argparse.Namespace) -> int:
+    from .ingest import reprocess
+
+    print(reprocess(store=args.store).summary())
+    return 0
+
+
+def _query(args: argparse.Namespace) -> list:  # list[Event]
+    from .store import open_store
+
+    with open_store(args.store) as store:
+        return store.events(
+            start=args.start,
+            end=args.end,
+            types=args.types,
+            governorates=args.governorates,
+            bbox=args.bbox,
+        )
+
+
+def _cmd_events(args: argparse.Namespace) -> int:
+    from .report import format_table
+
+    events = _query(args)
+    if args.limit:
+        events = events[: args.limit]
+    print(format_table(events))
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from .export import export_bases, export_events
+
+    events = _query(args)
+    if args.layer == "bases":
+        n = export_bases(events, args.output, fmt=args.format)
+    else:
+        n = export_events(events, args.output, fmt=args.format)
+    print(f"wrote {n} {args.layer} to {args.output}")
+    return 0
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from .evaluate import evaluate_file
+
+    result = evaluate_file(args.gold, seeds_dir=args.seeds)
+    print(result.report())
+    return 0
+
+
+def _cmd_dashboard(args: argparse.Namespace) -> int:
+    from .settings import PROJECT_ROOT
+
+    env = dict(os.environ)
+    if args.store:
+        env["GEO_STORE"] = str(Path(args.store).resolve())
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboard" / "app.py"),
+        "--server.port", str(args.port),
+        "--browser.gatherUsageStats", "false",
+    ]
+    if args.headless:
+        cmd += ["--server.headless", "true"]
+    return subprocess.call(cmd, cwd=PROJECT_ROOT / "dashboard", env=env)
+
+
+_COMMANDS = {
+    "resolve": _cmd_resolve,
+    "ingest": _cmd_ingest,
+    "reprocess": _cmd_reprocess,
+    "events": _cmd_events,
+    "export": _cmd_export,
+    "evaluate": _cmd_evaluate,
+    "dashboard": _cmd_dashboard,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    setup_logging("WARNING" if args.quiet else None)
+    try:
+        return _COMMANDS[args.command](args)
+    except GeoError as exc:
+        print(f"geo {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"geo {args.command}: interrupted; the store keeps every article committed so far", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
