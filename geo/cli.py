@@ -36,7 +36,7 @@ def _bbox(s: str) -> tuple[float, float, float, float]:
         parts = ()
     if len(parts) != 4:
         raise argparse.ArgumentTypeError(f"not a bbox: {s!r} (use minlon,minlat,maxlon,maxlat)")
-    return parts  # type: ignore[return-value]
+    return parts[0], parts[1], parts[2], parts[3]
 
 
 def _add_store(p: argparse.ArgumentParser) -> None:

@@ -1,11 +1,395 @@
-"""Placeholder: replaced by the real extractor (issue 4)."""
+"""Events from an article: triggers (data) linked to places, dates and counts in the same clause.
+
+The pipeline, for each clause of each sentence:
+1. trigger words from ``geo/lexicon/triggers.csv`` give candidate event types; a wish, demand or
+   condition just before a trigger (irrealis cue) cancels it; a habitual cue cancels attacks;
+2. a plan/talk word just before a movement trigger turns it into an agreement ("a plan to withdraw");
+3. the date is the finest, nearest date of the clause, else a day date of the sentence, else the
+   previous sentence's date for "وقال/وأضاف" continuations, else the report date (or, inside appended
+   older stories, an honest range ending at the report date);
+4. places: locators ("الملاصق لمطار ...") and containers (the governorate of a named base) are dropped;
+   for movements the place after "باتجاه/إلى" is the destination; presence and attacks give one event per
+   named site; other events take the single most precise place;
+5. events of one article that describe the same thing are merged (titles repeat the lead).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import logging
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 
+from gazetteer import find_places, precision_rank
+from gazetteer.models import Mention, Place
+
+from .counts import find_counts
+from .dates import DateSpan, find_dates, older_items_offset
+from .dates import _wide_start as older_item_start
+from .errors import InputError
 from .models import Event
+from .patterns import Hit, Token, tokenize, triggers
+from .segment import Span, clauses, sentences
+from .taxonomy import MOVEMENT_TYPES, canonical_type
+
+log = logging.getLogger("geo.extract")
+
+IRREALIS_WINDOW = 6  # tokens before a trigger in which a wish/demand cancels it
+NEGATION_WINDOW = 3  # tokens before a trigger in which a negation cancels it
+TALK_WINDOW = 6  # tokens before a movement trigger in which a plan/talk word makes it an agreement
+PLANNED_BEFORE, PLANNED_AFTER = 3, 2
+DATE_MAX_CHARS = 140  # a clause date farther than this from the trigger belongs to something else
+DESTINATION_WINDOW = 2  # tokens between a destination cue and the place
+LOCATOR_WINDOW = 3
+_SITE_TYPES = {"presence", "attack", "airstrike"}
+_DATE_RANK = {"day": 0, "range": 1, "month": 2, "year": 3}
+_BASE_KINDS = {"air_base", "military_base", "base", "airport"}
+
+
+@dataclass
+class _Doc:
+    text: str
+    published: dt.date
+    source: str
+    tokens: list[Token]
+    hits: list[Hit]
+    mentions: list[Mention]
+    dates: list[DateSpan]
+    older_from: int | None
+    main_country: Place | None
+
+
+def _token_index(tokens: list[Token], pos: int) -> int:
+    """Index of the first token starting at or after ``pos`` (binary search)."""
+    lo, hi = 0, len(tokens)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if tokens[mid].start < pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _main_country(mentions: list[Mention]) -> Place | None:
+    """The country the article is about: the most-mentioned country among all mentions' countries."""
+    votes: Counter[str] = Counter()
+    by_code: dict[str, Place] = {}
+    for m in mentions:
+        if m.place.kind == "country":
+            by_code[m.place.country] = m.place
+            votes[m.place.country] += 2
+        elif m.place.country:
+            votes[m.place.country] += 1
+    for code, _ in votes.most_common():
+        if code in by_code:
+            return by_code[code]
+        try:
+            from gazetteer import get_place
+
+            return get_place(f"country:{code}")
+        except KeyError:
+            continue
+    return None
+
+
+def _contains(big: Place, small: Place) -> bool:
+    """True when ``small`` lies inside ``big`` by the gazetteer's admin fields."""
+    if big.id == small.id or precision_rank(big.precision) <= precision_rank(small.precision):
+        return False
+    if big.kind == "country":
+        return bool(small.country) and small.country == big.country
+    if big.precision == "governorate":
+        return bool(small.province) and small.province == big.province
+    if big.precision == "city" and small.precision == "site":
+        return bool(small.province) and small.province == big.province
+    return False
+
+
+def _clause_breaks(doc: _Doc, sent: Span) -> list[int]:
+    return [
+        doc.tokens[h.first].start
+        for h in doc.hits
+        if h.entry.role == "clause_break" and sent.contains(doc.tokens[h.first].start)
+    ]
+
+
+def _cue_near(hits: list[Hit], role: str, first: int, before: int, after: int = 0) -> bool:
+    return any(h.entry.role == role and first - before <= h.last and h.first <= first + after and h.first != first
+               for h in hits)
+
+
+def _pick_date(doc: _Doc, clause: Span, sent: Span, anchor: int) -> DateSpan | None:
+    def key(d: DateSpan) -> tuple[int, int]:
+        return (_DATE_RANK.get(d.precision, 4), abs(d.start - anchor))
+
+    def usable(d: DateSpan) -> bool:
+        # "منذ 2014" says since when a state holds, not when this event happened
+        head = doc.text[max(0, d.start - 6) : d.start]
+        return "منذ" not in head and "since" not in head.lower()
+
+    in_clause = [d for d in doc.dates if clause.contains(d.start) and usable(d)
+                 and abs(d.start - anchor) <= DATE_MAX_CHARS]
+    if in_clause:
+        return min(in_clause, key=key)
+    in_sent = [d for d in doc.dates if sent.contains(d.start) and usable(d)
+               and d.precision == "day" and d.status == "occurred"]
+    return min(in_sent, key=key) if in_sent else None
+
+
+def _default_date(doc: _Doc, pos: int) -> tuple[dt.date, dt.date | None, str, str]:
+    """The report date, or for an appended older story an honest range that ends at it."""
+    if doc.older_from is not None and pos >= doc.older_from:
+        return older_item_start(doc.published), doc.published, "range", ""
+    return doc.published, None, "day", ""
+
+
+def _places(doc: _Doc, clause: Span, etype: str, trig: Hit, toks: tuple[int, int]) -> tuple[list[Place], Place | None]:
+    """(places of the event, destination) for a trigger in a clause."""
+    ms = [m for m in doc.mentions if clause.contains(m.start)]
+    cue_hits = [h for h in doc.hits if toks[0] <= h.first <= toks[1]]
+    trig_pos = doc.tokens[trig.first].start
+
+    def preceded_by(m: Mention, role: str, window: int) -> bool:
+        i = _token_index(doc.tokens, m.start)
+        return any(h.entry.role == role and i - window <= h.last < i for h in cue_hits)
+
+    destination: Place | None = None
+    if etype in MOVEMENT_TYPES:
+        for m in ms:
+            if m.start > trig_pos and preceded_by(m, "destination", DESTINATION_WINDOW):
+                destination = m.place
+                ms = [x for x in ms if x is not m]
+                break
+    kept = [m for m in ms if not preceded_by(m, "locator", LOCATOR_WINDOW)] or ms
+    main = doc.main_country
+    if main is not None:
+        # Foreign capitals and countries are usually actors ("بين بغداد وواشنطن", "الولايات المتحدة"),
+        # not where it happened: keep one only when the text places the event there ("في بروكسل").
+        kept = [m for m in kept if m.place.country == main.country or preceded_by(m, "locative", 1)]
+    if etype in MOVEMENT_TYPES:
+        # A movement starts where the text says it came from ("من العراق"), else at a named site.
+        origins = [m for m in kept if preceded_by(m, "origin", 1)]
+        kept = origins or [m for m in kept if m.place.precision == "site"]
+    places = list(dict.fromkeys(m.place for m in kept))
+    places = [p for p in places if not any(_contains(p, q) for q in places)]
+    if destination is not None and any(p.id == destination.id for p in places):
+        places = [p for p in places if p.id != destination.id]
+    if etype in _SITE_TYPES:
+        sites = [p for p in places if p.precision == "site" and (etype != "presence" or p.kind in _BASE_KINDS)]
+        if etype == "presence":
+            return sites, None
+        if len(sites) > 1:
+            return sites, None
+    if not places:
+        return ([main] if main is not None else []), destination
+    best = min(places, key=lambda p: (precision_rank(p.precision),
+                                      min(abs(m.start - trig_pos) for m in kept if m.place == p)))
+    if destination is not None and best.id == destination.id:
+        destination = None
+    return [best], destination
+
+
+def _events_in_clause(doc: _Doc, sent: Span, clause: Span, prev_date: DateSpan | None,
+                      continuation: bool) -> tuple[list[Event], DateSpan | None]:
+    t0 = _token_index(doc.tokens, clause.start)
+    t1 = _token_index(doc.tokens, clause.end) - 1
+    if t1 < t0:
+        return [], None
+    hits = [h for h in doc.hits if t0 <= h.first <= t1]
+    trig_hits = [
+        h for h in hits
+        if h.entry.role == "trigger"
+        and not _cue_near(hits, "irrealis", h.first, IRREALIS_WINDOW)
+        and not _cue_near(hits, "negation", h.first, NEGATION_WINDOW)
+    ]
+    if not trig_hits:
+        return [], None
+    trig = max(trig_hits, key=lambda h: (h.entry.priority, -h.first))
+    etype = trig.entry.type
+    if etype in {"attack", "airstrike"} and any(h.entry.role == "generic" for h in hits):
+        return [], None
+    if etype in MOVEMENT_TYPES | {"handover"} and _cue_near(hits, "talk", trig.first, TALK_WINDOW):
+        etype = "agreement"
+    anchor = doc.tokens[trig.first].start
+    date = _pick_date(doc, clause, sent, anchor)
+    if date is None and continuation and prev_date is not None:
+        date = prev_date
+    planned_cue = _cue_near(hits, "planned", trig.first, PLANNED_BEFORE, PLANNED_AFTER)
+    if date is not None:
+        status = "planned" if (date.status == "planned" or date.date > doc.published) else "occurred"
+        d0, d1, prec, dtext = date.date, date.end_date, date.precision, date.text
+    else:
+        if planned_cue:
+            return [], None  # a future with no date is too vague to map
+        status = "occurred"
+        d0, d1, prec, dtext = _default_date(doc, anchor)
+    places, destination = _places(doc, clause, etype, trig, (t0, t1))
+    if etype == "presence" and not places:
+        return [], date
+    counts = find_counts(doc.tokens, t0, t1)
+    if etype not in {"presence", "withdrawal", "redeployment"}:
+        counts.pop("troops", None)  # "مقتل أربعة عناصر" counts the dead, not the force
+    if len(places) > 1:
+        counts = {}  # "2500 soldiers across three bases" is not 2500 at each
+    weapon = next((h.entry.weapon for h in sorted(trig_hits, key=lambda h: -h.entry.priority)
+                   if h.entry.weapon and h.entry.type == trig.entry.type), None) if etype in {"attack", "airstrike"} \
+        else None
+    q = clause if clause.end - clause.start >= 25 else sent
+    quote = doc.text[q.start : q.end]
+    events = [
+        Event(
+            type=etype,
+            date=d0,
+            end_date=d1,
+            date_precision=prec,
+            status=status,
+            quote=quote,
+            start=q.start,
+            end=q.end,
+            source=doc.source,
+            published=doc.published,
+            place=p,
+            destination=destination,
+            weapon=weapon,
+            trigger=doc.text[doc.tokens[trig.first].start : doc.tokens[trig.last].end],
+            date_text=dtext,
+            rockets=counts.get("rockets"),
+            killed=counts.get("killed"),
+            wounded=counts.get("wounded"),
+            troops=counts.get("troops"),
+            vehicles=counts.get("vehicles"),
+            shipments=counts.get("shipments"),
+        )
+        for p in (places or [None])  # type: ignore[list-item]
+    ]
+    return events, date
+
+
+def _date_range(e: Event) -> tuple[dt.date, dt.date]:
+    return e.date, e.end_date or e.date
+
+
+def _mergeable(a: Event, b: Event) -> bool:
+    if canonical_type(a.type) != canonical_type(b.type) or a.status != b.status:
+        return False
+    a0, a1 = _date_range(a)
+    b0, b1 = _date_range(b)
+    if a0 > b1 or b0 > a1:
+        # A statement made on Friday and reported on Saturday: one day apart, same place.
+        near = (a.date_precision == b.date_precision == "day" and abs((a.date - b.date).days) <= 1
+                and a.place == b.place and a.destination == b.destination)
+        if not near:
+            return False
+    if a.destination and b.destination and a.destination.id != b.destination.id:
+        return False
+    pa, pb = a.place, b.place
+    if pa is None or pb is None or pa.id == pb.id:
+        return not (a.type == "presence" and pa != pb)
+    if a.type in {"presence"}:
+        return False
+    return _contains(pa, pb) or _contains(pb, pa)
+
+
+def _better(a: Event, b: Event) -> Event:
+    """Merge ``b`` into ``a`` keeping the finer place and date, the larger counts, every quote."""
+    def rank(e: Event) -> tuple[int, int, bool, int]:
+        # finer place, finer date, a stated date, then the fuller sentence (titles are terse)
+        return (precision_rank(e.geo_precision), _DATE_RANK.get(e.date_precision, 4), not e.date_text,
+                -len(e.quote))
+
+    prim, other = (b, a) if rank(b) < rank(a) else (a, b)
+    changes: dict[str, object] = {}
+    if _DATE_RANK.get(other.date_precision, 4) < _DATE_RANK.get(prim.date_precision, 4):
+        changes.update(date=other.date, end_date=other.end_date, date_precision=other.date_precision,
+                       date_text=other.date_text)
+    for k, v in other.counts().items():
+        if getattr(prim, k) is None or getattr(prim, k) < v:
+            changes[k] = v
+    if prim.destination is None and other.destination is not None:
+        changes["destination"] = other.destination
+    if prim.weapon is None and other.weapon is not None:
+        changes["weapon"] = other.weapon
+    quotes = tuple(dict.fromkeys((*(a.quotes or (a.quote,)), *(b.quotes or (b.quote,)))))
+    changes["quotes"] = quotes
+    return dataclasses.replace(prim, **changes)  # type: ignore[arg-type]
+
+
+def merge_within_article(events: Sequence[Event], older_from: int | None = None) -> list[Event]:
+    """Merge events of one article that report the same thing (titles repeat the lead).
+
+    Events of the appended older stories (from ``older_from`` on) are never merged with the page's own.
+    """
+
+    def story(e: Event) -> bool:
+        return older_from is not None and e.start >= older_from
+
+    out: list[Event] = []
+    for e in events:
+        for i, o in enumerate(out):
+            if story(o) == story(e) and _mergeable(o, e):
+                out[i] = _better(o, e)
+                break
+        else:
+            out.append(e)
+    return sorted(out, key=lambda e: e.start)
+
+
+def _check(text: object, published: object) -> dt.date:
+    if not isinstance(text, str):
+        raise InputError(f"extract_events needs text as str, got {type(text).__name__}; decode the file first")
+    if isinstance(published, dt.datetime):
+        return published.date()
+    if isinstance(published, dt.date):
+        return published
+    if isinstance(published, str):
+        try:
+            return dt.date.fromisoformat(published)
+        except ValueError:
+            pass
+    raise InputError(f"published must be a date (YYYY-MM-DD), got {published!r}")
 
 
 def extract_events(text: str, published: dt.date, source: str = "") -> list[Event]:
-    return []
+    """Dated, located, typed events of one article, each with the quote that supports it.
+
+    Parameters
+    ----------
+    text : the article (Arabic or English), as written.
+    published : its publication date; weekdays and "أمس/الماضي" are resolved against it.
+    source : a label carried into every event (outlet and date, URL, file name...).
+    """
+    pub = _check(text, published)
+    if not text.strip():
+        return []
+    tokens = tokenize(text)
+    mentions = find_places(text)
+    older = older_items_offset(text)
+    doc = _Doc(
+        text=text,
+        published=pub,
+        source=source,
+        tokens=tokens,
+        hits=triggers().find(tokens),
+        mentions=mentions,
+        dates=find_dates(text, pub, older_from=older),
+        older_from=older,
+        main_country=_main_country(mentions),
+    )
+    events: list[Event] = []
+    prev_date: DateSpan | None = None
+    for sent in sentences(text):
+        first_tok = _token_index(tokens, sent.start)
+        continuation = first_tok < len(tokens) and any(
+            h.entry.role == "continuation" and h.first == first_tok for h in doc.hits
+        )
+        sent_date: DateSpan | None = None
+        for clause in clauses(sent, _clause_breaks(doc, sent)):
+            evs, d = _events_in_clause(doc, sent, clause, prev_date, continuation)
+            events.extend(evs)
+            sent_date = sent_date or d
+        sent_dates = [d for d in doc.dates if sent.contains(d.start) and d.precision == "day"]
+        prev_date = sent_date or (sent_dates[0] if sent_dates else (prev_date if continuation else None))
+    return merge_within_article(events, older)

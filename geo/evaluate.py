@@ -1,0 +1,169 @@
+"""Score the extractor against a gold JSONL file (the format of ``tests/data/seed_events.jsonl``).
+
+A predicted event matches a gold event of the same article when the types agree (withdrawal ≈
+redeployment, agreement ≈ announcement), its date falls within [date_min, date_max], and its point
+is within max_km of the gold point (no point needed when the gold gives none). Matching is
+one-to-one, core gold events first, then the closest in distance.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .extract import extract_events
+from .models import Event
+from .settings import SEEDS_DIR
+from .taxonomy import canonical_type
+
+EARTH_KM = 6371.0088
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dphi, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def matches(pred: Event, gold: dict[str, Any]) -> float | None:
+    """Distance in km (0 when the gold has no point) when ``pred`` matches ``gold``, else None."""
+    if canonical_type(pred.type) != canonical_type(gold["type"]):
+        return None
+    if not dt.date.fromisoformat(gold["date_min"]) <= pred.date <= dt.date.fromisoformat(gold["date_max"]):
+        return None
+    if gold.get("lat") is None or gold.get("max_km") is None:
+        return 0.0
+    if pred.lat is None or pred.lon is None:
+        return None
+    d = haversine_km(pred.lat, pred.lon, gold["lat"], gold["lon"])
+    return d if d <= gold["max_km"] else None
+
+
+@dataclass
+class Scores:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Evaluation:
+    overall: Scores = field(default_factory=Scores)
+    by_type: dict[str, Scores] = field(default_factory=lambda: defaultdict(Scores))
+    core_total: int = 0
+    core_found: int = 0
+    misses: list[dict[str, Any]] = field(default_factory=list)
+    false_alarms: list[Event] = field(default_factory=list)
+    matched: list[tuple[dict[str, Any], Event]] = field(default_factory=list)
+
+    @property
+    def core_recall(self) -> float:
+        return self.core_found / self.core_total if self.core_total else 0.0
+
+    def report(self) -> str:
+        o = self.overall
+        lines = [
+            f"events: gold {o.tp + o.fn}, predicted {o.tp + o.fp}, matched {o.tp}",
+            f"precision {o.precision:.3f}  recall {o.recall:.3f}  F1 {o.f1:.3f}  "
+            f"core recall {self.core_recall:.3f} ({self.core_found}/{self.core_total})",
+            "per type (gold type; predictions counted under their canonical type):",
+        ]
+        for t in sorted(self.by_type):
+            s = self.by_type[t]
+            lines.append(f"  {t:<13} P {s.precision:.2f}  R {s.recall:.2f}  F1 {s.f1:.2f}  "
+                         f"(tp {s.tp}, fp {s.fp}, fn {s.fn})")
+        for g in self.misses:
+            lines.append(f"MISS {g['id']} {g['type']} {g['date_min']}..{g['date_max']} {g.get('place', '')}"
+                         f"{' (core)' if g.get('core') else ''}: {g['quote'][:70]}")
+        for e in self.false_alarms:
+            lines.append(f"FALSE ALARM {e.source} {e.type} {e.date} {e.place.name if e.place else '-'}: "
+                         f"{e.quote[:70]}")
+        return "\n".join(lines)
+
+
+def score(gold: Sequence[dict[str, Any]], predicted: dict[str, list[Event]]) -> Evaluation:
+    """Score predictions (article key → events) against gold rows keyed by their ``seed`` field."""
+    ev = Evaluation()
+    by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for g in gold:
+        by_article[g["seed"]].append(g)
+    for key in sorted(set(by_article) | set(predicted)):
+        golds = sorted(by_article.get(key, []), key=lambda g: (not g.get("core"), g["id"]))
+        preds = list(predicted.get(key, []))
+        used: set[int] = set()
+        for g in golds:
+            cands = [(d, i) for i, p in enumerate(preds) if i not in used and (d := matches(p, g)) is not None]
+            ct = canonical_type(g["type"])
+            if g.get("core"):
+                ev.core_total += 1
+            if cands:
+                _, i = min(cands)
+                used.add(i)
+                ev.overall.tp += 1
+                ev.by_type[ct].tp += 1
+                ev.matched.append((g, preds[i]))
+                ev.core_found += bool(g.get("core"))
+            else:
+                ev.overall.fn += 1
+                ev.by_type[ct].fn += 1
+                ev.misses.append(g)
+        for i, p in enumerate(preds):
+            if i not in used:
+                ev.overall.fp += 1
+                ev.by_type[canonical_type(p.type)].fp += 1
+                ev.false_alarms.append(p)
+    return ev
+
+
+def load_gold(path: Path) -> list[dict[str, Any]]:
+    try:
+        with open(path, encoding="utf-8") as f:
+            rows = [json.loads(line) for line in f if line.strip()]
+    except (OSError, json.JSONDecodeError) as exc:
+        raise InputError(f"cannot read gold file {path}: {exc}") from None
+    for r in rows:
+        missing = {"id", "seed", "type", "date_min", "date_max"} - set(r)
+        if missing:
+            raise InputError(f"gold row {r.get('id', '?')} lacks {sorted(missing)}")
+    return rows
+
+
+def evaluate_file(gold_path: Path, seeds_dir: Path | None = None) -> Evaluation:
+    """Run the extractor over the gold's articles (``seeds_dir`` with its index.csv) and score it."""
+    seeds_dir = Path(seeds_dir or SEEDS_DIR)
+    gold = load_gold(Path(gold_path))
+    index = seeds_dir / "index.csv"
+    if not index.exists():
+        raise InputError(f"{index} not found; give --seeds FOLDER holding the articles and their index.csv")
+    predicted: dict[str, list[Event]] = {}
+    with open(index, encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if row["file"] not in {g["seed"] for g in gold}:
+                continue
+            text = (seeds_dir / row["file"]).read_text(encoding="utf-8")
+            published = dt.date.fromisoformat(row["published"])
+            predicted[row["file"]] = extract_events(text, published, source=f"{row.get('outlet', '')} {published}")
+    return score(gold, predicted)

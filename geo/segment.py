@@ -1,0 +1,50 @@
+"""Sentences and clauses of an article, as offsets into the original text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import pairwise
+
+# A sentence ends at a newline, or at . ! ? ؟ ؛ (not a decimal point) followed by space, a quote or the end.
+_SENTENCE_END = re.compile(r"\n+|(?<!\d)[.!?؟؛]+(?=[\s\"'”“»)]|$)|(?<=\d)[.!?؟؛]+(?=\s|$)")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+
+    def contains(self, pos: int) -> bool:
+        return self.start <= pos < self.end
+
+
+def _trim(text: str, start: int, end: int) -> Span | None:
+    while start < end and (text[start].isspace() or text[start] in "،,-–—:\"'”“«»()"):
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end) if end - start >= 2 else None
+
+
+def sentences(text: str) -> list[Span]:
+    """Sentence spans (trimmed; the closing punctuation is kept)."""
+    out: list[Span] = []
+    pos = 0
+    for m in _SENTENCE_END.finditer(text):
+        end = m.end() if text[m.start()] != "\n" else m.start()
+        s = _trim(text, pos, end)
+        if s:
+            out.append(s)
+        pos = m.end()
+    s = _trim(text, pos, len(text))
+    if s:
+        out.append(s)
+    return out
+
+
+def clauses(sentence: Span, breaks: list[int]) -> list[Span]:
+    """Split a sentence at the given original offsets (starts of clause-opening words)."""
+    cuts = [b for b in sorted(set(breaks)) if sentence.start < b < sentence.end]
+    bounds = [sentence.start, *cuts, sentence.end]
+    return [Span(a, b) for a, b in pairwise(bounds) if b > a]

@@ -1,0 +1,36 @@
+"""The seed gold: every core event found, F1 at least 0.85, and the scorer itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from gazetteer.models import Place
+from geo.evaluate import evaluate_file, matches, score
+from geo.models import Event
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_seed_gold_core_recall_and_f1():
+    ev = evaluate_file(DATA / "seed_events.jsonl", seeds_dir=DATA / "seeds")
+    print(ev.report())
+    assert ev.core_recall == 1.0, ev.report()
+    assert ev.overall.f1 >= 0.85, ev.report()
+
+
+def _event(etype: str, day: dt.date, lat: float | None = None, lon: float | None = None) -> Event:
+    place = Place("p", "P", lat, lon, "city", "city") if lat is not None and lon is not None else None
+    return Event(type=etype, date=day, quote="q", start=0, end=1, source="s", published=day, place=place)
+
+
+def test_scorer_rules():
+    g = {"id": "g", "seed": "a", "type": "withdrawal", "date_min": "2021-01-01", "date_max": "2021-01-31",
+         "lat": 33.0, "lon": 44.0, "max_km": 10, "core": True}
+    assert matches(_event("redeployment", dt.date(2021, 1, 5), 33.0, 44.05), g) is not None
+    assert matches(_event("withdrawal", dt.date(2021, 2, 1), 33.0, 44.0), g) is None  # outside the window
+    assert matches(_event("withdrawal", dt.date(2021, 1, 5), 33.5, 44.0), g) is None  # 55 km away
+    assert matches(_event("attack", dt.date(2021, 1, 5), 33.0, 44.0), g) is None
+    ev = score([g], {"a": [_event("withdrawal", dt.date(2021, 1, 5), 33.0, 44.0)] * 2})
+    assert (ev.overall.tp, ev.overall.fp, ev.overall.fn) == (1, 1, 0)  # one-to-one
+    assert abs(ev.overall.f1 - 2 / 3) < 1e-9

@@ -1,0 +1,163 @@
+"""Event extraction: types, dates, places, counts and quotes, on seeds and on sentences of our own."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from geo import Event, InputError, extract_events
+from geo.evaluate import haversine_km
+
+SUN = dt.date(2021, 4, 18)  # a Sunday
+THU = dt.date(2024, 8, 15)  # a Thursday
+
+
+def only(events: list[Event], etype: str) -> list[Event]:
+    return [e for e in events if e.type == etype]
+
+
+def test_rocket_attack_on_a_base_is_the_base_not_the_province_or_the_town():
+    text = "وقالت مصادر أمنية، مساء الأحد، إن هجوما بواسطة 4 صواريخ كاتيوشا استهدف قاعدة بلد الجوية بمحافظة صلاح الدين."
+    (e,) = only(extract_events(text, SUN, source="t"), "attack")
+    assert e.place is not None and e.place.precision == "site"
+    assert haversine_km(e.lat, e.lon, 33.9402, 44.3615) < 5  # the base, 21 km from Balad town
+    assert e.date == SUN and e.date_precision == "day" and e.status == "occurred"
+    assert e.rockets == 4 and e.weapon == "rocket"
+    assert text[e.start : e.end] == e.quote and "كاتيوشا" in e.quote
+
+
+def test_two_events_in_one_sentence_get_their_own_dates_and_places():
+    text = (
+        "وقالت مصادر عسكرية، مساء الأحد، إن هجوما بصواريخ استهدف قاعدة عين الأسد في الأنبار، "
+        "كما تعرض رتل للتحالف الدولي إلى هجوم بعبوة ناسفة في محافظة ذي قار جنوبي البلاد، السبت."
+    )
+    attacks = sorted(only(extract_events(text, SUN), "attack"), key=lambda e: e.date)
+    assert [e.date for e in attacks] == [dt.date(2021, 4, 17), SUN]
+    dhiqar, asad = attacks
+    assert dhiqar.geo_precision == "governorate" and dhiqar.weapon == "ied"
+    assert haversine_km(dhiqar.lat, dhiqar.lon, 31.2858, 46.3068) < 60
+    assert haversine_km(asad.lat, asad.lon, 33.7812, 42.4369) < 5
+
+
+def test_withdrawal_toward_kuwait_is_a_movement_with_a_destination():
+    text = "وقال المتحدث إن قوات التحالف الدولي انسحبت من العراق باتجاه الكويت أمس."
+    (e,) = only(extract_events(text, dt.date(2021, 8, 3)), "withdrawal")
+    assert e.place is not None and e.place.country == "IQ"
+    assert e.destination is not None and e.destination.country == "KW"
+    assert e.date == dt.date(2021, 8, 2)
+
+
+def test_one_trigger_over_a_list_of_bases_gives_one_presence_event_per_base():
+    text = (
+        "ويتوزع الجنود على ثلاثة مواقع رئيسة في العراق، هي قاعدة عين الأسد في الأنبار، "
+        "وقاعدة حرير في أربيل، ومعسكر فيكتوريا الملاصق لمطار بغداد الدولي."
+    )
+    events = only(extract_events(text, THU), "presence")
+    names = sorted(e.place.name for e in events if e.place)
+    assert len(events) == 3, names
+    refs = [(33.7812, 42.4369), (36.5337, 44.3399), (33.284, 44.2561)]
+    for lat, lon in refs:  # each base within 5 km of its reference point; Erbil airport is not one of them
+        assert min(haversine_km(e.lat, e.lon, lat, lon) for e in events) < 5
+    assert all(e.date == THU for e in events)
+
+
+def test_a_plan_to_withdraw_is_an_agreement_not_a_withdrawal():
+    text = "اتفق العراق والولايات المتحدة السبت على خطة لإعادة انتشار قوات التحالف الدولي خارج البلاد."
+    events = extract_events(text, dt.date(2021, 6, 5))
+    assert [e.type for e in events] == ["agreement"]
+    assert events[0].date == dt.date(2021, 6, 5)
+
+
+def test_demands_and_habits_are_not_events():
+    text = (
+        "وتطالب الفصائل المسلحة بانسحاب القوات الأميركية من البلاد. "
+        "وعادة ما تتعرض مواقع قوات التحالف الدولي لهجمات صاروخية من قبل الميليشيات."
+    )
+    assert extract_events(text, SUN) == []
+
+
+def test_country_noun_and_assad_are_not_places():
+    text = "وقال إن الرئيس بشار الأسد أعلن انسحاب القوات من البلاد اليوم."
+    for e in extract_events(text, SUN):
+        assert e.place is None or e.place.precision != "site"
+
+
+def test_planned_deadline_is_planned_with_that_day():
+    text = "وأكد المتحدث استكمال عملية الانسحاب إلى تأريخ 31 ديسمبر/ كانون الأول 2021."
+    (e,) = only(extract_events(text, dt.date(2021, 12, 9)), "withdrawal")
+    assert e.status == "planned" and e.date == dt.date(2021, 12, 31) and e.date_precision == "day"
+
+
+def test_future_without_a_date_is_not_mapped():
+    text = "وقال إن الأميركان سوف ينسحبون من العراق."
+    assert only(extract_events(text, SUN), "withdrawal") == []
+
+
+def test_airstrike_with_killed_count_in_words():
+    text = ("وذكر مسؤول أمريكي، الأربعاء، أن قوات بلاده استهدفت بضربة جوية مقاتلين في محافظة بابل "
+            "ما أسفر عن مقتل أربعة عناصر.")
+    (e,) = extract_events(text, THU)
+    assert e.type == "airstrike" and e.killed == 4 and e.troops is None
+    assert e.date == dt.date(2024, 8, 14)
+    assert haversine_km(e.lat, e.lon, 32.6319, 44.5629) < 60
+
+
+def test_month_precision_is_not_turned_into_a_day():
+    text = "واستؤنفت مفاوضات بغداد وواشنطن في شباط/فبراير الماضي."
+    (e,) = extract_events(text, THU)
+    assert e.type == "agreement" and e.date_precision == "month"
+    assert (e.date, e.end_date) == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))
+
+
+def test_shipments_and_vehicles_counts():
+    text = ("أعلنت قيادة الجيش العراقي، اليوم الخميس، عن إجلاء أكثر من 2100 شحنة معدات عسكرية تابعة "
+            "للتحالف الدولي من العراق، فيما أشارت إلى تسلمها أكثر من 1800 عجلة مدرعة.")
+    events = extract_events(text, dt.date(2021, 11, 4))
+    (w,) = only(events, "withdrawal")
+    (h,) = only(events, "handover")
+    assert w.shipments == 2100 and h.vehicles == 1800
+    assert w.date == h.date == dt.date(2021, 11, 4)
+
+
+def test_english_article():
+    text = "Four rockets hit Ain al-Asad air base in Anbar province on Sunday, officials said."
+    (e,) = only(extract_events(text, SUN), "attack")
+    assert e.rockets == 4 and e.date == SUN
+    assert haversine_km(e.lat, e.lon, 33.7812, 42.4369) < 5
+
+
+def test_titles_repeating_the_lead_merge_into_one_event(seeds):
+    s = seeds["000_1bfbac51aafa363b.txt"]
+    events = extract_events(s.text, s.published, source="x")
+    withdrawals = only(events, "withdrawal")
+    assert len(withdrawals) == 1
+    assert withdrawals[0].shipments == 2100 and len(withdrawals[0].quotes) >= 2
+
+
+def test_every_quote_is_exact_and_every_event_well_formed(seeds):
+    for s in seeds.values():
+        for e in extract_events(s.text, s.published, source=s.outlet):
+            assert s.text[e.start : e.end] == e.quote
+            assert e.date <= (e.end_date or e.date)
+            assert e.status == "planned" or e.date <= s.published
+            assert (e.lat is None) == (e.place is None)
+
+
+@pytest.mark.parametrize("bad", [None, b"bytes", 42])
+def test_bad_text_is_a_clear_error(bad):
+    with pytest.raises(InputError, match="text as str"):
+        extract_events(bad, SUN)  # type: ignore[arg-type]
+
+
+def test_bad_date_is_a_clear_error():
+    with pytest.raises(InputError, match="published must be a date"):
+        extract_events("نص", "yesterday")  # type: ignore[arg-type]
+
+
+def test_empty_and_hostile_text():
+    assert extract_events("", SUN) == []
+    assert extract_events("   \n\u200f\u202e ", SUN) == []
+    text = "هجوم صاروخي استهدف قاعدة عين الأسد <script>alert(1)</script> مساء الأحد."
+    (e,) = extract_events(text, SUN)
+    assert "<script>" in e.quote  # kept verbatim: escaping is the display's job
