@@ -16,6 +16,7 @@ The pipeline, for each clause of each sentence:
 from __future__ import annotations
 
 import dataclasses
+from bisect import bisect_left, bisect_right
 import datetime as dt
 import logging
 from collections import Counter
@@ -59,6 +60,24 @@ class _Doc:
     dates: list[DateSpan]
     older_from: int | None
     main_country: Place | None
+
+    def __post_init__(self) -> None:
+        # hits and spans sorted by position, so a clause takes its share with two bisections
+        self.hits.sort(key=lambda h: (h.first, h.last))
+        self._hit_firsts = [h.first for h in self.hits]
+        self._date_starts = [d.start for d in self.dates]
+        self._mention_starts = [m.start for m in self.mentions]
+
+    def hits_between(self, t0: int, t1: int) -> list[Hit]:
+        """Hits whose first token is in ``t0..t1``."""
+        return self.hits[bisect_left(self._hit_firsts, t0) : bisect_right(self._hit_firsts, t1)]
+
+    def dates_in(self, span: Span) -> list[DateSpan]:
+        return self.dates[bisect_left(self._date_starts, span.start) : bisect_left(self._date_starts, span.end)]
+
+    def mentions_in(self, span: Span) -> list[Mention]:
+        lo = bisect_left(self._mention_starts, span.start)
+        return self.mentions[lo : bisect_left(self._mention_starts, span.end)]
 
 
 def _token_index(tokens: list[Token], pos: int) -> int:
@@ -109,11 +128,9 @@ def _contains(big: Place, small: Place) -> bool:
 
 
 def _clause_breaks(doc: _Doc, sent: Span) -> list[int]:
-    return [
-        doc.tokens[h.first].start
-        for h in doc.hits
-        if h.entry.role == "clause_break" and sent.contains(doc.tokens[h.first].start)
-    ]
+    t0 = _token_index(doc.tokens, sent.start)
+    t1 = _token_index(doc.tokens, sent.end) - 1
+    return [doc.tokens[h.first].start for h in doc.hits_between(t0, t1) if h.entry.role == "clause_break"]
 
 
 def _cue_near(hits: list[Hit], role: str, first: int, before: int, after: int = 0) -> bool:
@@ -130,11 +147,11 @@ def _pick_date(doc: _Doc, clause: Span, sent: Span, anchor: int) -> DateSpan | N
         head = doc.text[max(0, d.start - 6) : d.start]
         return "منذ" not in head and "since" not in head.lower()
 
-    in_clause = [d for d in doc.dates if clause.contains(d.start) and usable(d)
+    in_clause = [d for d in doc.dates_in(clause) if usable(d)
                  and abs(d.start - anchor) <= DATE_MAX_CHARS]
     if in_clause:
         return min(in_clause, key=key)
-    in_sent = [d for d in doc.dates if sent.contains(d.start) and usable(d)
+    in_sent = [d for d in doc.dates_in(sent) if usable(d)
                and d.precision == "day" and d.status == "occurred"]
     return min(in_sent, key=key) if in_sent else None
 
@@ -148,8 +165,8 @@ def _default_date(doc: _Doc, pos: int) -> tuple[dt.date, dt.date | None, str, st
 
 def _places(doc: _Doc, clause: Span, etype: str, trig: Hit, toks: tuple[int, int]) -> tuple[list[Place], Place | None]:
     """(places of the event, destination) for a trigger in a clause."""
-    ms = [m for m in doc.mentions if clause.contains(m.start)]
-    cue_hits = [h for h in doc.hits if toks[0] <= h.first <= toks[1]]
+    ms = doc.mentions_in(clause)
+    cue_hits = doc.hits_between(toks[0], toks[1])
     trig_pos = doc.tokens[trig.first].start
 
     def preceded_by(m: Mention, role: str, window: int) -> bool:
@@ -198,7 +215,7 @@ def _events_in_clause(doc: _Doc, sent: Span, clause: Span, prev_date: DateSpan |
     t1 = _token_index(doc.tokens, clause.end) - 1
     if t1 < t0:
         return [], None
-    hits = [h for h in doc.hits if t0 <= h.first <= t1]
+    hits = doc.hits_between(t0, t1)
     trig_hits = [
         h for h in hits
         if h.entry.role == "trigger"
@@ -383,13 +400,13 @@ def extract_events(text: str, published: dt.date, source: str = "") -> list[Even
     for sent in sentences(text):
         first_tok = _token_index(tokens, sent.start)
         continuation = first_tok < len(tokens) and any(
-            h.entry.role == "continuation" and h.first == first_tok for h in doc.hits
+            h.entry.role == "continuation" for h in doc.hits_between(first_tok, first_tok)
         )
         sent_date: DateSpan | None = None
         for clause in clauses(sent, _clause_breaks(doc, sent)):
             evs, d = _events_in_clause(doc, sent, clause, prev_date, continuation)
             events.extend(evs)
             sent_date = sent_date or d
-        sent_dates = [d for d in doc.dates if sent.contains(d.start) and d.precision == "day"]
+        sent_dates = [d for d in doc.dates_in(sent) if d.precision == "day"]
         prev_date = sent_date or (sent_dates[0] if sent_dates else (prev_date if continuation else None))
     return merge_within_article(events, older)
