@@ -16,9 +16,9 @@ The pipeline, for each clause of each sentence:
 from __future__ import annotations
 
 import dataclasses
-from bisect import bisect_left, bisect_right
 import datetime as dt
 import logging
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -97,11 +97,12 @@ def _main_country(mentions: list[Mention]) -> Place | None:
     votes: Counter[str] = Counter()
     by_code: dict[str, Place] = {}
     for m in mentions:
+        # a named base or town says more about where the story is than a country used as an actor
         if m.place.kind == "country":
             by_code[m.place.country] = m.place
-            votes[m.place.country] += 2
-        elif m.place.country:
             votes[m.place.country] += 1
+        elif m.place.country:
+            votes[m.place.country] += 2
     for code, _ in votes.most_common():
         if code in by_code:
             return by_code[code]
@@ -185,7 +186,8 @@ def _places(doc: _Doc, clause: Span, etype: str, trig: Hit, toks: tuple[int, int
     if main is not None:
         # Foreign capitals and countries are usually actors ("بين بغداد وواشنطن", "الولايات المتحدة"),
         # not where it happened: keep one only when the text places the event there ("في بروكسل").
-        kept = [m for m in kept if m.place.country == main.country or preceded_by(m, "locative", 1)]
+        kept = [m for m in kept if m.place.country == main.country or m.place.precision == "site"
+                or preceded_by(m, "locative", 1)]
     if etype in MOVEMENT_TYPES:
         # A movement starts where the text says it came from ("من العراق"), else at a named site.
         origins = [m for m in kept if preceded_by(m, "origin", 1)]
@@ -201,6 +203,8 @@ def _places(doc: _Doc, clause: Span, etype: str, trig: Hit, toks: tuple[int, int
         if len(sites) > 1:
             return sites, None
     if not places:
+        if destination is not None and main is not None and destination.country == main.country:
+            return [destination], None  # "تعزيزات إلى قاعدة حرير": where they went is all we know
         return ([main] if main is not None else []), destination
     best = min(places, key=lambda p: (precision_rank(p.precision),
                                       min(abs(m.start - trig_pos) for m in kept if m.place == p)))
@@ -216,9 +220,10 @@ def _events_in_clause(doc: _Doc, sent: Span, clause: Span, prev_date: DateSpan |
     if t1 < t0:
         return [], None
     hits = doc.hits_between(t0, t1)
+    has_site = any(m.place.precision == "site" for m in doc.mentions_in(clause))
     trig_hits = [
         h for h in hits
-        if h.entry.role == "trigger"
+        if (h.entry.role == "trigger" or (h.entry.role == "trigger_site" and has_site))
         and not _cue_near(hits, "irrealis", h.first, IRREALIS_WINDOW)
         and not _cue_near(hits, "negation", h.first, NEGATION_WINDOW)
     ]

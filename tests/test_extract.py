@@ -161,3 +161,35 @@ def test_empty_and_hostile_text():
     text = "هجوم صاروخي استهدف قاعدة عين الأسد <script>alert(1)</script> مساء الأحد."
     (e,) = extract_events(text, SUN)
     assert "<script>" in e.quote  # kept verbatim: escaping is the display's job
+
+
+SUN_2020 = dt.date(2020, 3, 29)  # a Sunday
+
+
+@pytest.mark.parametrize(
+    ("text", "etype", "day", "lat", "lon", "km"),
+    [
+        ("سلّم التحالف الدولي، اليوم الأحد، قاعدة كي وان في محافظة كركوك إلى القوات العراقية.",
+         "handover", SUN_2020, 35.5125, 44.2842, 5),
+        ("وصلت تعزيزات عسكرية أميركية إلى قاعدة حرير في أربيل، أمس السبت.",
+         "redeployment", dt.date(2020, 3, 28), 36.5337, 44.3399, 5),
+        ("شنت طائرات حربية أميركية غارات على مواقع لكتائب حزب الله في منطقة القائم فجر اليوم.",
+         "airstrike", SUN_2020, 34.3669, 41.1389, 10),
+        ("أعلنت خلية الإعلام الأمني، سقوط 3 صواريخ كاتيوشا على معسكر التاجي شمالي بغداد.",
+         "attack", SUN_2020, 33.5228, 44.2472, 10),
+        ("انسحبت القوات الأميركية من قاعدة القيارة جنوب الموصل يوم الخميس.",
+         "withdrawal", dt.date(2020, 3, 26), 35.7672, 43.125, 5),
+        ("The U.S.-led coalition handed over the Qayyarah air base to Iraqi forces on Thursday.",
+         "handover", dt.date(2020, 3, 26), 35.7672, 43.125, 5),
+    ],
+)
+def test_common_press_forms(text, etype, day, lat, lon, km):
+    events = extract_events(text, SUN_2020)
+    assert [e.type for e in events] == [etype]
+    (e,) = events
+    assert e.date == day
+    assert haversine_km(e.lat, e.lon, lat, lon) < km
+
+
+def test_peace_is_not_a_handover():
+    assert extract_events("ودعا إلى الحفاظ على السلم الأهلي في البلاد.", SUN_2020) == []
