@@ -33,6 +33,7 @@ from .errors import InputError
 from .models import Event
 from .patterns import Hit, Token, tokenize, triggers
 from .segment import Span, clauses, sentences
+from .settings import HOME_COUNTRY
 from .taxonomy import MOVEMENT_TYPES, canonical_type
 
 log = logging.getLogger("geo.extract")
@@ -103,7 +104,9 @@ def _main_country(mentions: list[Mention]) -> Place | None:
             votes[m.place.country] += 1
         elif m.place.country:
             votes[m.place.country] += 2
-    for code, _ in votes.most_common():
+    # Ties go to the home country ("القوات الأميركية في العراق ... الفصائل الموالية لإيران").
+    ranked = sorted(votes, key=lambda c: (-votes[c], c != HOME_COUNTRY))
+    for code in ranked:
         if code in by_code:
             return by_code[code]
         try:
@@ -187,7 +190,8 @@ def _places(doc: _Doc, clause: Span, etype: str, trig: Hit, toks: tuple[int, int
         # Foreign capitals and countries are usually actors ("بين بغداد وواشنطن", "الولايات المتحدة"),
         # not where it happened: keep one only when the text places the event there ("في بروكسل").
         kept = [m for m in kept if m.place.country == main.country or m.place.precision == "site"
-                or preceded_by(m, "locative", 1)]
+                or preceded_by(m, "locative", 1)
+                or (etype in MOVEMENT_TYPES and preceded_by(m, "origin", 1))]
     if etype in MOVEMENT_TYPES:
         # A movement starts where the text says it came from ("من العراق"), else at a named site.
         origins = [m for m in kept if preceded_by(m, "origin", 1)]
@@ -299,7 +303,9 @@ def _mergeable(a: Event, b: Event) -> bool:
         return False
     a0, a1 = _date_range(a)
     b0, b1 = _date_range(b)
-    if a0 > b1 or b0 > a1:
+    # An undated mention ("لم تعلن أي جهة مسؤوليتها عن الهجوم") refers back to the dated one.
+    anaphoric = not a.date_text or not b.date_text
+    if not anaphoric and (a0 > b1 or b0 > a1):
         # A statement made on Friday and reported on Saturday: one day apart, same place.
         near = (a.date_precision == b.date_precision == "day" and abs((a.date - b.date).days) <= 1
                 and a.place == b.place and a.destination == b.destination)
@@ -312,19 +318,26 @@ def _mergeable(a: Event, b: Event) -> bool:
         return not (a.type == "presence" and pa != pb)
     if a.type in {"presence"}:
         return False
+    # A base inside the country: the same event only if one is a bare mention or both are dated alike
+    # ("withdrew from Speicher on 28 May" is not "withdrew 184 troops from Iraq last month").
+    if not anaphoric and a.date_precision != b.date_precision:
+        return False
     return _contains(pa, pb) or _contains(pb, pa)
 
 
 def _better(a: Event, b: Event) -> Event:
     """Merge ``b`` into ``a`` keeping the finer place and date, the larger counts, every quote."""
-    def rank(e: Event) -> tuple[int, int, bool, int]:
-        # finer place, finer date, a stated date, then the fuller sentence (titles are terse)
-        return (precision_rank(e.geo_precision), _DATE_RANK.get(e.date_precision, 4), not e.date_text,
+    def rank(e: Event) -> tuple[int, bool, int, int]:
+        # finer place, a stated date, finer date, then the fuller sentence (titles are terse)
+        return (precision_rank(e.geo_precision), not e.date_text, _DATE_RANK.get(e.date_precision, 4),
                 -len(e.quote))
+
+    def date_rank(e: Event) -> tuple[bool, int]:
+        return not e.date_text, _DATE_RANK.get(e.date_precision, 4)
 
     prim, other = (b, a) if rank(b) < rank(a) else (a, b)
     changes: dict[str, object] = {}
-    if _DATE_RANK.get(other.date_precision, 4) < _DATE_RANK.get(prim.date_precision, 4):
+    if date_rank(other) < date_rank(prim):
         changes.update(date=other.date, end_date=other.end_date, date_precision=other.date_precision,
                        date_text=other.date_text)
     for k, v in other.counts().items():

@@ -17,3 +17,6 @@ MAX_ARTICLE_BYTES = int(os.environ.get("GEO_MAX_ARTICLE_BYTES", 5 * 1024 * 1024)
 
 # Deduplication: same type, overlapping dates, places within this distance (km) are one event.
 DEDUP_MAX_KM = float(os.environ.get("GEO_DEDUP_MAX_KM", 5.0))
+
+# The country the collection is about: breaks ties when an article names several countries equally.
+HOME_COUNTRY = os.environ.get("GEO_HOME_COUNTRY", "IQ")
