@@ -154,15 +154,15 @@ class Generator:
             body.insert(rng.randint(0, len(body)), (t.text, None))
         month = rng.choice(self.months[pub.month])
         head = f"{body[0][0].split('،')[0][:80]}\n\n{pub.day:02d} {month} {pub.year}\n\n"
-        text, gold = head, []
+        name = f"a{i:05d}.txt"
+        text, rows = head, []
         for sentence, g in body:
             start = len(text)
             text += sentence + "\n\n"
             if g is not None:
-                gold.append({**g, "quote": sentence, "start": start, "end": start + len(sentence)})
-        name = f"a{i:05d}.txt"
-        gold = [{"id": f"{name[:-4]}-{k}", "seed": name, **g} for k, g in enumerate(gold, 1)]
-        return Article(name, text, pub, rng.choice(OUTLETS), tuple(gold))
+                rows.append({"id": f"{name[:-4]}-{len(rows) + 1}", "seed": name, **g,
+                             "quote": sentence, "start": start, "end": start + len(sentence)})
+        return Article(name, text, pub, rng.choice(OUTLETS), tuple(rows))
 
     def articles(self, n: int) -> Iterator[Article]:
         for i in range(1, n + 1):

@@ -22,14 +22,14 @@ def test_same_seed_same_corpus_and_exact_quotes():
 
 def test_extractor_on_generated_corpus(tmp_path):
     n_gold = write_corpus(tmp_path, 150, seed=11)
-    assert n_gold == sum(1 for _ in open(tmp_path / "gold.jsonl", encoding="utf-8"))
+    movers = [json.loads(line) for line in (tmp_path / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert n_gold == len(movers)
     assert len(list(tmp_path.glob("a*.txt"))) == 150
     ev = evaluate_file(tmp_path / "gold.jsonl", seeds_dir=tmp_path)
     print(ev.report().splitlines()[1])
     assert ev.overall.recall >= 0.95, ev.report()
     assert ev.overall.precision >= 0.9, ev.report()
     # movements toward Kuwait/Syria carry their destination
-    movers = [json.loads(line) for line in open(tmp_path / "gold.jsonl", encoding="utf-8")]
     with_dest = {g["id"] for g in movers if g.get("destination")}
     got = [e for g, e in ev.matched if g["id"] in with_dest]
     assert got and all(e.destination is not None for e in got)
