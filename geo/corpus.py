@@ -155,7 +155,8 @@ class Generator:
         month = rng.choice(self.months[pub.month])
         head = f"{body[0][0].split('،')[0][:80]}\n\n{pub.day:02d} {month} {pub.year}\n\n"
         name = f"a{i:05d}.txt"
-        text, rows = head, []
+        text = head
+        rows: list[dict[str, Any]] = []
         for sentence, g in body:
             start = len(text)
             text += sentence + "\n\n"
