@@ -25,10 +25,10 @@ from dataclasses import dataclass
 
 from gazetteer import find_places, precision_rank
 from gazetteer.models import Mention, Place
+from gazetteer.normalize import normalize_with_map
 
 from .counts import find_counts
-from .dates import DateSpan, find_dates, older_items_offset
-from .dates import _wide_start as older_item_start
+from .dates import DateSpan, find_dates, older_item_start, older_items_offset
 from .errors import InputError
 from .models import Event
 from .patterns import Hit, Token, tokenize, triggers
@@ -147,9 +147,7 @@ def _pick_date(doc: _Doc, clause: Span, sent: Span, anchor: int) -> DateSpan | N
         return (_DATE_RANK.get(d.precision, 4), abs(d.start - anchor))
 
     def usable(d: DateSpan) -> bool:
-        # "منذ 2014" says since when a state holds, not when this event happened
-        head = doc.text[max(0, d.start - 6) : d.start]
-        return "منذ" not in head and "since" not in head.lower()
+        return not d.since  # "منذ 2014" says since when a state holds, not when this event happened
 
     in_clause = [d for d in doc.dates_in(clause) if usable(d)
                  and abs(d.start - anchor) <= DATE_MAX_CHARS]
@@ -399,7 +397,8 @@ def extract_events(text: str, published: dt.date, source: str = "") -> list[Even
     pub = _check(text, published)
     if not text.strip():
         return []
-    tokens = tokenize(text)
+    normalized = normalize_with_map(text)  # shared by the tokenizer and the date finder
+    tokens = tokenize(text, normalized)
     mentions = find_places(text)
     older = older_items_offset(text)
     doc = _Doc(
@@ -409,7 +408,7 @@ def extract_events(text: str, published: dt.date, source: str = "") -> list[Even
         tokens=tokens,
         hits=triggers().find(tokens),
         mentions=mentions,
-        dates=find_dates(text, pub, older_from=older),
+        dates=find_dates(text, pub, older_from=older, normalized=normalized),
         older_from=older,
         main_country=_main_country(mentions),
     )

@@ -56,9 +56,12 @@ class Hit:
     last: int
 
 
-def tokenize(text: str) -> list[Token]:
-    """Words of ``text`` (normalised), each with its original offsets."""
-    norm, index = normalize_with_map(text)
+def tokenize(text: str, normalized: tuple[str, list[int]] | None = None) -> list[Token]:
+    """Words of ``text`` (normalised), each with its original offsets.
+
+    ``normalized`` may pass a precomputed ``normalize_with_map(text)``.
+    """
+    norm, index = normalized or normalize_with_map(text)
     return [Token(m.group(), index[m.start()], index[m.end() - 1] + 1) for m in _TOKEN.finditer(norm)]
 
 
