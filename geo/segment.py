@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 # A sentence ends at a newline, or at . ! ? ؟ ؛ (not a decimal point) followed by space, a quote or the end.
-_SENTENCE_END = re.compile(r"\n+|(?<!\d)[.!?؟؛]+(?=[\s\"'”“»)]|$)|(?<=\d)[.!?؟؛]+(?=\s|$)")
+# "U.S." and "A.B." are abbreviations, not sentence ends.
+_SENTENCE_END = re.compile(r"\n+|(?<![\dA-Z])[.!?؟؛]+(?=[\s\"'”“»)]|$)|(?<=\d)[.!?؟؛]+(?=\s|$)")
 
 
 @dataclass(frozen=True, slots=True)

@@ -193,3 +193,14 @@ def test_common_press_forms(text, etype, day, lat, lon, km):
 
 def test_peace_is_not_a_handover():
     assert extract_events("ودعا إلى الحفاظ على السلم الأهلي في البلاد.", SUN_2020) == []
+
+
+def test_english_abbreviations_do_not_end_sentences():
+    from geo.segment import sentences
+
+    text = "The U.S. military said two rockets hit Camp Victory near Baghdad airport on Monday. No one was hurt."
+    spans = sentences(text)
+    assert len(spans) == 2 and text[spans[0].start : spans[0].end].endswith("on Monday.")
+    (e,) = extract_events(text, dt.date(2021, 4, 20))
+    assert e.type == "attack" and e.rockets == 2 and e.date == dt.date(2021, 4, 19)
+    assert haversine_km(e.lat, e.lon, 33.284, 44.2561) < 5
