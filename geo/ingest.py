@@ -1,0 +1,354 @@
+"""Ingest article files into the store: read, date, label, extract, write (one transaction per article).
+
+Idempotent: an article's id is the sha256 of its normalised text, so ingesting a folder twice adds
+nothing. With ``jobs > 1`` extraction runs in worker processes while this process stays the single
+writer, in input order, so the store ends up exactly as with ``jobs=1``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import importlib
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .models import Event
+from .readers import Document, normalized_for_hash, read_documents
+from .store import Article, open_store
+
+log = logging.getLogger(__name__)
+
+INDEX_FILE = "index.csv"
+NO_DATE = "no publication date found; pass --published YYYY-MM-DD or add it to index.csv"
+
+
+@dataclass
+class IngestReport:
+    """What an ingest (or reprocess) did; ``summary()`` is the one line the CLI prints."""
+
+    read: int = 0  # articles read and decoded
+    new: int = 0
+    duplicates: int = 0  # already stored (or repeated within this run)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    events_added: int = 0
+    merged: int = 0  # added events that deduplicated into an event already known
+    interrupted: bool = False
+    action: str = "ingested"
+
+    def summary(self) -> str:
+        if self.action == "reprocessed":
+            line = f"reprocessed {self.read} articles, {self.events_added} events stored, {self.merged} merged"
+        else:
+            line = (
+                f"ingested {self.read} articles ({self.new} new, {self.duplicates} already stored), "
+                f"{self.events_added} events added, {self.merged} merged"
+            )
+        if self.skipped:
+            shown = ", ".join(f"{Path(p).name} ({_short(r)})" for p, r in self.skipped[:5])
+            more = f", and {len(self.skipped) - 5} more (see warnings)" if len(self.skipped) > 5 else ""
+            line += f"; {len(self.skipped)} skipped: {shown}{more}"
+        if self.interrupted:
+            line += "; interrupted (run it again to finish)"
+        return line
+
+
+def _short(reason: str) -> str:
+    return reason.split(";")[0].split(", ")[0].strip()
+
+
+# ---------------------------------------------------------------- helpers
+def article_id(text: str) -> str:
+    """The content hash that identifies an article."""
+    return hashlib.sha256(normalized_for_hash(text).encode("utf-8")).hexdigest()
+
+
+def extractor_version() -> str:
+    mod = importlib.import_module("geo.extract")
+    version = getattr(mod, "EXTRACTOR_VERSION", None) or getattr(mod, "__version__", None)
+    if version:
+        return str(version)
+    try:
+        from importlib.metadata import version as pkg_version
+
+        return f"geo {pkg_version('iraq-bases-map')}"
+    except Exception:
+        return "unknown"
+
+
+def _date_from_text(text: str) -> dt.date | None:
+    """A date line in the article (``geo.dates.parse_date_line``), when that module is available."""
+    try:
+        parse = importlib.import_module("geo.dates").parse_date_line
+    except (ImportError, AttributeError):
+        return None
+    try:
+        found = parse(text)
+    except Exception:  # a date parser's bug must not stop an ingest; the file asks for --published
+        log.debug("parse_date_line failed", exc_info=True)
+        return None
+    return found if isinstance(found, dt.date) else None
+
+
+def _is_hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def collect_files(paths: Sequence[Path | str]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Files to ingest (folders walked recursively, sorted; hidden files and index.csv left out)."""
+    files: list[Path] = []
+    missing: list[tuple[str, str]] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = [f for f in p.rglob("*") if f.is_file() and f.name != INDEX_FILE and not _is_hidden(f, p)]
+            files.extend(sorted(found))
+        elif p.is_file():
+            files.append(p)
+        else:
+            missing.append((str(p), "no such file or folder"))
+    # A file named twice (a folder and a file in it) is read once.
+    seen: set[Path] = set()
+    unique = []
+    for f in files:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique, missing
+
+
+class _Index:
+    """``index.csv`` files (file,published[,outlet][,source]) found beside the articles."""
+
+    def __init__(self) -> None:
+        self._cache: dict[Path, dict[str, dict[str, str]]] = {}
+
+    def row(self, path: Path) -> dict[str, str]:
+        folder = path.parent
+        if folder not in self._cache:
+            self._cache[folder] = self._load(folder / INDEX_FILE)
+        return self._cache[folder].get(path.name, {})
+
+    @staticmethod
+    def _load(index: Path) -> dict[str, dict[str, str]]:
+        if not index.is_file():
+            return {}
+        try:
+            with open(index, encoding="utf-8-sig", newline="") as f:
+                return {r["file"].strip(): r for r in csv.DictReader(f) if r.get("file")}
+        except (OSError, UnicodeDecodeError, KeyError, csv.Error) as exc:
+            log.warning("%s: cannot read (%s); its dates and outlets are ignored", index, exc)
+            return {}
+
+
+def _published(row: dict[str, str], name: str) -> dt.date | None:
+    value = (row.get("published") or "").strip()
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        log.warning("%s: index.csv date %r is not YYYY-MM-DD; ignored", name, value)
+        return None
+
+
+@dataclass(frozen=True)
+class _Job:
+    article: Article
+    name: str
+
+
+def _plan(doc: Document, index: _Index, published: dt.date | None, source: str | None, version: str) -> _Job:
+    row = index.row(doc.path)
+    when = published or _published(row, doc.name) or doc.published or _date_from_text(doc.text)
+    if when is None:
+        raise InputError(f"{doc.name}: {NO_DATE}")
+    outlet = (row.get("outlet") or "").strip() or doc.outlet
+    if source:
+        label = source
+    elif row.get("source"):
+        label = row["source"].strip()
+    elif outlet and row:
+        label = f"{outlet} {when.isoformat()}"
+    elif doc.source:
+        label = doc.source
+    else:
+        label = doc.name
+    art = Article(
+        id=article_id(doc.text),
+        text=doc.text,
+        published=when,
+        source=label,
+        path=str(doc.path),
+        outlet=outlet,
+        url=doc.url,
+        title=doc.title,
+        encoding=doc.encoding,
+        extractor_version=version,
+    )
+    return _Job(art, doc.name)
+
+
+# ---------------------------------------------------------------- extraction (worker side)
+def _worker_init() -> None:
+    # Ctrl-C goes to the whole process group: the main process handles it, workers ignore it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _extract(args: tuple[str, str, dt.date, str]) -> tuple[str, list[Event] | str]:
+    """Top-level (picklable) extraction of one article: (id, events) or (id, error message)."""
+    aid, text, published, source = args
+    from .extract import extract_events
+
+    try:
+        return aid, list(extract_events(text, published=published, source=source))
+    except Exception as exc:  # one bad article must not stop the run; it is reported as skipped
+        log.debug("extractor failed on %s", aid, exc_info=True)
+        return aid, f"extractor failed ({type(exc).__name__}: {exc}); report it with the file"
+
+
+@contextmanager
+def _defer_sigint() -> Iterator[None]:
+    """Hold Ctrl-C until the block (one article's transaction) is done, then raise it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    hit: list[Any] = []
+    old = signal.signal(signal.SIGINT, lambda *a: hit.append(a))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+    if hit:
+        raise KeyboardInterrupt
+
+
+def _results(jobs: list[_Job], workers: int) -> Iterator[tuple[str, list[Event] | str]]:
+    args = [(j.article.id, j.article.text, j.article.published, j.article.source) for j in jobs]
+    if workers <= 1 or len(args) <= 1:
+        yield from map(_extract, args)
+        return
+    ctx = multiprocessing.get_context("spawn")  # safe whatever threads or handles this process holds
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(args)), mp_context=ctx, initializer=_worker_init)
+    try:
+        # map() keeps input order, so the writer stores articles exactly as jobs=1 would.
+        # Small chunks keep the order cheap to restore and the workers evenly busy.
+        chunk = max(1, min(8, len(args) // (workers * 4)))
+        yield from pool.map(_extract, args, chunksize=chunk)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+# ---------------------------------------------------------------- public API
+def ingest_paths(
+    paths: Sequence[Path | str],
+    store: str | Path | None = None,
+    published: dt.date | None = None,
+    source: str | None = None,
+    jobs: int = 1,
+    progress: bool = False,
+) -> IngestReport:
+    """Ingest files and folders of articles into the store; see ``IngestReport``.
+
+    ``jobs``: extraction processes (0 = all cores). Files that cannot be used are skipped with a
+    reason (logged as a warning); nothing already stored is ever changed.
+    """
+    from tqdm import tqdm
+
+    report = IngestReport()
+    files, missing = collect_files(paths)
+    report.skipped.extend(missing)
+    version = extractor_version()
+    index = _Index()
+    workers = (os.cpu_count() or 1) if jobs == 0 else max(1, jobs)
+
+    with open_store(store) as st:
+        before = len(st.all_events())
+        known = st.article_ids()
+        planned: list[_Job] = []
+        for path in files:
+            try:
+                docs, bad = read_documents(path)
+            except InputError as exc:
+                report.skipped.append((str(path), str(exc).removeprefix(f"{path.name}: ")))
+                continue
+            report.skipped.extend((str(path.parent / n), r) for n, r in bad)
+            for doc in docs:
+                try:
+                    job = _plan(doc, index, published, source, version)
+                except InputError as exc:
+                    report.skipped.append((str(path.parent / doc.name), str(exc).removeprefix(f"{doc.name}: ")))
+                    continue
+                report.read += 1
+                if job.article.id in known:
+                    report.duplicates += 1
+                    continue
+                known.add(job.article.id)
+                planned.append(job)
+        for p, reason in report.skipped:
+            log.warning("%s: %s", p, reason)
+
+        bar = tqdm(total=len(planned), disable=not progress, unit="article", desc="ingest")
+        try:
+            for job, (aid, result) in zip(planned, _results(planned, workers), strict=True):
+                assert aid == job.article.id
+                if isinstance(result, str):
+                    report.read -= 1
+                    report.skipped.append((job.article.path, result))
+                    log.warning("%s: %s", job.name, result)
+                    continue
+                with _defer_sigint():
+                    added = st.add_article(job.article, result)
+                if added is None:  # another ingest stored it meanwhile
+                    report.duplicates += 1
+                else:
+                    report.new += 1
+                    report.events_added += added
+                bar.update(1)
+        except KeyboardInterrupt:
+            report.interrupted = True
+            log.warning("interrupted: %s", report.summary())
+            raise
+        finally:
+            bar.close()
+        after = len(st.all_events())
+        report.merged = max(0, report.events_added - (after - before))
+    log.debug("%s", report.summary())  # the CLI prints it
+    return report
+
+
+def reprocess(store: str | Path | None = None) -> IngestReport:
+    """Rebuild every article's events from its stored text with the current extractor.
+
+    One transaction per article; article rows are untouched.
+    """
+    report = IngestReport(action="reprocessed")
+    version = extractor_version()
+    with open_store(store) as st:
+        rows = st.conn.execute("SELECT id, text, published, source, path FROM articles ORDER BY fid").fetchall()
+        total = 0
+        for aid, text, pub, label, path in rows:
+            _, result = _extract((aid, text, dt.date.fromisoformat(pub), label))
+            if isinstance(result, str):
+                report.skipped.append((path or aid, result))
+                log.warning("%s: %s; its old events are kept", path or aid, result)
+                continue
+            with _defer_sigint():
+                total += st.replace_events(aid, result, version)
+            report.read += 1
+        report.events_added = total
+        report.merged = max(0, st.counts()["events"] - len(st.all_events()))
+    log.debug("%s", report.summary())  # the CLI prints it
+    return report

@@ -1,0 +1,226 @@
+"""Exports (GeoJSON, GeoPackage, CSV, GeoParquet), filters and the events table, on hand-built events."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import math
+
+import pyogrio
+import pytest
+
+from gazetteer.models import Place
+from geo.errors import ExportError
+from geo.export import events_frame, events_geojson, export_events, format_for, write_geojson
+from geo.models import Event
+from geo.query import filter_events
+from geo.report import format_table
+from geo.store import open_store
+
+D = dt.date
+AIN = Place(
+    "ain_al_asad",
+    "Ain al-Asad Air Base",
+    33.78561234,
+    42.44129876,
+    "air_base",
+    "site",
+    "عين الأسد",
+    "Anbar",
+    "IQ",
+)
+TAJI = Place("taji", "Camp Taji", 33.5240, 44.2560, "military_base", "site", "التاجي", "Baghdad", "IQ")
+DHIQAR = Place("dhi_qar", "Dhi Qar Governorate", 31.2858, 46.3068, "province", "governorate", "ذي قار", "Dhi Qar", "IQ")
+QUOTE = "هجوما بواسطة 6 صواريخ كاتيوشا استهدف قاعدة عين الأسد"
+
+EVENTS = [
+    Event(
+        "attack",
+        D(2021, 4, 18),
+        QUOTE,
+        10,
+        10 + len(QUOTE),
+        "alaraby 2021-04-18",
+        D(2021, 4, 18),
+        place=AIN,
+        rockets=6,
+        wounded=2,
+        sources=("alaraby 2021-04-18", "shafaq"),
+        quotes=(QUOTE, "q2"),
+    ),
+    Event(
+        "withdrawal",
+        D(2020, 8, 1),
+        "انسحاب من التاجي",
+        0,
+        16,
+        "alain",
+        D(2020, 8, 23),
+        end_date=D(2020, 8, 31),
+        date_precision="range",
+        place=TAJI,
+        destination=AIN,
+        troops=500,
+    ),
+    Event(
+        "attack",
+        D(2021, 4, 17),
+        "هجوم بعبوة ناسفة",
+        0,
+        15,
+        "alaraby 2021-04-18",
+        D(2021, 4, 18),
+        place=DHIQAR,
+    ),
+    Event("announcement", D(2024, 8, 15), "بيان الخارجية", 0, 13, "shafaq", D(2024, 8, 15)),
+]
+
+
+def test_geojson_feature_collection():
+    fc = events_geojson(EVENTS)
+    assert fc["type"] == "FeatureCollection" and len(fc["features"]) == 4
+    f0, f1, f2, f3 = fc["features"]
+    assert f0["id"] == EVENTS[0].id and f0["properties"]["id"] == EVENTS[0].id
+    assert f0["geometry"] == {
+        "type": "Point",
+        "coordinates": [42.441299, 33.785612],
+    }  # [lon, lat], 6 decimals
+    assert f1["geometry"] == {"type": "LineString", "coordinates": [[44.256, 33.524], [42.441299, 33.785612]]}
+    assert f2["geometry"]["type"] == "Point"
+    assert f3["geometry"] is None
+    p = f0["properties"]
+    for key in (
+        "type",
+        "date",
+        "end_date",
+        "date_precision",
+        "status",
+        "place",
+        "geo_precision",
+        "quote",
+        "source",
+        "published",
+        "rockets",
+        "killed",
+        "wounded",
+        "troops",
+        "vehicles",
+        "shipments",
+    ):
+        assert key in p
+    assert (p["rockets"], p["wounded"], p["killed"]) == (6, 2, None)
+    assert p["sources"] == ["alaraby 2021-04-18", "shafaq"] and p["quotes"] == [QUOTE, "q2"]
+    assert f1["properties"]["end_date"] == "2020-08-31" and f1["properties"]["troops"] == 500
+    assert f3["properties"]["geo_precision"] == "none"
+
+
+def test_write_geojson_utf8_unescaped_no_nan(tmp_path):
+    nan_place = Place("x", "X", float("nan"), 44.0, "city", "city")
+    out = tmp_path / "e.geojson"
+    assert write_geojson(EVENTS, out) == 4
+    raw = out.read_bytes()
+    assert QUOTE.encode("utf-8") in raw and b"\\u0647" not in raw
+    assert json.loads(raw)["features"][0]["properties"]["quote"] == QUOTE
+    # A NaN coordinate can never reach the file: allow_nan=False raises rather than write it.
+    with pytest.raises(ValueError):
+        write_geojson([Event("attack", D(2021, 1, 1), "q", 0, 1, "s", D(2021, 1, 1), place=nan_place)], out)
+    assert "NaN" not in out.read_text(encoding="utf-8")
+
+
+def test_format_from_suffix_and_errors(tmp_path):
+    assert format_for("a.geojson") == "geojson" and format_for("a.GPKG") == "gpkg"
+    assert format_for("a.parquet") == "parquet" and format_for("a.csv") == "csv"
+    assert format_for("a.txt", "csv") == "csv"
+    with pytest.raises(ExportError, match=r"use \.geojson, \.gpkg, \.csv or \.parquet"):
+        export_events(EVENTS, tmp_path / "out.xlsx")
+    with pytest.raises(ExportError, match="unknown export format"):
+        export_events(EVENTS, tmp_path / "out.geojson", fmt="kml")
+    with pytest.raises(ExportError, match="does not exist"):
+        export_events(EVENTS, tmp_path / "missing" / "out.geojson")
+
+
+def test_export_refuses_to_overwrite_the_store(tmp_path):
+    store = tmp_path / "events.gpkg"
+    with open_store(store):
+        pass
+    before = store.read_bytes()
+    with pytest.raises(ExportError, match="is an event store"):
+        export_events(EVENTS, store)
+    assert store.read_bytes() == before
+
+
+def test_gpkg_csv_parquet(tmp_path):
+    import geopandas as gpd
+
+    for fmt in ("gpkg", "csv", "parquet"):
+        assert export_events(EVENTS, tmp_path / f"e.{fmt}") == 4
+    layers = dict(pyogrio.list_layers(tmp_path / "e.gpkg"))
+    assert list(layers) == ["events"]
+    g = pyogrio.read_dataframe(tmp_path / "e.gpkg", layer="events")
+    assert list(g["id"]) == [e.id for e in EVENTS]
+    assert list(g.geometry.geom_type[:3]) == ["Point", "LineString", "Point"] and g.geometry.iloc[3] is None
+    assert g.crs.to_epsg() == 4326
+    assert g["quote"].iloc[0] == QUOTE
+
+    with open(tmp_path / "e.csv", "rb") as f:
+        assert f.read(3) == b"\xef\xbb\xbf"  # BOM so Excel reads UTF-8 Arabic
+    with open(tmp_path / "e.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert rows[0]["quote"] == QUOTE and float(rows[0]["lon"]) == pytest.approx(42.441299, abs=1e-6)
+    assert rows[0]["geometry_wkt"] == "POINT (42.441299 33.785612)" and rows[1]["geometry_wkt"].startswith("LINESTRING")
+    assert rows[3]["geometry_wkt"] == "" and rows[0]["rockets"] == "6" and rows[0]["killed"] == ""
+
+    pq = gpd.read_parquet(tmp_path / "e.parquet")
+    assert pq.crs.to_epsg() == 4326 and list(pq["id"]) == [e.id for e in EVENTS]
+    assert str(pq["rockets"].dtype) == "Int64" and pq["rockets"].iloc[0] == 6
+
+
+def test_events_frame_empty_keeps_schema(tmp_path):
+    frame = events_frame([])
+    assert len(frame) == 0 and {"id", "date", "quote", "rockets"} <= set(frame.columns)
+    assert export_events([], tmp_path / "empty.geojson") == 0
+    assert json.loads((tmp_path / "empty.geojson").read_text()) == {
+        "type": "FeatureCollection",
+        "features": [],
+    }
+    assert export_events([], tmp_path / "empty.parquet") == 0
+
+
+def test_filter_events():
+    assert filter_events(EVENTS) == EVENTS
+    ids = lambda es: [EVENTS.index(e) for e in es]  # noqa: E731
+    assert ids(filter_events(EVENTS, start=D(2021, 1, 1))) == [0, 2, 3]
+    # The withdrawal's range [08-01, 08-31] overlaps a window starting 08-20.
+    assert ids(filter_events(EVENTS, start=D(2020, 8, 20), end=D(2020, 9, 1))) == [1]
+    assert ids(filter_events(EVENTS, end=D(2021, 4, 17))) == [1, 2]
+    assert ids(filter_events(EVENTS, types=["attack"])) == [0, 2]
+    assert ids(filter_events(EVENTS, governorates=["anbar", "Dhi Qar"])) == [0, 2]
+    assert ids(filter_events(EVENTS, bbox=(42.0, 33.0, 43.0, 34.0))) == [0, 1]  # movement ends there
+    assert ids(filter_events(EVENTS, sources=["shafaq"])) == [0, 3]
+    assert ids(filter_events(EVENTS, min_precision="site")) == [0, 1]
+    assert ids(filter_events(EVENTS, min_precision="governorate")) == [0, 1, 2]
+
+
+def test_format_table_handles_arabic_and_empty():
+    assert format_table([]) == "no events"
+    table = format_table(EVENTS)
+    lines = table.splitlines()
+    assert lines[0].split()[:4] == ["date", "prec", "type", "status"]
+    assert len(lines) == 1 + len(EVENTS) + 1 and lines[-1] == "4 events"
+    assert "2020-08-01..2020-08-31" in table and "Camp Taji -> Ain al-Asad Air Base" in table
+    assert "rockets=6 wounded=2" in table and "(+1)" in table
+    assert QUOTE in table
+    # Columns line up: "type" starts at the same column in every row.
+    col = lines[0].index("type")
+    assert all(line[col:].split()[0] in {"type", "attack", "withdrawal", "announcement"} for line in lines[1:-1])
+    long = Event("attack", D(2021, 1, 1), "ك" * 200, 0, 200, "s", D(2021, 1, 1))
+    assert "ك" * 59 + "…" in format_table([long]) and "ك" * 61 not in format_table([long])
+    bidi = Event("attack", D(2021, 1, 1), "a\u202eb\nc", 0, 5, "s", D(2021, 1, 1))
+    assert "\u202e" not in format_table([bidi]) and "ab c" in format_table([bidi])
+
+
+def test_no_nan_in_geojson_properties():
+    for f in events_geojson(EVENTS)["features"]:
+        for v in f["properties"].values():
+            assert not (isinstance(v, float) and math.isnan(v))
