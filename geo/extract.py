@@ -325,10 +325,10 @@ def _mergeable(a: Event, b: Event) -> bool:
 
 def _better(a: Event, b: Event) -> Event:
     """Merge ``b`` into ``a`` keeping the finer place and date, the larger counts, every quote."""
-    def rank(e: Event) -> tuple[int, bool, int, int]:
-        # finer place, a stated date, finer date, then the fuller sentence (titles are terse)
-        return (precision_rank(e.geo_precision), not e.date_text, _DATE_RANK.get(e.date_precision, 4),
-                -len(e.quote))
+    def rank(e: Event) -> tuple[int, bool, bool, int, int]:
+        # finer place, a known destination, a stated date, finer date, then the fuller sentence
+        return (precision_rank(e.geo_precision), e.destination is None, not e.date_text,
+                _DATE_RANK.get(e.date_precision, 4), -len(e.quote))
 
     def date_rank(e: Event) -> tuple[bool, int]:
         return not e.date_text, _DATE_RANK.get(e.date_precision, 4)
