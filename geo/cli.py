@@ -10,7 +10,6 @@ import datetime as dt
 import json
 import logging
 import os
-import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -183,11 +182,15 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboard" / "app.py"),
         "--server.port", str(args.port),
+        "--server.enableStaticServing", "true",  # the vendored Leaflet & co., whatever the cwd
         "--browser.gatherUsageStats", "false",
     ]
     if args.headless:
         cmd += ["--server.headless", "true"]
-    return subprocess.call(cmd, cwd=PROJECT_ROOT / "dashboard", env=env)
+    os.chdir(PROJECT_ROOT / "dashboard")  # streamlit reads dashboard/.streamlit/config.toml
+    # Replace this process, so Ctrl-C and kill reach streamlit itself.
+    os.execve(sys.executable, cmd, env)
+    return 0  # not reached
 
 
 _COMMANDS = {

@@ -1,0 +1,104 @@
+"""The dashboard's only doorway to the project: the store, queries, base status, export, gazetteer, ingest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import gazetteer
+from gazetteer.models import Place
+from geo import bases, export, query
+from geo.bases import BaseStatus
+from geo.models import Event
+
+BBox = tuple[float, float, float, float]
+
+
+def store_path() -> str | None:
+    """The store the user asked for (``GEO_STORE``), or None for the project's default store."""
+    return os.environ.get("GEO_STORE") or None
+
+
+def load_events(path: str | Path | None = None) -> list[Event]:
+    """Every stored event (deduplicated, sorted by date)."""
+    from geo.store import open_store
+
+    with open_store(path) as store:
+        return list(store.events())
+
+
+def store_stamp(path: str | Path | None) -> float:
+    """Modification time of the store file, so cached loaders notice new articles."""
+    try:
+        from geo.settings import DEFAULT_STORE
+
+        p = Path(path) if path else DEFAULT_STORE
+        return p.stat().st_mtime if p.exists() else 0.0
+    except OSError:
+        return 0.0
+
+
+def filter_events(
+    events: Sequence[Event],
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    types: Iterable[str] | None = None,
+    governorates: Iterable[str] | None = None,
+    bbox: BBox | None = None,
+    sources: Iterable[str] | None = None,
+    min_precision: str | None = None,
+) -> list[Event]:
+    """``geo.query.filter_events``: date-range overlap, and every other filter combined with AND."""
+    return list(
+        query.filter_events(
+            events, start=start, end=end, types=types, governorates=governorates, bbox=bbox,
+            sources=sources, min_precision=min_precision,
+        )
+    )
+
+
+def bases_status(events: Sequence[Event], at: dt.date | None = None) -> list[BaseStatus]:
+    """``geo.bases.bases_status``: each base's status (present/handed_over/withdrawn/unknown) at ``at``."""
+    return list(bases.bases_status(list(events), at=at))
+
+
+def events_geojson(events: Sequence[Event]) -> dict[str, Any]:
+    """``geo.export.events_geojson``: the ``geo export`` GeoJSON FeatureCollection."""
+    result: dict[str, Any] = export.events_geojson(list(events))
+    return result
+
+
+def geojson_bytes(events: Sequence[Event]) -> bytes:
+    """The download: exactly ``events_geojson(events)``, UTF-8 with Arabic unescaped."""
+    return json.dumps(events_geojson(events), ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+def csv_bytes(events: Sequence[Event]) -> bytes:
+    """The CSV download: exactly what ``geo export --format csv`` writes for these events."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "events.csv"
+        export.export_events(list(events), out, fmt="csv")
+        return out.read_bytes()
+
+
+def resolve_place(name: str) -> Place | None:
+    """``gazetteer.resolve``."""
+    return gazetteer.resolve(name)
+
+
+def governorate_places() -> list[Place]:
+    """Province points from the gazetteer (labels on the offline basemap)."""
+    return [p for p in gazetteer.places() if p.precision == "governorate" and p.country in ("IQ", "")]
+
+
+def ingest_files(paths: Sequence[Path], store: str | Path | None, published: dt.date) -> str:
+    """Ingest saved articles into the store; returns the report's one-line summary."""
+    from geo.ingest import ingest_paths
+
+    report = ingest_paths(list(paths), store=store, published=published)
+    return str(report.summary())

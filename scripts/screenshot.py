@@ -1,0 +1,164 @@
+"""Start the dashboard as `make run` does, open it in Debian's chromium with the network blocked, save a PNG.
+
+    python scripts/screenshot.py [--store FILE] [-o docs/screenshot.png]
+
+Without --store, a temporary store is built from tests/data/seeds. The helpers here (``running_app``,
+``offline_page``, ``map_frame``) are also used by tests/test_browser.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "tests" / "data" / "seeds"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+MAP_IFRAME = 'iframe[title="streamlit_folium\\.st_folium"]'
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def build_seed_store(path: Path) -> Path:
+    """A fresh store with the test seed articles."""
+    sys.path.insert(0, str(ROOT))
+    from geo.ingest import ingest_paths
+
+    ingest_paths([SEEDS], store=path)
+    return path
+
+
+@contextlib.contextmanager
+def running_app(store: Path, port: int | None = None, timeout: float = 60) -> Iterator[str]:
+    """Run `geo dashboard --headless --port P --store FILE` (what `make run` calls); yield its URL.
+
+    The app runs in its own process group, so the streamlit child of `geo dashboard` is stopped too.
+    """
+    port = port or free_port()
+    log = tempfile.NamedTemporaryFile(prefix="dashboard-", suffix=".log", delete=False)  # noqa: SIM115
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    cmd = [sys.executable, "-m", "geo.cli", "dashboard", "--headless", "--port", str(port), "--store", str(store)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://localhost:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"dashboard exited with {proc.returncode}: {Path(log.name).read_text()[-2000:]}")
+            with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    break
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"dashboard not up after {timeout} s: {Path(log.name).read_text()[-2000:]}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+        log.close()
+        Path(log.name).unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def offline_page(width: int = 1440, height: int = 1240) -> Iterator[tuple[Any, list[str]]]:
+    """A Playwright page in Debian's chromium where every non-localhost request is aborted.
+
+    Yields ``(page, external)``: ``external`` collects every URL outside localhost the page tried.
+    """
+    from playwright.sync_api import sync_playwright
+
+    external: list[str] = []
+
+    def guard(route: Any) -> None:
+        url = route.request.url
+        host = urlparse(url).hostname or ""
+        if url.startswith(("data:", "blob:", "about:")) or host in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            external.append(url)
+            route.abort()
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1)
+            context.route("**/*", guard)
+            yield context.new_page(), external
+        finally:
+            browser.close()
+
+
+def map_frame(page: Any) -> Any:
+    return page.frame_locator(MAP_IFRAME)
+
+
+def wait_for_markers(page: Any, timeout_ms: int = 60_000) -> None:
+    map_frame(page).locator("path.base-marker, path.ev-marker").first.wait_for(state="attached", timeout=timeout_ms)
+
+
+def metric(page: Any, label: str) -> int:
+    """The value of the st.metric with this label."""
+    box = page.locator('[data-testid="stMetric"]').filter(
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=label)
+    )
+    return int(box.locator('[data-testid="stMetricValue"]').inner_text().strip())
+
+
+def screenshot(page: Any, out: Path) -> None:
+    """The top of the page: header, time slider, metrics, map (and the start of the timeline)."""
+    page.wait_for_timeout(1200)  # let Leaflet finish drawing and fonts settle
+    out.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(out), full_page=False)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--store", type=Path, help="store to show (default: a temp store of tests/data/seeds)")
+    ap.add_argument("-o", "--output", type=Path, default=ROOT / "docs" / "screenshot.png")
+    args = ap.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = args.store or build_seed_store(Path(tmp) / "events.gpkg")
+        with running_app(store) as url, offline_page() as (page, external):
+            page.goto(url, wait_until="domcontentloaded")
+            wait_for_markers(page)
+            screenshot(page, args.output)
+            n = map_frame(page).locator("path.ev-marker").count()
+    print(f"wrote {args.output} ({n} event markers drawn; {len(external)} external requests blocked)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
