@@ -38,14 +38,17 @@ from .taxonomy import MOVEMENT_TYPES, canonical_type
 
 log = logging.getLogger("geo.extract")
 
-IRREALIS_WINDOW = 6  # tokens before a trigger in which a wish/demand cancels it
+IRREALIS_WINDOW = 40  # tokens before a trigger (in its clause) in which a wish/demand cancels it
 NEGATION_WINDOW = 3  # tokens before a trigger in which a negation cancels it
 TALK_WINDOW = 6  # tokens before a movement trigger in which a plan/talk word makes it an agreement
 PLANNED_BEFORE, PLANNED_AFTER = 3, 2
 DATE_MAX_CHARS = 140  # a clause date farther than this from the trigger belongs to something else
 DESTINATION_WINDOW = 2  # tokens between a destination cue and the place
 LOCATOR_WINDOW = 3
+ANTECEDENT_MAX_CHARS = 2500  # how far back a definite noun ("القاعدة") may point
 _SITE_TYPES = {"presence", "attack", "airstrike"}
+# Processes: "بدأت القوات، منذ الأحد، سحب ..." dates their start with "منذ".
+_PROCESS_TYPES = {"withdrawal", "redeployment", "handover"}
 _DATE_RANK = {"day": 0, "range": 1, "month": 2, "year": 3}
 _BASE_KINDS = {"air_base", "military_base", "base", "airport"}
 
@@ -142,18 +145,28 @@ def _cue_near(hits: list[Hit], role: str, first: int, before: int, after: int = 
                for h in hits)
 
 
-def _pick_date(doc: _Doc, clause: Span, sent: Span, anchor: int) -> DateSpan | None:
+def _pick_date(doc: _Doc, clause: Span, sent: Span, anchor: int, etype: str) -> DateSpan | None:
     def key(d: DateSpan) -> tuple[int, int]:
         return (_DATE_RANK.get(d.precision, 4), abs(d.start - anchor))
 
     def usable(d: DateSpan) -> bool:
-        return not d.since  # "منذ 2014" says since when a state holds, not when this event happened
+        # "منذ 2014" says since when a state holds; "قبل عام 2003" is before the event, not its date;
+        # "بعد يوم من ..." counts from another event.
+        if d.since and etype not in _PROCESS_TYPES:
+            return False
+        head = doc.text[max(0, d.start - 5) : d.start]
+        if "قبل" in head and d.status == "occurred":
+            return False
+        tail = doc.text[d.end : d.end + 4].strip()
+        return not (d.text.startswith("بعد") and tail.startswith(("من", "على")))
 
     in_clause = [d for d in doc.dates_in(clause) if usable(d)
                  and abs(d.start - anchor) <= DATE_MAX_CHARS]
     if in_clause:
         return min(in_clause, key=key)
-    in_sent = [d for d in doc.dates_in(sent) if usable(d)
+    # The report date of a sentence comes before its clauses ("وقال X، الأحد، إن ..."); a date after
+    # this clause belongs to another clause's event.
+    in_sent = [d for d in doc.dates_in(sent) if usable(d) and d.start < clause.start
                and d.precision == "day" and d.status == "occurred"]
     return min(in_sent, key=key) if in_sent else None
 
@@ -205,6 +218,9 @@ def _places(doc: _Doc, clause: Span, etype: str, trig: Hit, toks: tuple[int, int
         if len(sites) > 1:
             return sites, None
     if not places:
+        antecedent = _antecedent(doc, cue_hits)
+        if antecedent is not None:
+            return [antecedent], destination
         if destination is not None and main is not None and destination.country == main.country:
             return [destination], None  # "تعزيزات إلى قاعدة حرير": where they went is all we know
         return ([main] if main is not None else []), destination
@@ -215,6 +231,43 @@ def _places(doc: _Doc, clause: Span, etype: str, trig: Hit, toks: tuple[int, int
     return [best], destination
 
 
+def _trigger_ok(doc: _Doc, hits: list[Hit], h: Hit, has_site: bool) -> bool:
+    """A trigger counts unless a wish/demand precedes it in the clause, a negation or a demonstrative
+    ("هذا الهجوم": a reference to an event told elsewhere) stands just before it, or it needs a site."""
+    role = h.entry.role
+    if role != "trigger" and not (role == "trigger_site" and has_site):
+        return False
+    return not (
+        _cue_near(hits, "irrealis", h.first, IRREALIS_WINDOW)
+        or _cue_near(hits, "negation", h.first, NEGATION_WINDOW)
+        or _cue_near(hits, "demonstrative", h.first, 1)
+    )
+
+
+def _antecedent(doc: _Doc, hits: list[Hit]) -> Place | None:
+    """The site a definite noun points back to ("المعسكر ذاته", "the base"): the last site named before
+    it in the same story, preferring one of the same kind (base or airport)."""
+    for h in hits:
+        if h.entry.role != "anaphor":
+            continue
+        tok = doc.tokens[h.first]
+        before = doc.tokens[h.first - 1].norm if h.first else ""
+        if "ال" not in tok.norm and not tok.norm.startswith("the") and before != "the":
+            continue  # indefinite: "قاعدة عسكرية" is not a reference
+        if before.endswith("تنظيم"):
+            continue  # تنظيم القاعدة is al-Qaeda
+        older = doc.older_from is not None and tok.start >= doc.older_from
+        lo = doc.older_from if older and doc.older_from is not None else 0
+        sites = [m.place for m in doc.mentions[: bisect_left(doc._mention_starts, tok.start)]
+                 if m.place.precision == "site" and m.start >= max(lo, tok.start - ANTECEDENT_MAX_CHARS)]
+        if not sites:
+            continue
+        want_airport = h.entry.type == "airport"
+        same_kind = [p for p in sites if (p.kind == "airport") == want_airport]
+        return (same_kind or sites)[-1]
+    return None
+
+
 def _events_in_clause(doc: _Doc, sent: Span, clause: Span, prev_date: DateSpan | None,
                       continuation: bool) -> tuple[list[Event], DateSpan | None]:
     t0 = _token_index(doc.tokens, clause.start)
@@ -223,22 +276,35 @@ def _events_in_clause(doc: _Doc, sent: Span, clause: Span, prev_date: DateSpan |
         return [], None
     hits = doc.hits_between(t0, t1)
     has_site = any(m.place.precision == "site" for m in doc.mentions_in(clause))
-    trig_hits = [
-        h for h in hits
-        if (h.entry.role == "trigger" or (h.entry.role == "trigger_site" and has_site))
-        and not _cue_near(hits, "irrealis", h.first, IRREALIS_WINDOW)
-        and not _cue_near(hits, "negation", h.first, NEGATION_WINDOW)
-    ]
+    trig_hits = [h for h in hits if _trigger_ok(doc, hits, h, has_site)]
     if not trig_hits:
         return [], None
     trig = max(trig_hits, key=lambda h: (h.entry.priority, -h.first))
+    chosen = [trig]
+    # "انسحبت من قاعدة K1 وسلّمتها إلى ...": leaving a base and handing it over are two events.
+    pair = {"withdrawal": "handover", "handover": "withdrawal"}.get(trig.entry.type)
+    second = [h for h in trig_hits if h.entry.type == pair]
+    if second:
+        chosen.append(max(second, key=lambda h: (h.entry.priority, -h.first)))
+    events: list[Event] = []
+    date: DateSpan | None = None
+    for t in chosen:
+        evs, d = _event_for(doc, sent, clause, hits, trig_hits, t, (t0, t1), prev_date, continuation)
+        events += evs
+        date = date or d
+    return events, date
+
+
+def _event_for(doc: _Doc, sent: Span, clause: Span, hits: list[Hit], trig_hits: list[Hit], trig: Hit,
+               toks: tuple[int, int], prev_date: DateSpan | None,
+               continuation: bool) -> tuple[list[Event], DateSpan | None]:
     etype = trig.entry.type
     if etype in {"attack", "airstrike"} and any(h.entry.role == "generic" for h in hits):
         return [], None
     if etype in MOVEMENT_TYPES | {"handover"} and _cue_near(hits, "talk", trig.first, TALK_WINDOW):
         etype = "agreement"
     anchor = doc.tokens[trig.first].start
-    date = _pick_date(doc, clause, sent, anchor)
+    date = _pick_date(doc, clause, sent, anchor, etype)
     if date is None and continuation and prev_date is not None:
         date = prev_date
     planned_cue = _cue_near(hits, "planned", trig.first, PLANNED_BEFORE, PLANNED_AFTER)
@@ -246,21 +312,21 @@ def _events_in_clause(doc: _Doc, sent: Span, clause: Span, prev_date: DateSpan |
         status = "planned" if (date.status == "planned" or date.date > doc.published) else "occurred"
         d0, d1, prec, dtext = date.date, date.end_date, date.precision, date.text
     else:
-        if planned_cue:
-            return [], None  # a future with no date is too vague to map
-        status = "occurred"
+        # "سيُنقلون إلى قاعدة حرير": planned, and the report date is all the text gives
+        status = "planned" if planned_cue else "occurred"
         d0, d1, prec, dtext = _default_date(doc, anchor)
-    places, destination = _places(doc, clause, etype, trig, (t0, t1))
+    places, destination = _places(doc, clause, etype, trig, toks)
     if etype == "presence" and not places:
         return [], date
-    counts = find_counts(doc.tokens, t0, t1)
+    counts = find_counts(doc.tokens, *toks)
     if etype not in {"presence", "withdrawal", "redeployment"}:
         counts.pop("troops", None)  # "مقتل أربعة عناصر" counts the dead, not the force
     if len(places) > 1:
         counts = {}  # "2500 soldiers across three bases" is not 2500 at each
-    weapon = next((h.entry.weapon for h in sorted(trig_hits, key=lambda h: -h.entry.priority)
-                   if h.entry.weapon and h.entry.type == trig.entry.type), None) if etype in {"attack", "airstrike"} \
-        else None
+    weapon = None
+    if etype in {"attack", "airstrike"}:
+        weapon = next((h.entry.weapon for h in sorted(trig_hits, key=lambda h: -h.entry.priority)
+                       if h.entry.weapon and h.entry.type == trig.entry.type), None)
     q = clause if clause.end - clause.start >= 25 else sent
     quote = doc.text[q.start : q.end]
     events = [

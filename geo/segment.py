@@ -7,8 +7,14 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 # A sentence ends at a newline, or at . ! ? ؟ ؛ (not a decimal point) followed by space, a quote or the end.
-# "U.S." and "A.B." are abbreviations, not sentence ends.
-_SENTENCE_END = re.compile(r"\n+|(?<![\dA-Z])[.!?؟؛]+(?=[\s\"'”“»)]|$)|(?<=\d)[.!?؟؛]+(?=\s|$)")
+# "U.S.", "Jan. 20" and "Lt. Gen." are abbreviations, not sentence ends.
+_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
+                  "Mr", "Mrs", "Ms", "Dr", "Gen", "Lt", "Col", "Maj", "Sgt", "Capt", "Adm", "St", "No", "Gov",
+                  "Sen", "Rep", "Pres", "Brig", "vs", "etc")
+_NOT_AFTER = "".join(f"(?<!\\b{a})" for a in _ABBREVIATIONS)
+_SENTENCE_END = re.compile(
+    rf"\n+|(?<![\dA-Z]){_NOT_AFTER}[.!?؟؛]+(?=[\s\"'”“»)]|$)|(?<=\d)[.!?؟؛]+(?=\s|$)"
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -89,9 +89,10 @@ def test_planned_deadline_is_planned_with_that_day():
     assert e.status == "planned" and e.date == dt.date(2021, 12, 31) and e.date_precision == "day"
 
 
-def test_future_without_a_date_is_not_mapped():
+def test_future_without_a_date_is_planned_at_the_report_date():
     text = "وقال إن الأميركان سوف ينسحبون من العراق."
-    assert only(extract_events(text, SUN), "withdrawal") == []
+    (e,) = only(extract_events(text, SUN), "withdrawal")
+    assert e.status == "planned" and e.date == SUN and e.date_text == ""
 
 
 def test_airstrike_with_killed_count_in_words():
