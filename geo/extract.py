@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from gazetteer import find_places, precision_rank
 from gazetteer.models import Mention, Place
-from gazetteer.normalize import normalize_with_map
+from gazetteer.normalize import normalize, normalize_with_map
 
 from .counts import find_counts
 from .dates import DateSpan, find_dates, older_item_start, older_items_offset
@@ -40,6 +40,7 @@ log = logging.getLogger("geo.extract")
 
 IRREALIS_WINDOW = 40  # tokens before a trigger (in its clause) in which a wish/demand cancels it
 NEGATION_WINDOW = 3  # tokens before a trigger in which a negation cancels it
+NOT_ATTACK_WINDOW = 3  # "صواريخ باتريوت": air defence next to a rocket word
 TALK_WINDOW = 6  # tokens before a movement trigger in which a plan/talk word makes it an agreement
 PLANNED_BEFORE, PLANNED_AFTER = 3, 2
 DATE_MAX_CHARS = 140  # a clause date farther than this from the trigger belongs to something else
@@ -47,6 +48,7 @@ DESTINATION_WINDOW = 2  # tokens between a destination cue and the place
 LOCATOR_WINDOW = 3
 ANTECEDENT_MAX_CHARS = 2500  # how far back a definite noun ("القاعدة") may point
 _SITE_TYPES = {"presence", "attack", "airstrike"}
+_BASE_WORDS = ("قاعده", "معسكر", "مطار")
 # Processes: "بدأت القوات، منذ الأحد، سحب ..." dates their start with "منذ".
 _PROCESS_TYPES = {"withdrawal", "redeployment", "handover"}
 _DATE_RANK = {"day": 0, "range": 1, "month": 2, "year": 3}
@@ -145,9 +147,11 @@ def _cue_near(hits: list[Hit], role: str, first: int, before: int, after: int = 
                for h in hits)
 
 
-def _pick_date(doc: _Doc, clause: Span, sent: Span, anchor: int, etype: str) -> DateSpan | None:
-    def key(d: DateSpan) -> tuple[int, int]:
-        return (_DATE_RANK.get(d.precision, 4), abs(d.start - anchor))
+def _pick_date(doc: _Doc, clause: Span, sent: Span, anchor: int, etype: str,
+               planned: bool = False) -> DateSpan | None:
+    def key(d: DateSpan) -> tuple[bool, int, int]:
+        # a future verb ("will end", "سينتهي") takes the deadline over the day it was announced
+        return (planned and d.status != "planned", _DATE_RANK.get(d.precision, 4), abs(d.start - anchor))
 
     def usable(d: DateSpan) -> bool:
         # "منذ 2014" says since when a state holds; "قبل عام 2003" is before the event, not its date;
@@ -244,6 +248,11 @@ def _trigger_ok(doc: _Doc, hits: list[Hit], h: Hit, has_site: bool) -> bool:
     )
 
 
+def _is_site(m: Mention) -> bool:
+    """A named base or airport, also when the place record is a town that names a base ("قاعدة القائم")."""
+    return m.place.precision == "site" or normalize(m.surface).startswith(_BASE_WORDS)
+
+
 def _antecedent(doc: _Doc, hits: list[Hit]) -> Place | None:
     """The site a definite noun points back to ("المعسكر ذاته", "the base"): the last site named before
     it in the same story, preferring one of the same kind (base or airport)."""
@@ -275,7 +284,7 @@ def _events_in_clause(doc: _Doc, sent: Span, clause: Span, prev_date: DateSpan |
     if t1 < t0:
         return [], None
     hits = doc.hits_between(t0, t1)
-    has_site = any(m.place.precision == "site" for m in doc.mentions_in(clause))
+    has_site = any(_is_site(m) for m in doc.mentions_in(clause)) or _antecedent(doc, hits) is not None
     trig_hits = [h for h in hits if _trigger_ok(doc, hits, h, has_site)]
     if not trig_hits:
         return [], None
@@ -299,15 +308,20 @@ def _event_for(doc: _Doc, sent: Span, clause: Span, hits: list[Hit], trig_hits: 
                toks: tuple[int, int], prev_date: DateSpan | None,
                continuation: bool) -> tuple[list[Event], DateSpan | None]:
     etype = trig.entry.type
-    if etype in {"attack", "airstrike"} and any(h.entry.role == "generic" for h in hits):
+    if etype in {"attack", "airstrike"} and (
+        any(h.entry.role == "generic" for h in hits)
+        or _cue_near(hits, "not_attack", trig.first, NOT_ATTACK_WINDOW, NOT_ATTACK_WINDOW)
+    ):
         return [], None
-    if etype in MOVEMENT_TYPES | {"handover"} and _cue_near(hits, "talk", trig.first, TALK_WINDOW):
+    planned_cue = _cue_near(hits, "planned", trig.first, PLANNED_BEFORE, PLANNED_AFTER)
+    # "a plan to withdraw" is an agreement; "under the plan, forces will leave" is a planned withdrawal
+    if (etype in MOVEMENT_TYPES | {"handover"} and not planned_cue
+            and _cue_near(hits, "talk", trig.first, TALK_WINDOW)):
         etype = "agreement"
     anchor = doc.tokens[trig.first].start
-    date = _pick_date(doc, clause, sent, anchor, etype)
+    date = _pick_date(doc, clause, sent, anchor, etype, planned_cue)
     if date is None and continuation and prev_date is not None:
         date = prev_date
-    planned_cue = _cue_near(hits, "planned", trig.first, PLANNED_BEFORE, PLANNED_AFTER)
     if date is not None:
         status = "planned" if (date.status == "planned" or date.date > doc.published) else "occurred"
         d0, d1, prec, dtext = date.date, date.end_date, date.precision, date.text
@@ -316,6 +330,9 @@ def _event_for(doc: _Doc, sent: Span, clause: Span, hits: list[Hit], trig_hits: 
         status = "planned" if planned_cue else "occurred"
         d0, d1, prec, dtext = _default_date(doc, anchor)
     places, destination = _places(doc, clause, etype, trig, toks)
+    if etype == "presence" and not places:
+        rest = Span(clause.start, sent.end)
+        places, _ = _places(doc, rest, etype, trig, (toks[0], _token_index(doc.tokens, sent.end) - 1))
     if etype == "presence" and not places:
         return [], date
     counts = find_counts(doc.tokens, *toks)
