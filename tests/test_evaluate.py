@@ -34,3 +34,11 @@ def test_scorer_rules():
     ev = score([g], {"a": [_event("withdrawal", dt.date(2021, 1, 5), 33.0, 44.0)] * 2})
     assert (ev.overall.tp, ev.overall.fp, ev.overall.fn) == (1, 1, 0)  # one-to-one
     assert abs(ev.overall.f1 - 2 / 3) < 1e-9
+
+
+def test_heldout_articles_written_without_seeing_the_rules():
+    """12 realistic articles (tests/data/heldout/README.md): a guard against rules that only fit the seeds."""
+    ev = evaluate_file(DATA / "heldout" / "gold.jsonl", seeds_dir=DATA / "heldout")
+    print(ev.report())
+    assert ev.overall.f1 >= 0.75, ev.report()
+    assert ev.core_recall >= 0.8, ev.report()
