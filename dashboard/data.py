@@ -6,13 +6,13 @@ import datetime as dt
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import gazetteer
 from gazetteer.models import Place
-from geo import bases, export, query
+from geo import bases, export
 from geo.bases import BaseStatus
 from geo.models import Event
 
@@ -41,25 +41,6 @@ def store_stamp(path: str | Path | None) -> float:
         return p.stat().st_mtime if p.exists() else 0.0
     except OSError:
         return 0.0
-
-
-def filter_events(
-    events: Sequence[Event],
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    types: Iterable[str] | None = None,
-    governorates: Iterable[str] | None = None,
-    bbox: BBox | None = None,
-    sources: Iterable[str] | None = None,
-    min_precision: str | None = None,
-) -> list[Event]:
-    """``geo.query.filter_events``: date-range overlap, and every other filter combined with AND."""
-    return list(
-        query.filter_events(
-            events, start=start, end=end, types=types, governorates=governorates, bbox=bbox,
-            sources=sources, min_precision=min_precision,
-        )
-    )
 
 
 def bases_status(events: Sequence[Event], at: dt.date | None = None) -> list[BaseStatus]:

@@ -11,6 +11,7 @@ import pandas as pd
 
 from gazetteer.models import PRECISIONS
 from geo.models import Event
+from geo.query import filter_events
 from geo.taxonomy import EVENT_TYPES
 
 from . import data
@@ -33,7 +34,7 @@ class Filters:
 
 def apply(events: Sequence[Event], f: Filters) -> list[Event]:
     """The visible events: every filter combined (AND), dates by overlap with [start, end]."""
-    return data.filter_events(
+    return filter_events(
         events,
         start=f.start,
         end=f.end,

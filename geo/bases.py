@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from gazetteer.models import Place
 
-from .dedup import haversine_km
+from .dedup import place_km
 from .export import _export, _r
 from .models import Event
 from .taxonomy import canonical_type
@@ -38,7 +38,7 @@ def _is(p: Place | None, base: Place) -> bool:
         return False
     if p.id == base.id:
         return True
-    return p.precision == "site" and haversine_km(p, base) <= SAME_SITE_KM
+    return p.precision == "site" and place_km(p, base) <= SAME_SITE_KM
 
 
 def _implied(e: Event, base: Place) -> tuple[str, bool] | None:

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from gazetteer.index import haversine_km
 from gazetteer.models import Place
 
 from . import settings
 from .models import Event
 from .taxonomy import COUNT_FIELDS, canonical_type
 
-_EARTH_KM = 6371.0088
 # Clusters whose date range is longer than this are checked against every event of their kind
 # rather than indexed day by day.
 _MAX_INDEXED_DAYS = 400
@@ -23,12 +22,9 @@ _MAX_INDEXED_DAYS = 400
 _LIKE_SPAN_DAYS = 31
 
 
-def haversine_km(a: Place, b: Place) -> float:
+def place_km(a: Place, b: Place) -> float:
     """Great-circle distance between two places in km."""
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
+    return haversine_km(a.lat, a.lon, b.lat, b.lon)
 
 
 def _span(e: Event) -> tuple[dt.date, dt.date]:
@@ -39,7 +35,7 @@ def _span(e: Event) -> tuple[dt.date, dt.date]:
 def _near(a: Place | None, b: Place | None, max_km: float) -> bool:
     if a is None or b is None:
         return a is None and b is None
-    return a.id == b.id or haversine_km(a, b) <= max_km
+    return a.id == b.id or place_km(a, b) <= max_km
 
 
 def same_event(a: Event, b: Event, max_km: float = settings.DEDUP_MAX_KM) -> bool:

@@ -11,28 +11,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gazetteer.index import haversine_km
+
 from .errors import InputError
 from .extract import extract_events
 from .models import Event
 from .settings import SEEDS_DIR
 from .taxonomy import canonical_type
-
-EARTH_KM = 6371.0088
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dphi, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def matches(pred: Event, gold: dict[str, Any]) -> float | None:

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
+from gazetteer.index import haversine_km
 from geo import Event, InputError, extract_events
-from geo.evaluate import haversine_km
 
 SUN = dt.date(2021, 4, 18)  # a Sunday
 THU = dt.date(2024, 8, 15)  # a Thursday
