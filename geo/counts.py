@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import re
 
-from .patterns import Token, count_words, number_words
+from .patterns import Token, count_cues, count_words, number_words
 
 _DIGITS = re.compile(r"^\d+$")
-_THOUSAND = {"الف", "الاف", "thousand"}
-_HEDGES = {
-    "من", "اكثر", "نحو", "حوالي", "قرابه", "زهاء", "ما", "بين", "يقارب", "اقل",
-    "more", "than", "about", "over", "some", "around", "nearly",
-}
-_PERCENT = {"المئه", "المائه", "بالمئه", "بالمائه", "percent", "%"}
 _KEYWORD_FIELDS = {"killed", "wounded"}  # "مقتل أربعة": the keyword comes before the number
 
 
@@ -32,7 +26,7 @@ def _value(tokens: list[Token], i: int) -> tuple[int, int] | None:
         if t not in words:
             return None
         v, j = words[t], i
-    if j + 1 < len(tokens) and tokens[j + 1].norm in _THOUSAND:
+    if j + 1 < len(tokens) and tokens[j + 1].norm in count_cues()["multiplier"]:
         v *= 1000
         j += 1
     return v, j
@@ -64,13 +58,14 @@ def find_counts(tokens: list[Token], first: int, last: int) -> dict[str, int]:
         if not got:
             continue
         v, j = got
-        if (j + 1 <= last and tokens[j + 1].norm in _PERCENT) or (j + 2 <= last and tokens[j + 2].norm in _PERCENT):
+        percent = count_cues()["percent"]
+        if (j + 1 <= last and tokens[j + 1].norm in percent) or (j + 2 <= last and tokens[j + 2].norm in percent):
             continue
         for k in range(j + 1, min(j + 3, last + 1)):
             unit = unit_at.get(k)
             if unit:
                 out[unit] = max(out.get(unit, 0), v)
                 break
-            if tokens[k].norm not in _HEDGES:
+            if tokens[k].norm not in count_cues()["hedge"]:
                 break
     return out

@@ -1,16 +1,24 @@
 """Events from an article: triggers (data) linked to places, dates and counts in the same clause.
 
-The pipeline, for each clause of each sentence:
-1. trigger words from ``geo/lexicon/triggers.csv`` give candidate event types; a wish, demand or
-   condition just before a trigger (irrealis cue) cancels it; a habitual cue cancels attacks;
-2. a plan/talk word just before a movement trigger turns it into an agreement ("a plan to withdraw");
-3. the date is the finest, nearest date of the clause, else a day date of the sentence, else the
-   previous sentence's date for "وقال/وأضاف" continuations, else the report date (or, inside appended
-   older stories, an honest range ending at the report date);
+Every word list lives in ``geo/lexicon/triggers.csv`` (roles: trigger, talk, irrealis, negation,
+generic, planned, destination, origin, locative, locator, anaphor, clause_break, ...). For each clause
+of each sentence:
+
+1. trigger words give candidate event types; a wish, demand or opinion earlier in the clause, a
+   negation or a demonstrative just before the trigger ("هذا الهجوم" refers back) cancels it; a habitual
+   cue cancels attacks; some words count only next to a named site ("سلّم" is also "peace");
+2. a plan/talk word just before a movement turns it into an agreement ("خطة لإعادة انتشار"), unless the
+   movement has its own future verb ("under the plan, troops will leave ...": a planned withdrawal);
+3. the date is the finest, nearest date of the clause (a deadline for a future verb), else a day date
+   stated earlier in the sentence, else the previous sentence's day for "وقال/وأضاف" continuations, else
+   the report date (or, inside appended older stories, an honest range ending at it);
 4. places: locators ("الملاصق لمطار ...") and containers (the governorate of a named base) are dropped;
-   for movements the place after "باتجاه/إلى" is the destination; presence and attacks give one event per
-   named site; other events take the single most precise place;
-5. events of one article that describe the same thing are merged (titles repeat the lead).
+   foreign places count only where the text puts the event there ("في بروكسل"); a definite noun with no
+   name ("المعسكر ذاته") points back to the last site named; for movements the place after "من" is the
+   origin and the place after "باتجاه/إلى" the destination; presence and attacks give one event per
+   named site; other events take the single most precise place, else the article's country;
+5. events of one story that describe the same thing are merged (titles repeat the lead; an undated
+   mention refers back to the dated one).
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ from dataclasses import dataclass
 
 from gazetteer import find_places, precision_rank
 from gazetteer.models import Mention, Place
-from gazetteer.normalize import normalize, normalize_with_map
+from gazetteer.normalize import normalize_with_map
 
 from .counts import find_counts
 from .dates import DateSpan, find_dates, older_item_start, older_items_offset
@@ -48,7 +56,6 @@ DESTINATION_WINDOW = 2  # tokens between a destination cue and the place
 LOCATOR_WINDOW = 3
 ANTECEDENT_MAX_CHARS = 2500  # how far back a definite noun ("القاعدة") may point
 _SITE_TYPES = {"presence", "attack", "airstrike"}
-_BASE_WORDS = ("قاعده", "معسكر", "مطار")
 # Processes: "بدأت القوات، منذ الأحد، سحب ..." dates their start with "منذ".
 _PROCESS_TYPES = {"withdrawal", "redeployment", "handover"}
 _DATE_RANK = {"day": 0, "range": 1, "month": 2, "year": 3}
@@ -73,6 +80,10 @@ class _Doc:
         self._hit_firsts = [h.first for h in self.hits]
         self._date_starts = [d.start for d in self.dates]
         self._mention_starts = [m.start for m in self.mentions]
+
+    def has_role(self, i: int, role: str) -> bool:
+        """True when a cue of ``role`` starts at token ``i``."""
+        return any(h.entry.role == role for h in self.hits_between(i, i))
 
     def hits_between(self, t0: int, t1: int) -> list[Hit]:
         """Hits whose first token is in ``t0..t1``."""
@@ -158,11 +169,11 @@ def _pick_date(doc: _Doc, clause: Span, sent: Span, anchor: int, etype: str,
         # "بعد يوم من ..." counts from another event.
         if d.since and etype not in _PROCESS_TYPES:
             return False
-        head = doc.text[max(0, d.start - 5) : d.start]
-        if "قبل" in head and d.status == "occurred":
+        i = _token_index(doc.tokens, d.start)
+        if d.status == "occurred" and i and doc.has_role(i - 1, "date_before"):
             return False
-        tail = doc.text[d.end : d.end + 4].strip()
-        return not (d.text.startswith("بعد") and tail.startswith(("من", "على")))
+        j = _token_index(doc.tokens, d.end)
+        return not (doc.has_role(i, "date_after") and doc.has_role(j, "date_of"))
 
     in_clause = [d for d in doc.dates_in(clause) if usable(d)
                  and abs(d.start - anchor) <= DATE_MAX_CHARS]
@@ -248,9 +259,11 @@ def _trigger_ok(doc: _Doc, hits: list[Hit], h: Hit, has_site: bool) -> bool:
     )
 
 
-def _is_site(m: Mention) -> bool:
+def _is_site(doc: _Doc, m: Mention) -> bool:
     """A named base or airport, also when the place record is a town that names a base ("قاعدة القائم")."""
-    return m.place.precision == "site" or normalize(m.surface).startswith(_BASE_WORDS)
+    if m.place.precision == "site":
+        return True
+    return doc.has_role(_token_index(doc.tokens, m.start), "base_word")
 
 
 def _antecedent(doc: _Doc, hits: list[Hit]) -> Place | None:
@@ -284,7 +297,7 @@ def _events_in_clause(doc: _Doc, sent: Span, clause: Span, prev_date: DateSpan |
     if t1 < t0:
         return [], None
     hits = doc.hits_between(t0, t1)
-    has_site = any(_is_site(m) for m in doc.mentions_in(clause)) or _antecedent(doc, hits) is not None
+    has_site = any(_is_site(doc, m) for m in doc.mentions_in(clause)) or _antecedent(doc, hits) is not None
     trig_hits = [h for h in hits if _trigger_ok(doc, hits, h, has_site)]
     if not trig_hits:
         return [], None

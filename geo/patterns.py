@@ -200,8 +200,19 @@ def count_words() -> Lexicon:
     """Nouns that say what a number counts, from ``counts.csv``."""
     entries: list[Entry] = []
     for r in _rows("counts.csv"):
-        entries += _entries(r["word"], role="count", type="", weapon="", priority=0, field=r["field"])
+        if not r["field"].startswith("_"):
+            entries += _entries(r["word"], role="count", type="", weapon="", priority=0, field=r["field"])
     return Lexicon(entries)
+
+
+@cache
+def count_cues() -> dict[str, frozenset[str]]:
+    """The non-field rows of ``counts.csv`` (``_multiplier``, ``_hedge``, ``_percent``): role → words."""
+    out: dict[str, set[str]] = {}
+    for r in _rows("counts.csv"):
+        if r["field"].startswith("_"):
+            out.setdefault(r["field"][1:], set()).update(normalize(w) for w in r["word"].split("|"))
+    return {k: frozenset(v) for k, v in out.items()}
 
 
 @cache
