@@ -298,6 +298,8 @@ def _h_abs(m: re.Match[str], ctx: _Ctx) -> _Cand | None:
     relative = False
     if year is None and rel_year is not None:
         year, relative = rel_year, True
+    if year is None and direction == "current":  # "31 ديسمبر الجاري": this month of this year
+        year, relative = ctx.pub.year, True
     if year is None:  # a written day with an inferred year stays "resolved" in older items
         forward = future or ctx.future_cue(_start(m))
         first = _day_month_year(ctx.pub, month, d1 if d1 else d, forward)

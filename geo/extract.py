@@ -120,7 +120,10 @@ def _main_country(mentions: list[Mention]) -> Place | None:
             votes[m.place.country] += 1
         elif m.place.country:
             votes[m.place.country] += 2
-    # Ties go to the home country ("القوات الأميركية في العراق ... الفصائل الموالية لإيران").
+    # The collection is about the home country: it wins whenever a place in it is named beyond the
+    # country itself; otherwise ties go to it ("القوات الأميركية ... الفصائل الموالية لإيران").
+    if any(m.place.country == HOME_COUNTRY and m.place.kind != "country" for m in mentions):
+        votes[HOME_COUNTRY] += 10**6
     ranked = sorted(votes, key=lambda c: (-votes[c], c != HOME_COUNTRY))
     for code in ranked:
         if code in by_code:
@@ -170,7 +173,7 @@ def _pick_date(doc: _Doc, clause: Span, sent: Span, anchor: int, etype: str,
         if d.since and etype not in _PROCESS_TYPES:
             return False
         i = _token_index(doc.tokens, d.start)
-        if d.status == "occurred" and i and doc.has_role(i - 1, "date_before"):
+        if d.status == "occurred" and (doc.has_role(i, "date_before") or (i and doc.has_role(i - 1, "date_before"))):
             return False
         j = _token_index(doc.tokens, d.end)
         return not (doc.has_role(i, "date_after") and doc.has_role(j, "date_of"))
@@ -216,7 +219,7 @@ def _places(doc: _Doc, clause: Span, etype: str, trig: Hit, toks: tuple[int, int
         # Foreign capitals and countries are usually actors ("بين بغداد وواشنطن", "الولايات المتحدة"),
         # not where it happened: keep one only when the text places the event there ("في بروكسل").
         kept = [m for m in kept if m.place.country == main.country or m.place.precision == "site"
-                or preceded_by(m, "locative", 1)
+                or preceded_by(m, "locative", 2)
                 or (etype in MOVEMENT_TYPES and preceded_by(m, "origin", 1))]
     if etype in MOVEMENT_TYPES:
         # A movement starts where the text says it came from ("من العراق"), else at a named site.
@@ -232,6 +235,9 @@ def _places(doc: _Doc, clause: Span, etype: str, trig: Hit, toks: tuple[int, int
             return sites, None
         if len(sites) > 1:
             return sites, None
+        towns = [p for p in places if p.precision in {"site", "city"}]
+        if etype == "airstrike" and len(towns) > 1:
+            return towns, None  # "غارات على مواقع في مدينتي البوكمال والميادين": one strike per town
     if not places:
         antecedent = _antecedent(doc, cue_hits)
         if antecedent is not None:
@@ -246,11 +252,12 @@ def _places(doc: _Doc, clause: Span, etype: str, trig: Hit, toks: tuple[int, int
     return [best], destination
 
 
-def _trigger_ok(doc: _Doc, hits: list[Hit], h: Hit, has_site: bool) -> bool:
+def _trigger_ok(doc: _Doc, hits: list[Hit], h: Hit, has_site: bool, has_object: bool) -> bool:
     """A trigger counts unless a wish/demand precedes it in the clause, a negation or a demonstrative
     ("هذا الهجوم": a reference to an event told elsewhere) stands just before it, or it needs a site."""
     role = h.entry.role
-    if role != "trigger" and not (role == "trigger_site" and has_site):
+    if not (role == "trigger" or (role == "trigger_site" and has_site)
+            or (role == "trigger_object" and (has_site or has_object))):
         return False
     return not (
         _cue_near(hits, "irrealis", h.first, IRREALIS_WINDOW)
@@ -298,7 +305,8 @@ def _events_in_clause(doc: _Doc, sent: Span, clause: Span, prev_date: DateSpan |
         return [], None
     hits = doc.hits_between(t0, t1)
     has_site = any(_is_site(doc, m) for m in doc.mentions_in(clause)) or _antecedent(doc, hits) is not None
-    trig_hits = [h for h in hits if _trigger_ok(doc, hits, h, has_site)]
+    has_object = any(h.entry.role == "equipment" for h in hits)
+    trig_hits = [h for h in hits if _trigger_ok(doc, hits, h, has_site, has_object)]
     if not trig_hits:
         return [], None
     trig = max(trig_hits, key=lambda h: (h.entry.priority, -h.first))

@@ -459,3 +459,8 @@ def test_a_date_never_spans_a_line_break():
         ("صباح السبت", dt.date(2022, 10, 22)),
         ("27 اكتوبر 2022", dt.date(2022, 10, 27)),
     ]
+
+
+def test_day_and_month_with_current_marker_is_this_year():
+    (s,) = find_dates("ستستكمل قبل 31 ديسمبر الجاري", dt.date(2021, 12, 12))
+    assert s.date == dt.date(2021, 12, 31) and s.status == "planned"
