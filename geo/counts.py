@@ -32,8 +32,9 @@ def _value(tokens: list[Token], i: int) -> tuple[int, int] | None:
     return v, j
 
 
-def find_counts(tokens: list[Token], first: int, last: int) -> dict[str, int]:
-    """Counts in tokens ``first..last`` (a clause). The largest value wins when a field repeats."""
+def find_counts(tokens: list[Token], first: int, last: int, skip: frozenset[int] = frozenset()) -> dict[str, int]:
+    """Counts in tokens ``first..last`` (a clause); tokens in ``skip`` (dates: "a Jan. 28 drone attack")
+    are not numbers of anything. The largest value wins when a field repeats."""
     units = count_words()
     unit_at: dict[int, str] = {}
     for h in units.find(tokens[first : last + 1]):
@@ -45,14 +46,14 @@ def find_counts(tokens: list[Token], first: int, last: int) -> dict[str, int]:
         if field not in _KEYWORD_FIELDS:
             continue
         for k in range(i + 1, min(i + 3, last + 1)):
-            got = _value(tokens, k)
+            got = None if k in skip else _value(tokens, k)
             if got:
                 out[field] = max(out.get(field, 0), got[0])
                 claimed.add(k)
                 break
     # number then unit: 6 صواريخ، أكثر من 2100 شحنة، 3 آلاف عسكري
     for i in range(first, last + 1):
-        if i in claimed:
+        if i in claimed or i in skip:
             continue
         got = _value(tokens, i)
         if not got:

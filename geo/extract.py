@@ -80,6 +80,10 @@ class _Doc:
         self._hit_firsts = [h.first for h in self.hits]
         self._date_starts = [d.start for d in self.dates]
         self._mention_starts = [m.start for m in self.mentions]
+        self.date_tokens = frozenset(
+            i for d in self.dates
+            for i in range(_token_index(self.tokens, d.start), _token_index(self.tokens, d.end))
+        )
 
     def has_role(self, i: int, role: str) -> bool:
         """True when a cue of ``role`` starts at token ``i``."""
@@ -356,7 +360,7 @@ def _event_for(doc: _Doc, sent: Span, clause: Span, hits: list[Hit], trig_hits: 
         places, _ = _places(doc, rest, etype, trig, (toks[0], _token_index(doc.tokens, sent.end) - 1))
     if etype == "presence" and not places:
         return [], date
-    counts = find_counts(doc.tokens, *toks)
+    counts = find_counts(doc.tokens, *toks, skip=doc.date_tokens)
     if etype not in {"presence", "withdrawal", "redeployment"}:
         counts.pop("troops", None)  # "مقتل أربعة عناصر" counts the dead, not the force
     if len(places) > 1:

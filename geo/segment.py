@@ -12,8 +12,11 @@ _ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept"
                   "Mr", "Mrs", "Ms", "Dr", "Gen", "Lt", "Col", "Maj", "Sgt", "Capt", "Adm", "St", "No", "Gov",
                   "Sen", "Rep", "Pres", "Brig", "vs", "etc")
 _NOT_AFTER = "".join(f"(?<!\\b{a})" for a in _ABBREVIATIONS)
+# A wire dateline ("BAGHDAD, Feb 8 (Reuters) -", "بغداد (الأناضول) -") is not part of the first sentence:
+# its date is the report's, not the event's.
+_DATELINE = r"(?<=\))\s*[-—–]\s+(?=\S)"
 _SENTENCE_END = re.compile(
-    rf"\n+|(?<![\dA-Z]){_NOT_AFTER}[.!?؟؛]+(?=[\s\"'”“»)]|$)|(?<=\d)[.!?؟؛]+(?=\s|$)"
+    rf"\n+|(?<![\dA-Z]){_NOT_AFTER}[.!?؟؛]+(?=[\s\"'”“»)]|$)|(?<=\d)[.!?؟؛]+(?=\s|$)|{_DATELINE}"
 )
 
 

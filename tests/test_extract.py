@@ -205,3 +205,19 @@ def test_english_abbreviations_do_not_end_sentences():
     (e,) = extract_events(text, dt.date(2021, 4, 20))
     assert e.type == "attack" and e.rockets == 2 and e.date == dt.date(2021, 4, 19)
     assert haversine_km(e.lat, e.lon, 33.284, 44.2561) < 5
+
+
+def test_wire_dateline_and_dates_are_not_counts():
+    text = ("BAGHDAD, Feb 8 (Reuters) - A U.S. drone strike on a car in eastern Baghdad on Wednesday evening "
+            "killed a senior commander. It came in retaliation for a Jan. 28 drone attack on Tower 22 in Jordan.")
+    events = extract_events(text, dt.date(2024, 2, 8))
+    (strike,) = only(events, "airstrike")
+    assert strike.date == dt.date(2024, 2, 7)  # Wednesday, not the dateline's Feb 8
+    assert haversine_km(strike.lat, strike.lon, 33.3152, 44.3661) < 30
+    (attack,) = only(events, "attack")
+    assert attack.date == dt.date(2024, 1, 28) and attack.rockets is None  # 28 is a day, not 28 drones
+
+
+def test_a_denial_is_not_an_event():
+    text = "ونفت خلية الإعلام الأمني، الأحد، وقوع أي هجوم صاروخي على قاعدة عين الأسد."
+    assert extract_events(text, SUN) == []
