@@ -6,18 +6,29 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
-# A sentence ends at a newline, or at . ! ? ؟ ؛ (not a decimal point) followed by space, a quote or the end.
-# "U.S.", "Jan. 20" and "Lt. Gen." are abbreviations, not sentence ends.
-_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
-                  "Mr", "Mrs", "Ms", "Dr", "Gen", "Lt", "Col", "Maj", "Sgt", "Capt", "Adm", "St", "No", "Gov",
-                  "Sen", "Rep", "Pres", "Brig", "vs", "etc")
-_NOT_AFTER = "".join(f"(?<!\\b{a})" for a in _ABBREVIATIONS)
+# A sentence ends at a newline, or at . ! ? ؟ ؛ followed by space, a quote or the end — but not after a
+# digit unless a space follows (2.5), nor after a capital or an abbreviation ("U.S.", "Jan. 20", "Lt. Gen.").
+_ABBREVIATIONS = frozenset({
+    "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Mr", "Mrs", "Ms", "Dr",
+    "Gen", "Lt", "Col", "Maj", "Sgt", "Capt", "Adm", "St", "No", "Gov", "Sen", "Rep", "Pres", "Brig", "vs", "etc",
+})
 # A wire dateline ("BAGHDAD, Feb 8 (Reuters) -", "بغداد (الأناضول) -") is not part of the first sentence:
 # its date is the report's, not the event's.
-_DATELINE = r"(?<=\))\s*[-—–]\s+(?=\S)"
-_SENTENCE_END = re.compile(
-    rf"\n+|(?<![\dA-Z]){_NOT_AFTER}[.!?؟؛]+(?=[\s\"'”“»)]|$)|(?<=\d)[.!?؟؛]+(?=\s|$)|{_DATELINE}"
-)
+_SENTENCE_END = re.compile(r"\n+|[.!?؟؛]+(?=[\s\"'”“»)]|$)|(?<=\))\s*[-—–]\s+(?=\S)")
+_WORD_BEFORE = re.compile(r"(\w+)$")
+
+
+def _ends_sentence(text: str, m: re.Match[str]) -> bool:
+    ch = m.group()[0]
+    if ch not in ".!?؟؛":
+        return True  # a newline or a dateline dash
+    before = text[m.start() - 1] if m.start() else ""
+    if "A" <= before <= "Z":
+        return False
+    if before.isdigit():
+        return m.end() == len(text) or text[m.end()].isspace()
+    w = _WORD_BEFORE.search(text, max(0, m.start() - 8), m.start())
+    return not (ch == "." and w is not None and w.group(1) in _ABBREVIATIONS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +53,8 @@ def sentences(text: str) -> list[Span]:
     out: list[Span] = []
     pos = 0
     for m in _SENTENCE_END.finditer(text):
+        if not _ends_sentence(text, m):
+            continue
         end = m.end() if text[m.start()] != "\n" else m.start()
         s = _trim(text, pos, end)
         if s:
