@@ -8,7 +8,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 N ?= 1000
 
-.PHONY: build run test lint bench eval corpus chromium clean help
+.PHONY: build run test lint bench eval corpus chromium postgres clean help
 
 help:
 	@echo "make run    - build, ingest the seeds on first use, start the dashboard"
@@ -32,6 +32,11 @@ build: $(STAMP) $(VENDOR)
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
 
+# Debian's PostgreSQL + PostGIS for the PostGIS store tests (the tests start their own private server).
+postgres:
+	@{ ls /usr/lib/postgresql/*/bin/initdb && ls /usr/share/postgresql/*/extension/postgis.control; } >/dev/null 2>&1 \
+		|| { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q postgresql postgis; }
+
 run: build
 	$(VENV)/bin/geo dashboard
 
@@ -39,7 +44,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check geo gazetteer dashboard tests bench scripts
 	$(VENV)/bin/mypy
 
-test: build chromium lint
+test: build chromium postgres lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: build

@@ -39,7 +39,11 @@ def _bbox(s: str) -> tuple[float, float, float, float]:
 
 
 def _add_store(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--store", help="store file (default: data/events.gpkg, built from seeds/ on first use)")
+    p.add_argument(
+        "--store",
+        help="store file, or postgresql://user@host:port/db for a shared PostGIS store"
+        " (default: $GEO_STORE, else data/events.gpkg, built from seeds/ on first use)",
+    )
 
 
 def _add_filters(p: argparse.ArgumentParser) -> None:
@@ -64,7 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", type=Path)
     p.add_argument("--published", type=_date, help="publication date for files that carry none")
     p.add_argument("--source", help="source label (default: outlet from index.csv, else the file name)")
-    p.add_argument("--jobs", type=int, default=1, help="worker processes (0 = all cores)")
+    p.add_argument("--jobs", type=int, default=None, help="worker processes (0 = all cores; default 1); with"
+                   " --engine dask and no --scheduler, the local cluster's workers (default: all cores)")
+    p.add_argument("--engine", choices=("local", "dask"), default="local",
+                   help="where extraction runs: here (local) or on a dask.distributed cluster (dask)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="Dask scheduler address (tcp://host:8786); default: a local cluster of --jobs workers")
     p.add_argument("--no-progress", action="store_true")
     _add_store(p)
 
@@ -111,13 +120,17 @@ def _cmd_resolve(args: argparse.Namespace) -> int:
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from .ingest import ingest_paths
 
+    engine = "dask" if args.scheduler else args.engine
+    jobs = args.jobs if args.jobs is not None else (0 if engine == "dask" else 1)
     report = ingest_paths(
         args.paths,
         store=args.store,
         published=args.published,
         source=args.source,
-        jobs=args.jobs,
+        jobs=jobs,
         progress=not args.no_progress and sys.stderr.isatty(),
+        engine=engine,
+        scheduler=args.scheduler,
     )
     print(report.summary())
     return 0 if report.read or not report.skipped else 1
@@ -178,7 +191,9 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
 
     env = dict(os.environ)
     if args.store:
-        env["GEO_STORE"] = str(Path(args.store).resolve())
+        from .store import is_url
+
+        env["GEO_STORE"] = args.store if is_url(args.store) else str(Path(args.store).resolve())
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboard" / "app.py"),
         "--server.port", str(args.port),

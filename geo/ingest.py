@@ -170,8 +170,8 @@ class _Job:
     name: str
 
 
-def _plan(doc: Document, index: _Index, published: dt.date | None, source: str | None, version: str) -> _Job:
-    row = index.row(doc.path)
+def _plan(doc: Document, row: dict[str, str], published: dt.date | None, source: str | None, version: str) -> _Job:
+    """The article row for ``doc``; ``row`` is its file's index.csv row ({} when none)."""
     when = published or _published(row, doc.name) or doc.published or _date_from_text(doc.text)
     if when is None:
         raise InputError(f"{doc.name}: {NO_DATE}")
@@ -252,6 +252,66 @@ def _results(jobs: list[_Job], workers: int) -> Iterator[tuple[str, list[Event] 
 
 
 # ---------------------------------------------------------------- public API
+ENGINES = ("local", "dask")
+
+
+def _plan_local(
+    files: list[Path], report: IngestReport, known: set[str], published: dt.date | None, source: str | None,
+    version: str,
+) -> list[_Job]:  # fmt: skip
+    """Read and date every file here; the new articles to extract (read/duplicates/skipped counted)."""
+    index = _Index()
+    planned: list[_Job] = []
+    for path in files:
+        try:
+            docs, bad = read_documents(path)
+        except InputError as exc:
+            report.skipped.append((str(path), str(exc).removeprefix(f"{path.name}: ")))
+            continue
+        report.skipped.extend((str(path.parent / n), r) for n, r in bad)
+        for doc in docs:
+            try:
+                job = _plan(doc, index.row(doc.path), published, source, version)
+            except InputError as exc:
+                report.skipped.append((str(path.parent / doc.name), str(exc).removeprefix(f"{doc.name}: ")))
+                continue
+            report.read += 1
+            if job.article.id in known:
+                report.duplicates += 1
+                continue
+            known.add(job.article.id)
+            planned.append(job)
+    for p, reason in report.skipped:
+        log.warning("%s: %s", p, reason)
+    return planned
+
+
+def _dask_results(
+    files: list[Path], report: IngestReport, known: set[str], published: dt.date | None, source: str | None,
+    version: str, scheduler: str | None, workers: int,
+) -> Iterator[tuple[_Job, list[Event] | str]]:  # fmt: skip
+    """The Dask engine's (job, result) stream in input order; reads, duplicates and skips counted as they come."""
+    from .engine import FileTask, dask_outcomes
+
+    index = _Index()
+    tasks = [FileTask(str(f), index.row(f)) for f in files]
+    outcomes = dask_outcomes(
+        tasks, published=published, source=source, version=version, known=set(known), scheduler=scheduler,
+        workers=workers,
+    )  # fmt: skip
+    for outcome in outcomes:
+        for p, reason in outcome.skipped:
+            report.skipped.append((p, reason))
+            log.warning("%s: %s", p, reason)
+        for job, result in outcome.results:
+            report.read += 1
+            if result is None or job.article.id in known:  # stored already, or twice in this run
+                report.duplicates += 1
+                continue
+            known.add(job.article.id)
+            yield job, result
+
+
 def ingest_paths(
     paths: Sequence[Path | str],
     store: str | Path | None = None,
@@ -259,51 +319,43 @@ def ingest_paths(
     source: str | None = None,
     jobs: int = 1,
     progress: bool = False,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> IngestReport:
     """Ingest files and folders of articles into the store; see ``IngestReport``.
 
     ``jobs``: extraction processes (0 = all cores). Files that cannot be used are skipped with a
     reason (logged as a warning); nothing already stored is ever changed.
+
+    ``engine="dask"`` reads and extracts on a ``dask.distributed`` cluster (``geo.engine``): the one at
+    ``scheduler`` ("tcp://host:8786"), or a LocalCluster of ``jobs`` worker processes when None. This
+    process writes either way, one transaction per article, in input order: the stored result is the same.
     """
     from tqdm import tqdm
 
+    if engine not in ENGINES:
+        raise InputError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     report = IngestReport()
     files, missing = collect_files(paths)
     report.skipped.extend(missing)
     version = extractor_version()
-    index = _Index()
     workers = (os.cpu_count() or 1) if jobs == 0 else max(1, jobs)
 
     with open_store(store) as st:
         before = len(st.all_events())
         known = st.article_ids()
-        planned: list[_Job] = []
-        for path in files:
-            try:
-                docs, bad = read_documents(path)
-            except InputError as exc:
-                report.skipped.append((str(path), str(exc).removeprefix(f"{path.name}: ")))
-                continue
-            report.skipped.extend((str(path.parent / n), r) for n, r in bad)
-            for doc in docs:
-                try:
-                    job = _plan(doc, index, published, source, version)
-                except InputError as exc:
-                    report.skipped.append((str(path.parent / doc.name), str(exc).removeprefix(f"{doc.name}: ")))
-                    continue
-                report.read += 1
-                if job.article.id in known:
-                    report.duplicates += 1
-                    continue
-                known.add(job.article.id)
-                planned.append(job)
-        for p, reason in report.skipped:
-            log.warning("%s: %s", p, reason)
-
-        bar = tqdm(total=len(planned), disable=not progress, unit="article", desc="ingest")
+        results: Iterator[tuple[_Job, list[Event] | str]]
+        if engine == "dask":
+            for p, reason in missing:
+                log.warning("%s: %s", p, reason)
+            results = _dask_results(files, report, known, published, source, version, scheduler, workers)
+            bar = tqdm(total=None, disable=not progress, unit="article", desc="ingest (dask)")
+        else:
+            planned = _plan_local(files, report, known, published, source, version)
+            results = zip(planned, (r for _, r in _results(planned, workers)), strict=True)
+            bar = tqdm(total=len(planned), disable=not progress, unit="article", desc="ingest")
         try:
-            for job, (aid, result) in zip(planned, _results(planned, workers), strict=True):
-                assert aid == job.article.id
+            for job, result in results:
                 if isinstance(result, str):
                     report.read -= 1
                     report.skipped.append((job.article.path, result))
@@ -337,10 +389,9 @@ def reprocess(store: str | Path | None = None) -> IngestReport:
     report = IngestReport(action="reprocessed")
     version = extractor_version()
     with open_store(store) as st:
-        rows = st.conn.execute("SELECT id, text, published, source, path FROM articles ORDER BY fid").fetchall()
         total = 0
-        for aid, text, pub, label, path in rows:
-            _, result = _extract((aid, text, dt.date.fromisoformat(pub), label))
+        for aid, text, pub, label, path in st.article_rows():
+            _, result = _extract((aid, text, pub, label))
             if isinstance(result, str):
                 report.skipped.append((path or aid, result))
                 log.warning("%s: %s; its old events are kept", path or aid, result)

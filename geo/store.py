@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import shapely
 
@@ -31,6 +31,9 @@ from .errors import StoreError
 from .models import Event
 from .query import filter_events
 from .taxonomy import COUNT_FIELDS
+
+if TYPE_CHECKING:
+    from .store_postgis import PostgisStore
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +104,7 @@ _LAYERS = (
     ("articles", "attributes", None, "Ingested articles with their raw text"),
 )
 
-_EVENT_COLS = (
+EVENT_COLS = (
     "geom",
     "event_id",
     "article_id",
@@ -131,7 +134,7 @@ _EVENT_COLS = (
     "date_text",
     "extractor_version",
 )
-_PLACE_COLS = (
+PLACE_COLS = (
     "geom",
     "id",
     "name",
@@ -145,7 +148,7 @@ _PLACE_COLS = (
     "origin",
     "confidence",
 )
-_MOVE_COLS = (
+MOVE_COLS = (
     "geom",
     "event_id",
     "article_id",
@@ -214,11 +217,176 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
-def _date(s: str | None) -> dt.date | None:
+def _date(s: str | dt.date | None) -> dt.date | None:
+    if isinstance(s, dt.date):  # PostgreSQL hands back dates, SQLite ISO strings
+        return s
     return dt.date.fromisoformat(s[:10]) if s else None
 
 
-class Store:
+# ---------------------------------------------------------------- rows <-> objects (shared by both backends)
+# Every ``*_values`` tuple lines up with its ``*_COLS`` minus the leading "geom": each backend encodes
+# the geometry its own way (GeoPackage binary here, EWKB/WKB in PostGIS) and puts it in front.
+PLACE_READ_COLS = (
+    *("id", "name", "lat", "lon", "kind", "precision"),
+    *("name_ar", "province", "country", "origin", "confidence"),
+)
+EVENT_READ_COLS = tuple(c for c in EVENT_COLS if c not in ("geom", "event_id", "extractor_version"))
+
+
+def place_values(p: Place) -> tuple[Any, ...]:
+    return (p.id, p.name, p.name_ar, p.kind, p.precision, p.lat, p.lon, p.province, p.country, p.origin, p.confidence)
+
+
+def event_values(article_id: str, e: Event, version: str) -> tuple[Any, ...]:
+    return (
+        e.id,
+        article_id,
+        e.type,
+        e.date.isoformat(),
+        _iso(e.end_date),
+        e.date_precision,
+        e.status,
+        e.place.id if e.place else None,
+        e.place.name if e.place else None,
+        e.place.province if e.place else None,
+        e.destination.id if e.destination else None,
+        e.destination.name if e.destination else None,
+        e.geo_precision,
+        e.lat,
+        e.lon,
+        e.actor,
+        e.target,
+        e.weapon,
+        *(getattr(e, k) for k in COUNT_FIELDS),
+        e.quote,
+        e.start,
+        e.end,
+        e.source,
+        e.published.isoformat(),
+        e.trigger,
+        e.date_text,
+        version,
+    )
+
+
+def movement_line(e: Event) -> shapely.LineString | None:
+    """The origin→destination line of a movement, None for any other event."""
+    if e.place is None or e.destination is None:
+        return None
+    return shapely.LineString([(e.place.lon, e.place.lat), (e.destination.lon, e.destination.lat)])
+
+
+def movement_values(article_id: str, e: Event) -> tuple[Any, ...]:
+    assert e.place is not None and e.destination is not None
+    return (
+        e.id,
+        article_id,
+        e.type,
+        e.date.isoformat(),
+        _iso(e.end_date),
+        e.status,
+        e.place.name,
+        e.destination.name,
+        e.source,
+    )
+
+
+def event_places(events: Sequence[Event]) -> list[Place]:
+    """The distinct places (origins and destinations) of ``events``, sorted by id (a stable lock order)."""
+    found = {p.id: p for e in events for p in (e.place, e.destination) if p is not None}
+    return [found[k] for k in sorted(found)]
+
+
+def row_to_place(r: Sequence[Any]) -> Place:
+    """A ``PLACE_READ_COLS`` row as a Place."""
+    return Place(
+        id=r[0],
+        name=r[1] or "",
+        lat=r[2],
+        lon=r[3],
+        kind=r[4] or "",
+        precision=r[5] or "",
+        name_ar=r[6] or "",
+        province=r[7] or "",
+        country=r[8] or "",
+        origin=r[9] or "curated",
+        confidence=r[10] or "high",
+    )
+
+
+def row_to_event(r: Sequence[Any], places: dict[str, Place]) -> tuple[str, Event]:
+    """An ``EVENT_READ_COLS`` row as (article id, Event), its places looked up in ``places``."""
+    d: dict[str, Any] = dict(zip(EVENT_READ_COLS, r, strict=True))
+    published = _date(d["published"])
+    assert published is not None
+    event = Event(
+        type=d["type"],
+        date=_date(d["date"]) or published,
+        quote=d["quote"] or "",
+        start=d["quote_start"] or 0,
+        end=d["quote_end"] or 0,
+        source=d["source"] or "",
+        published=published,
+        date_precision=d["date_precision"] or "day",
+        end_date=_date(d["end_date"]),
+        status=d["status"] or "occurred",
+        place=places.get(d["place_id"]) if d["place_id"] else None,
+        destination=places.get(d["destination_id"]) if d["destination_id"] else None,
+        actor=d["actor"],
+        target=d["target"],
+        weapon=d["weapon"],
+        **{k: d[k] for k in COUNT_FIELDS},
+        trigger=d["trigger"] or "",
+        date_text=d["date_text"] or "",
+    )
+    return d["article_id"], event
+
+
+class EventReads:
+    """What both backends derive from ``raw_events()``: the deduplicated, filtered views.
+
+    ``_fingerprint()`` names the stored state cheaply; the merged events are cached until it changes.
+    """
+
+    _cache: list[Event] | None = None
+    _cache_key: Any = None
+
+    def raw_events(self) -> list[tuple[str, Event]]:
+        raise NotImplementedError
+
+    def _fingerprint(self) -> Any:
+        return None
+
+    def all_events(self) -> list[Event]:
+        """Every event after cross-article deduplication, sorted by (date, id); cached until a write."""
+        key = self._fingerprint()
+        if self._cache is None or key != self._cache_key:
+            self._cache = merge_events([e for _, e in self.raw_events()])
+            self._cache_key = key
+        return list(self._cache)
+
+    def events(
+        self,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        types: Iterable[str] | None = None,
+        governorates: Iterable[str] | None = None,
+        bbox: tuple[float, float, float, float] | None = None,
+        sources: Iterable[str] | None = None,
+    ) -> list[Event]:
+        """Deduplicated events that pass the filters (see ``geo.query.filter_events``), by date."""
+        return filter_events(
+            self.all_events(),
+            start=start,
+            end=end,
+            types=types,
+            governorates=governorates,
+            bbox=bbox,
+            sources=sources,
+        )
+
+
+class Store(EventReads):
     """An open store; use ``open_store`` (a context manager) rather than this class directly."""
 
     def __init__(self, path: Path) -> None:
@@ -387,171 +555,50 @@ class Store:
             return self._insert_events(article_id, events, extractor_version)
 
     def _upsert_places(self, places: Iterable[Place]) -> None:
-        rows = {
-            p.id: (
-                _point(p),
-                p.id,
-                p.name,
-                p.name_ar,
-                p.kind,
-                p.precision,
-                p.lat,
-                p.lon,
-                p.province,
-                p.country,
-                p.origin,
-                p.confidence,
-            )
-            for p in places
-        }
-        cols = ", ".join(_PLACE_COLS)
-        updates = ", ".join(f"{k} = excluded.{k}" for k in _PLACE_COLS if k != "id")
+        rows = [(_point(p), *place_values(p)) for p in places]
+        cols = ", ".join(PLACE_COLS)
+        updates = ", ".join(f"{k} = excluded.{k}" for k in PLACE_COLS if k != "id")
         self.conn.executemany(
-            f"INSERT INTO places ({cols}) VALUES ({', '.join('?' * len(_PLACE_COLS))})"
+            f"INSERT INTO places ({cols}) VALUES ({', '.join('?' * len(PLACE_COLS))})"
             f" ON CONFLICT(id) DO UPDATE SET {updates}",
-            list(rows.values()),
+            rows,
         )
 
     def _insert_events(self, article_id: str, events: Sequence[Event], version: str) -> int:
-        self._upsert_places(p for e in events for p in (e.place, e.destination) if p is not None)
+        self._upsert_places(event_places(events))
         rows, moves = [], []
         for e in events:
-            rows.append(
-                (
-                    _point(e.place),
-                    e.id,
-                    article_id,
-                    e.type,
-                    e.date.isoformat(),
-                    _iso(e.end_date),
-                    e.date_precision,
-                    e.status,
-                    e.place.id if e.place else None,
-                    e.place.name if e.place else None,
-                    e.place.province if e.place else None,
-                    e.destination.id if e.destination else None,
-                    e.destination.name if e.destination else None,
-                    e.geo_precision,
-                    e.lat,
-                    e.lon,
-                    e.actor,
-                    e.target,
-                    e.weapon,
-                    *(getattr(e, k) for k in COUNT_FIELDS),
-                    e.quote,
-                    e.start,
-                    e.end,
-                    e.source,
-                    e.published.isoformat(),
-                    e.trigger,
-                    e.date_text,
-                    version,
-                )
-            )
-            if e.place is not None and e.destination is not None:
-                line = shapely.LineString([(e.place.lon, e.place.lat), (e.destination.lon, e.destination.lat)])
-                moves.append(
-                    (
-                        gpkg_geometry(line),
-                        e.id,
-                        article_id,
-                        e.type,
-                        e.date.isoformat(),
-                        _iso(e.end_date),
-                        e.status,
-                        e.place.name,
-                        e.destination.name,
-                        e.source,
-                    )
-                )
+            rows.append((_point(e.place), *event_values(article_id, e, version)))
+            line = movement_line(e)
+            if line is not None:
+                moves.append((gpkg_geometry(line), *movement_values(article_id, e)))
         before = self.conn.total_changes
         self.conn.executemany(
-            f"INSERT OR IGNORE INTO events ({', '.join(_EVENT_COLS)}) VALUES ({', '.join('?' * len(_EVENT_COLS))})",
+            f"INSERT OR IGNORE INTO events ({', '.join(EVENT_COLS)}) VALUES ({', '.join('?' * len(EVENT_COLS))})",
             rows,
         )
         added = self.conn.total_changes - before
         self.conn.executemany(
-            f"INSERT OR IGNORE INTO movements ({', '.join(_MOVE_COLS)}) VALUES ({', '.join('?' * len(_MOVE_COLS))})",
+            f"INSERT OR IGNORE INTO movements ({', '.join(MOVE_COLS)}) VALUES ({', '.join('?' * len(MOVE_COLS))})",
             moves,
         )
         return added
 
     # -------------------------------------------------------- reads
     def _places(self) -> dict[str, Place]:
-        out = {}
-        for r in self.conn.execute(
-            "SELECT id, name, lat, lon, kind, precision, name_ar, province, country, origin, confidence FROM places"
-        ):
-            out[r[0]] = Place(
-                id=r[0],
-                name=r[1] or "",
-                lat=r[2],
-                lon=r[3],
-                kind=r[4] or "",
-                precision=r[5] or "",
-                name_ar=r[6] or "",
-                province=r[7] or "",
-                country=r[8] or "",
-                origin=r[9] or "curated",
-                confidence=r[10] or "high",
-            )
-        return out
+        rows = self.conn.execute(f"SELECT {', '.join(PLACE_READ_COLS)} FROM places")
+        return {r[0]: row_to_place(r) for r in rows}
 
     def raw_events(self) -> list[tuple[str, Event]]:
         """Every stored (article id, event) as extracted, before cross-article deduplication."""
         places = self._places()
-        cols = [c for c in _EVENT_COLS if c not in ("geom", "event_id", "extractor_version")]
-        out = []
-        for r in self.conn.execute(f"SELECT {', '.join(cols)} FROM events ORDER BY fid"):
-            d: dict[str, Any] = dict(zip(cols, r, strict=True))
-            event = Event(
-                type=d["type"],
-                date=dt.date.fromisoformat(d["date"]),
-                quote=d["quote"] or "",
-                start=d["quote_start"] or 0,
-                end=d["quote_end"] or 0,
-                source=d["source"] or "",
-                published=dt.date.fromisoformat(d["published"]),
-                date_precision=d["date_precision"] or "day",
-                end_date=_date(d["end_date"]),
-                status=d["status"] or "occurred",
-                place=places.get(d["place_id"]) if d["place_id"] else None,
-                destination=places.get(d["destination_id"]) if d["destination_id"] else None,
-                actor=d["actor"],
-                target=d["target"],
-                weapon=d["weapon"],
-                **{k: d[k] for k in COUNT_FIELDS},
-                trigger=d["trigger"] or "",
-                date_text=d["date_text"] or "",
-            )
-            out.append((d["article_id"], event))
-        return out
+        cur = self.conn.execute(f"SELECT {', '.join(EVENT_READ_COLS)} FROM events ORDER BY fid")
+        return [row_to_event(r, places) for r in cur]
 
-    def all_events(self) -> list[Event]:
-        """Every event after cross-article deduplication, sorted by (date, id); cached until a write."""
-        if self._cache is None:
-            self._cache = merge_events([e for _, e in self.raw_events()])
-        return list(self._cache)
-
-    def events(
-        self,
-        start: dt.date | None = None,
-        end: dt.date | None = None,
-        types: Iterable[str] | None = None,
-        governorates: Iterable[str] | None = None,
-        bbox: tuple[float, float, float, float] | None = None,
-        sources: Iterable[str] | None = None,
-    ) -> list[Event]:
-        """Deduplicated events that pass the filters (see ``geo.query.filter_events``), by date."""
-        return filter_events(
-            self.all_events(),
-            start=start,
-            end=end,
-            types=types,
-            governorates=governorates,
-            bbox=bbox,
-            sources=sources,
-        )
+    def article_rows(self) -> list[tuple[str, str, dt.date, str, str]]:
+        """(id, text, published, source, path) of every article in ingest order (for reprocessing)."""
+        rows = self.conn.execute("SELECT id, text, published, source, path FROM articles ORDER BY fid")
+        return [(r[0], r[1], dt.date.fromisoformat(r[2][:10]), r[3] or "", r[4] or "") for r in rows]
 
     def articles(self) -> list[dict[str, Any]]:
         """Article rows without their text, in ingest order, each with its stored event count."""
@@ -579,23 +626,56 @@ class Store:
         return out
 
 
-def _resolve_path(path: str | Path | None) -> tuple[Path, bool]:
+AnyStore: TypeAlias = "Store | PostgisStore"
+URL_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_url(target: str | Path | None) -> bool:
+    """True when ``target`` names a PostGIS server (``postgresql://user@host:port/db``), not a file."""
+    return isinstance(target, str) and target.startswith(URL_SCHEMES)
+
+
+def _resolve(path: str | Path | None) -> tuple[str | Path, bool]:
+    """The store to open (a Path or a postgresql:// URL) and whether it is the default store."""
     if path is None or str(path) == "":
         import os
 
         # Read at call time so GEO_STORE set after import (tests, the dashboard launcher) counts.
         env = os.environ.get("GEO_STORE")
+        if env and is_url(env):
+            return env, True
         return (Path(env) if env else settings.DEFAULT_STORE), True
-    return Path(path), False
+    return (path if is_url(path) else Path(path)), False
+
+
+def _seed(target: str | Path) -> None:
+    from .ingest import ingest_paths
+
+    log.info("building the default store %s from %s", target, settings.SEEDS_DIR)
+    ingest_paths([settings.SEEDS_DIR], store=target)
 
 
 @contextmanager
-def open_store(path: str | Path | None = None, *, seed: bool = True) -> Iterator[Store]:
-    """Open (creating if needed) the store at ``path``; None means the default store.
+def open_store(path: str | Path | None = None, *, seed: bool = True) -> Iterator[AnyStore]:
+    """Open (creating if needed) the store at ``path``; None means the default store (``GEO_STORE``).
 
-    The default store, when it does not exist yet, is built from ``settings.SEEDS_DIR`` first.
+    ``path`` is a GeoPackage file, or a ``postgresql://`` URL for the shared PostGIS store
+    (``geo.store_postgis.PostgisStore``, same methods). The default store, when it does not exist yet
+    (or holds no article), is built from ``settings.SEEDS_DIR`` first.
     """
-    p, is_default = _resolve_path(path)
+    target, is_default = _resolve(path)
+    if isinstance(target, str):
+        from .store_postgis import PostgisStore
+
+        pg = PostgisStore(target)
+        try:
+            if is_default and seed and settings.SEEDS_DIR.is_dir() and not pg.article_count():
+                _seed(target)
+            yield pg
+        finally:
+            pg.close()
+        return
+    p = target
     if p.is_dir():
         raise StoreError(f"{p} is a folder; pass a store file such as {p / 'events.gpkg'}")
     fresh = not p.exists() or p.stat().st_size == 0
@@ -604,10 +684,7 @@ def open_store(path: str | Path | None = None, *, seed: bool = True) -> Iterator
     except OSError as exc:
         raise StoreError(f"cannot create {p.parent} ({exc.strerror}); pass another --store file") from None
     if is_default and fresh and seed and settings.SEEDS_DIR.is_dir():
-        from .ingest import ingest_paths
-
-        log.info("building the default store %s from %s", p, settings.SEEDS_DIR)
-        ingest_paths([settings.SEEDS_DIR], store=p)
+        _seed(p)
     store = Store(p)
     try:
         yield store

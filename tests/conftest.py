@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,3 +50,56 @@ def gold() -> list[dict]:
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     return SEEDS
+
+
+# ---------------------------------------------------------------- a real PostgreSQL + PostGIS (tests/test_backends.py)
+def _no_postgres(reason: str) -> None:
+    import os
+
+    msg = f"{reason}: install Debian's postgresql and postgis (`make postgres`)"
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(msg, pytrace=False)
+    pytest.skip(msg)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A private PostgreSQL server with PostGIS on 127.0.0.1 (initdb in a temp folder), stopped at the end.
+
+    Missing binaries fail the tests in CI (``CI=true``) and skip them elsewhere.
+    """
+    from geo.store_postgis import TempPostgres, postgres_bindir
+
+    bindir = postgres_bindir()
+    if bindir is None:
+        _no_postgres("no PostgreSQL server binaries with PostGIS found (initdb, postgis.control)")
+    server = TempPostgres(bindir)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def postgis_url(postgres_server) -> str:
+    """A fresh, empty database with PostGIS on the session's server."""
+    return postgres_server.database()
+
+
+def variants(folder: Path, seeds_dir: Path, n: int) -> list[str]:
+    """``n`` distinct articles made from the seeds by shifting their numbers (so their hashes differ)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(seeds_dir / "index.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    out = []
+    with open(folder / "index.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["file", "published", "outlet"])
+        for i in range(n):
+            row = rows[i % len(rows)]
+            text = (seeds_dir / row["file"]).read_text(encoding="utf-8")
+            name = f"v{i:03d}.txt"
+            (folder / name).write_text(re.sub(r"\d+", lambda m, i=i: str(int(m[0]) + 1 + i), text), encoding="utf-8")
+            w.writerow([name, row["published"], row["outlet"]])
+            out.append(name)
+    return out

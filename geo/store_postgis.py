@@ -1,0 +1,447 @@
+"""The shared event store: the embedded store's schema and behaviour on a PostgreSQL + PostGIS server.
+
+``open_store("postgresql://user@host:5432/db")`` (or ``GEO_STORE`` set to such a URL) returns a
+``PostgisStore``; it has the methods of ``geo.store.Store`` and gives the same results:
+
+- tables ``articles`` (content-hash id, raw text), ``events`` (``geometry(Point, 4326)`` + every Event
+  field), ``movements`` (``geometry(LineString, 4326)``), ``places`` (points) and ``store_meta``; a GIST
+  index on every geometry, btree indexes on the events' date, type and article;
+- one transaction per article; the article id is unique, so an ingest run twice, or two ingests at once
+  from several machines, store each article once and together hold the union;
+- ``events()`` is ``geo.dedup.merge_events`` over the raw rows, filtered by ``geo.query.filter_events``,
+  exactly as the embedded store (the row <-> Event conversion is shared: ``geo.store.row_to_event``).
+
+Uses psycopg 3. The role needs CREATE on the database the first time (tables are created on first
+use); ``CREATE EXTENSION postgis`` needs a superuser or the database owner, once per database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+import shlex
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import shapely
+
+from gazetteer.models import Place
+
+from .errors import StoreError
+from .models import Event
+from .store import (
+    EVENT_COLS,
+    EVENT_READ_COLS,
+    MOVE_COLS,
+    PLACE_COLS,
+    PLACE_READ_COLS,
+    SCHEMA_VERSION,
+    SRS_ID,
+    Article,
+    EventReads,
+    event_places,
+    event_values,
+    movement_line,
+    movement_values,
+    place_values,
+    row_to_event,
+    row_to_place,
+)
+from .taxonomy import COUNT_FIELDS
+
+log = logging.getLogger(__name__)
+
+SCHEMA_LOCK = 0x67656F  # pg_advisory_xact_lock key: one process creates the schema at a time
+RETRIES = 5  # a deadlock or serialization failure is retried (the transaction had no effect)
+
+_COUNT_COLS = ", ".join(f"{k} integer" for k in COUNT_FIELDS)
+
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS articles (
+  fid bigserial PRIMARY KEY,
+  id text NOT NULL UNIQUE, path text, source text, outlet text, url text, title text,
+  published date, text text NOT NULL, encoding text, ingested_at timestamptz, extractor_version text);
+CREATE TABLE IF NOT EXISTS places (
+  fid bigserial PRIMARY KEY, geom geometry(Point, {SRS_ID}),
+  id text NOT NULL UNIQUE, name text, name_ar text, kind text, precision text,
+  lat double precision, lon double precision, province text, country text, origin text, confidence text);
+CREATE TABLE IF NOT EXISTS events (
+  fid bigserial PRIMARY KEY, geom geometry(Point, {SRS_ID}),
+  event_id text NOT NULL, article_id text NOT NULL REFERENCES articles(id),
+  type text NOT NULL, date date NOT NULL, end_date date, date_precision text, status text,
+  place_id text, place text, province text, destination_id text, destination text,
+  geo_precision text, lat double precision, lon double precision, actor text, target text, weapon text,
+  {_COUNT_COLS},
+  quote text, quote_start integer, quote_end integer, source text, published date,
+  trigger text, date_text text, extractor_version text,
+  UNIQUE (event_id, article_id));
+CREATE INDEX IF NOT EXISTS events_article ON events (article_id);
+CREATE INDEX IF NOT EXISTS events_date ON events (date);
+CREATE INDEX IF NOT EXISTS events_type ON events (type);
+CREATE INDEX IF NOT EXISTS events_geom ON events USING gist (geom);
+CREATE TABLE IF NOT EXISTS movements (
+  fid bigserial PRIMARY KEY, geom geometry(LineString, {SRS_ID}),
+  event_id text NOT NULL, article_id text NOT NULL REFERENCES articles(id),
+  type text, date date, end_date date, status text, origin text, destination text, source text,
+  UNIQUE (event_id, article_id));
+CREATE INDEX IF NOT EXISTS movements_article ON movements (article_id);
+CREATE INDEX IF NOT EXISTS movements_geom ON movements USING gist (geom);
+CREATE INDEX IF NOT EXISTS places_geom ON places USING gist (geom);
+CREATE TABLE IF NOT EXISTS store_meta (key text PRIMARY KEY, value text)
+"""
+
+TABLES = ("articles", "events", "movements", "places")
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages."""
+    return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)
+
+
+def _wkb(geom: shapely.Geometry | None) -> bytes | None:
+    return None if geom is None else shapely.to_wkb(geom, output_dimension=2)
+
+
+def _point(p: Place | None) -> bytes | None:
+    return _wkb(shapely.Point(p.lon, p.lat)) if p is not None else None
+
+
+def _insert_sql(table: str, cols: Sequence[str], conflict: str) -> str:
+    values = ", ".join(f"ST_GeomFromWKB(%s, {SRS_ID})" if c == "geom" else "%s" for c in cols)
+    return f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({values}) {conflict}"
+
+
+_EVENTS_SQL = _insert_sql("events", EVENT_COLS, "ON CONFLICT (event_id, article_id) DO NOTHING")
+_MOVES_SQL = _insert_sql("movements", MOVE_COLS, "ON CONFLICT (event_id, article_id) DO NOTHING")
+_PLACES_SQL = _insert_sql(
+    "places",
+    PLACE_COLS,
+    "ON CONFLICT (id) DO UPDATE SET "
+    + ", ".join(f"{k} = excluded.{k}" for k in PLACE_COLS if k != "id")
+    # Leave an unchanged place alone: no new row version for every article that names Baghdad.
+    + " WHERE (places.name, places.name_ar, places.kind, places.precision, places.lat, places.lon,"
+    " places.province, places.country, places.origin, places.confidence) IS DISTINCT FROM"
+    " (excluded.name, excluded.name_ar, excluded.kind, excluded.precision, excluded.lat, excluded.lon,"
+    " excluded.province, excluded.country, excluded.origin, excluded.confidence)",
+)
+
+
+class PostgisStore(EventReads):
+    """An open PostGIS store; use ``geo.store.open_store(url)`` rather than this class directly."""
+
+    def __init__(self, url: str) -> None:
+        try:
+            import psycopg
+        except ImportError:  # pragma: no cover - psycopg is a dependency
+            raise StoreError("a postgresql:// store needs psycopg: pip install 'psycopg[binary]'") from None
+        self.url = url
+        self.path = redact(url)  # what messages show, like Store.path
+        self._psycopg = psycopg
+        try:
+            self.conn = psycopg.connect(url, autocommit=True, connect_timeout=10, application_name="geo")
+        except psycopg.Error as exc:
+            msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise StoreError(f"cannot connect to {self.path} ({msg}); check the URL and that the server runs") from None
+        try:
+            self._init()
+        except psycopg.Error as exc:
+            self.conn.close()
+            raise StoreError(f"{self.path} is not a usable event store ({str(exc).strip()})") from None
+
+    # -------------------------------------------------------- setup
+    def _init(self) -> None:
+        c = self.conn
+        ready = c.execute("SELECT to_regclass('store_meta') IS NOT NULL").fetchone()
+        if ready and ready[0]:
+            return
+        with c.transaction():
+            c.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
+            has_postgis = c.execute("SELECT 1 FROM pg_extension WHERE extname = 'postgis'").fetchone()
+            if not has_postgis:
+                try:
+                    with c.transaction():
+                        c.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+                except self._psycopg.Error as exc:
+                    raise StoreError(
+                        f"{self.path} has no PostGIS and this role cannot add it ({str(exc).strip()}); "
+                        "ask an administrator to run CREATE EXTENSION postgis in that database"
+                    ) from None
+            for stmt in SCHEMA.split(";"):
+                if stmt.strip():
+                    c.execute(stmt)
+            c.execute(
+                "INSERT INTO store_meta VALUES ('schema_version', %s) ON CONFLICT (key) DO NOTHING",
+                (str(SCHEMA_VERSION),),
+            )
+
+    @contextmanager
+    def transaction(self) -> Iterator[Any]:
+        """One write transaction (READ COMMITTED; the unique article id arbitrates concurrent writers)."""
+        try:
+            with self.conn.transaction():
+                yield self.conn
+        finally:
+            self._cache = None
+
+    def _retrying(self, work: Any) -> Any:
+        errors = self._psycopg.errors
+        for attempt in range(RETRIES):
+            try:
+                with self.transaction() as c:
+                    return work(c)
+            except (errors.DeadlockDetected, errors.SerializationFailure):
+                if attempt == RETRIES - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        return None  # not reached
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> PostgisStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -------------------------------------------------------- writes
+    def has_article(self, article_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM articles WHERE id = %s", (article_id,)).fetchone() is not None
+
+    def article_ids(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT id FROM articles")}
+
+    def article_count(self) -> int:
+        row = self.conn.execute("SELECT count(*) FROM articles").fetchone()
+        return int(row[0]) if row else 0
+
+    def add_article(self, article: Article, events: Sequence[Event]) -> int | None:
+        """Store an article and its events in one transaction.
+
+        Returns the number of events added, or None when the article was already stored (by anyone).
+        """
+
+        def work(c: Any) -> int | None:
+            row = c.execute(
+                "INSERT INTO articles (id, path, source, outlet, url, title, published, text, encoding,"
+                " ingested_at, extractor_version) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s, now(), %s)"
+                " ON CONFLICT (id) DO NOTHING RETURNING fid",
+                (
+                    article.id,
+                    article.path,
+                    article.source,
+                    article.outlet,
+                    article.url,
+                    article.title,
+                    article.published,
+                    article.text,
+                    article.encoding,
+                    article.extractor_version,
+                ),
+            ).fetchone()
+            if row is None:  # stored already, by this or another ingest
+                return None
+            return self._insert_events(c, article.id, events, article.extractor_version)
+
+        result: int | None = self._retrying(work)
+        return result
+
+    def replace_events(self, article_id: str, events: Sequence[Event], extractor_version: str = "") -> int:
+        """Replace an article's events (reprocessing) in one transaction; the article row is untouched."""
+
+        def work(c: Any) -> int:
+            c.execute("DELETE FROM events WHERE article_id = %s", (article_id,))
+            c.execute("DELETE FROM movements WHERE article_id = %s", (article_id,))
+            return self._insert_events(c, article_id, events, extractor_version)
+
+        result: int = self._retrying(work)
+        return result
+
+    def _insert_events(self, c: Any, article_id: str, events: Sequence[Event], version: str) -> int:
+        with c.cursor() as cur:
+            # Places in id order: concurrent writers lock shared places in one order, so never deadlock.
+            places = [(_point(p), *place_values(p)) for p in event_places(events)]
+            if places:
+                cur.executemany(_PLACES_SQL, places)
+            rows, moves = [], []
+            for e in events:
+                rows.append((_point(e.place), *event_values(article_id, e, version)))
+                line = movement_line(e)
+                if line is not None:
+                    moves.append((_wkb(line), *movement_values(article_id, e)))
+            added = 0
+            if rows:
+                cur.executemany(_EVENTS_SQL, rows)
+                added = max(0, cur.rowcount)
+            if moves:
+                cur.executemany(_MOVES_SQL, moves)
+        return added
+
+    # -------------------------------------------------------- reads
+    def _fingerprint(self) -> Any:
+        # Other machines write too: the merged events are rebuilt when the stored rows changed.
+        return self.conn.execute(
+            "SELECT (SELECT count(*) FROM events), (SELECT coalesce(max(fid), 0) FROM events),"
+            " (SELECT count(*) FROM places)"
+        ).fetchone()
+
+    def _places(self) -> dict[str, Place]:
+        rows = self.conn.execute(f"SELECT {', '.join(PLACE_READ_COLS)} FROM places")
+        return {r[0]: row_to_place(r) for r in rows}
+
+    def raw_events(self) -> list[tuple[str, Event]]:
+        """Every stored (article id, event) as extracted, before cross-article deduplication."""
+        # Events first: an event's places are committed with (or before) it, so they are all found.
+        rows = self.conn.execute(f"SELECT {', '.join(EVENT_READ_COLS)} FROM events ORDER BY fid").fetchall()
+        places = self._places()
+        return [row_to_event(r, places) for r in rows]
+
+    def article_rows(self) -> list[tuple[str, str, dt.date, str, str]]:
+        """(id, text, published, source, path) of every article in ingest order (for reprocessing)."""
+        rows = self.conn.execute("SELECT id, text, published, source, path FROM articles ORDER BY fid")
+        return [(r[0], r[1], r[2], r[3] or "", r[4] or "") for r in rows]
+
+    def articles(self) -> list[dict[str, Any]]:
+        """Article rows without their text, in ingest order, each with its stored event count."""
+        cur = self.conn.execute(
+            "SELECT a.id, a.path, a.source, a.outlet, a.url, a.title, a.published::text AS published,"
+            " a.encoding, to_char(a.ingested_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+            " AS ingested_at, a.extractor_version,"
+            " (SELECT count(*) FROM events e WHERE e.article_id = a.id) AS events"
+            " FROM articles a ORDER BY a.fid"
+        )
+        names = [d.name for d in cur.description or ()]
+        return [dict(zip(names, r, strict=True)) for r in cur]
+
+    def article_text(self, article_id: str) -> str:
+        row = self.conn.execute("SELECT text FROM articles WHERE id = %s", (article_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"no article {article_id!r} in {self.path}; list them with Store.articles()")
+        return str(row[0])
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table, plus ``merged_events`` (events after deduplication)."""
+        out = {}
+        for t in TABLES:
+            row = self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()
+            out[t] = int(row[0]) if row else 0
+        out["merged_events"] = len(self.all_events())
+        return out
+
+
+# ---------------------------------------------------------------- a throwaway local server (tests, benches)
+def postgres_bindir() -> Path | None:
+    """The folder of Debian's (or any) PostgreSQL server binaries with PostGIS available, else None."""
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: _version(p.parent.name))
+    found = shutil.which("initdb")
+    if found:
+        candidates.append(Path(found).parent)
+    for bindir in reversed(candidates):
+        if (bindir / "initdb").exists() and (bindir / "postgres").exists() and _has_postgis(bindir):
+            return bindir
+    return None
+
+
+def _version(name: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in re.findall(r"\d+", name)) or (0,)
+
+
+def _has_postgis(bindir: Path) -> bool:
+    ver = bindir.parent.name
+    shares = [Path("/usr/share/postgresql") / ver / "extension", bindir.parent / "share" / "extension"]
+    pg_config = bindir / "pg_config"
+    if pg_config.exists():
+        try:
+            out = subprocess.run([str(pg_config), "--sharedir"], capture_output=True, text=True, timeout=10)
+            shares.append(Path(out.stdout.strip()) / "extension")
+        except (OSError, subprocess.SubprocessError):
+            pass
+    return any((s / "postgis.control").exists() for s in shares)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class TempPostgres:
+    """A private PostgreSQL + PostGIS server on 127.0.0.1 in a temporary folder; ``stop()`` removes it.
+
+    As root, the server runs as the ``postgres`` user (PostgreSQL refuses to run as root). ``durable=False``
+    turns fsync off: fine for tests, not for data you keep. ``database(name)`` makes a fresh database with
+    PostGIS (from a template, in ~0.1 s) and returns its URL.
+    """
+
+    TEMPLATE = "geo_template"
+
+    def __init__(self, bindir: Path, *, durable: bool = False) -> None:
+        self.bindir = bindir
+        self.port = _free_port()
+        self.dir = Path(tempfile.mkdtemp(prefix="geo-pg-"))
+        self.data = self.dir / "data"
+        self._as_user: list[str] = []
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "postgres", "postgres")
+            runuser = shutil.which("runuser")
+            self._as_user = [runuser, "-u", "postgres", "--"] if runuser else ["su", "postgres", "-c"]
+        self._run(["initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"])
+        opts = [
+            "-c", "listen_addresses=127.0.0.1", "-c", f"port={self.port}",
+            "-c", f"unix_socket_directories={self.dir}", "-c", "max_connections=50",
+        ]  # fmt: skip
+        if not durable:
+            opts += ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
+        self._run(["pg_ctl", "-D", str(self.data), "-l", str(self.dir / "server.log"), "-w", "-t", "60",
+                   "-o", " ".join(opts), "start"])  # fmt: skip
+        self.admin_url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+        self._admin(f"CREATE DATABASE {self.TEMPLATE}")
+        import psycopg
+
+        with psycopg.connect(self.url(self.TEMPLATE), autocommit=True) as c:
+            c.execute("CREATE EXTENSION postgis")
+        self._n = 0
+
+    def _run(self, argv: list[str]) -> None:
+        cmd = [str(self.bindir / argv[0]), *argv[1:]]
+        if self._as_user[:1] == ["su"]:
+            cmd = [*self._as_user, " ".join(shlex.quote(a) for a in cmd)]
+        else:
+            cmd = [*self._as_user, *cmd]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=self.dir)
+        if done.returncode:
+            log_file = self.dir / "server.log"
+            tail = log_file.read_text(errors="replace")[-2000:] if log_file.exists() else ""
+            raise StoreError(f"{argv[0]} failed: {done.stderr.strip() or done.stdout.strip()}\n{tail}")
+
+    def _admin(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.admin_url, autocommit=True) as c:
+            c.execute(sql.encode())  # our own DDL, no user input
+
+    def url(self, db: str) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{db}"
+
+    def database(self, name: str | None = None) -> str:
+        """A new, empty database with PostGIS; its URL."""
+        self._n += 1
+        name = name or f"geo_{os.getpid()}_{self._n}"
+        self._admin(f"CREATE DATABASE {name} TEMPLATE {self.TEMPLATE}")
+        return self.url(name)
+
+    def stop(self) -> None:
+        try:
+            self._run(["pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop"])
+        except (StoreError, OSError, subprocess.SubprocessError):
+            log.warning("could not stop the test server in %s", self.dir)
+        shutil.rmtree(self.dir, ignore_errors=True)
