@@ -7,6 +7,7 @@ writer, in input order, so the store ends up exactly as with ``jobs=1``.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
@@ -16,6 +17,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -202,9 +204,23 @@ def _plan(doc: Document, row: dict[str, str], published: dt.date | None, source:
 
 
 # ---------------------------------------------------------------- extraction (worker side)
-def _worker_init() -> None:
+def _worker_init(parent: int | None = None) -> None:
     # Ctrl-C goes to the whole process group: the main process handles it, workers ignore it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A SIGKILLed parent cannot shut the pool down, and its workers would wait on the call queue
+    # forever: ask Linux to kill them with their parent, and watch the parent where that is not available.
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if parent is not None:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
 
 
 def _extract(args: tuple[str, str, dt.date, str]) -> tuple[str, list[Event] | str]:
@@ -241,7 +257,8 @@ def _results(jobs: list[_Job], workers: int) -> Iterator[tuple[str, list[Event] 
         yield from map(_extract, args)
         return
     ctx = multiprocessing.get_context("spawn")  # safe whatever threads or handles this process holds
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(args)), mp_context=ctx, initializer=_worker_init)
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(args)), mp_context=ctx, initializer=_worker_init,
+                               initargs=(os.getpid(),))
     try:
         # map() keeps input order, so the writer stores articles exactly as jobs=1 would.
         # Small chunks keep the order cheap to restore and the workers evenly busy.
