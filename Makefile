@@ -55,6 +55,7 @@ eval: $(STAMP)
 
 corpus: $(STAMP)
 	$(PY) -m geo.corpus -n $(N) -o data/corpus
+	@echo "score it: $(VENV)/bin/geo evaluate data/corpus.gold.jsonl --seeds data/corpus"
 
 clean:
 	rm -rf $(VENV) dashboard/static/vendor .mypy_cache .ruff_cache .pytest_cache

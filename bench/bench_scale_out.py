@@ -103,8 +103,6 @@ def run(results: dict[str, Any]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "corpus"
         write_corpus(folder, ARTICLES)
-        for extra in folder.glob("*.jsonl"):  # the gold: not articles
-            extra.unlink()
         runs = [
             ("local_jobs1", "local engine, jobs=1", {"jobs": 1}),
             ("local_jobs2", "local engine, jobs=2 (process pool)", {"jobs": 2}),

@@ -1,7 +1,9 @@
 """`make bench`: run every bench/bench_*.py module's ``run(results)`` and write bench/results.json.
 
 Each module prints its own lines (throughputs, ratios) and adds its numbers to ``results``.
-Targets are printed next to the measurements; benchmarks never fail the build.
+Targets are printed next to the measurements; benchmarks never fail the build. Running only some
+modules (``python bench/run.py scale map``) keeps the other modules' numbers from the last run. At the end
+``scripts/bench_table.py`` writes the numbers into README.md (only between its table markers).
 """
 
 from __future__ import annotations
@@ -19,10 +21,15 @@ HERE = Path(__file__).parent
 def main() -> int:
     sys.path.insert(0, str(HERE))
     only = sys.argv[1:]
-    results: dict = {
-        "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()},
-        "when": time.strftime("%Y-%m-%dT%H:%M:%S"),
-    }
+    results: dict = {}
+    out = HERE / "results.json"
+    if only and out.exists():  # a partial run updates the last full run's numbers
+        try:
+            results = json.loads(out.read_text(encoding="utf-8"))
+        except ValueError:
+            results = {}
+    results["machine"] = {"python": platform.python_version(), "cpus": __import__("os").cpu_count()}
+    results["when"] = time.strftime("%Y-%m-%dT%H:%M:%S")
     for path in sorted(HERE.glob("bench_*.py")):
         name = path.stem
         if only and name.removeprefix("bench_") not in only:
@@ -32,9 +39,12 @@ def main() -> int:
         t0 = time.perf_counter()
         mod.run(results)
         print(f"   ({time.perf_counter() - t0:.1f} s)")
-    (HERE / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    print(f"wrote {HERE / 'results.json'}")
-    return 0
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print(f"wrote {out}")
+    sys.path.insert(0, str(HERE.parent / "scripts"))
+    import bench_table
+
+    return bench_table.main(["--results", str(out)])
 
 
 if __name__ == "__main__":

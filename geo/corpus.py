@@ -1,8 +1,9 @@
 """A deterministic synthetic corpus: realistic Arabic articles from sentence templates, with their gold.
 
 ``make corpus N=10000`` writes ``data/corpus/`` with ``a00001.txt`` ..., an ``index.csv`` (file, published,
-outlet) and ``gold.jsonl`` in the seed gold's format, so ``geo evaluate data/corpus/gold.jsonl --seeds
-data/corpus`` checks correctness at scale, not just speed. Templates, weekday and month names are data
+outlet), and beside the folder ``data/corpus.gold.jsonl`` in the seed gold's format (outside it, so that
+``geo ingest data/corpus`` reads only articles); ``geo evaluate data/corpus.gold.jsonl --seeds data/corpus``
+checks correctness at scale, not just speed. Templates, weekday and month names are data
 (``geo/lexicon/corpus_templates.csv`` and the date lexicons); places come from the gazetteer.
 """
 
@@ -170,12 +171,20 @@ class Generator:
             yield self.article(i)
 
 
+def gold_path(out: Path) -> Path:
+    """Where ``write_corpus`` puts the gold of the corpus in ``out``: beside the folder, not in it."""
+    return out.with_name(out.name + ".gold.jsonl")
+
+
 def write_corpus(out: Path, n: int, seed: int = 7) -> int:
-    """Write ``n`` articles, ``index.csv`` and ``gold.jsonl`` into ``out``; returns the gold event count."""
+    """Write ``n`` articles and ``index.csv`` into ``out`` and their gold to ``gold_path(out)``.
+
+    Returns the number of gold events.
+    """
     out.mkdir(parents=True, exist_ok=True)
     n_gold = 0
     with open(out / "index.csv", "w", encoding="utf-8", newline="") as idx, \
-            open(out / "gold.jsonl", "w", encoding="utf-8") as gold:
+            open(gold_path(out), "w", encoding="utf-8") as gold:
         w = csv.writer(idx)
         w.writerow(["file", "published", "outlet", "language", "published_basis"])
         for a in Generator(seed).articles(n):
@@ -195,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args(argv)
     n_gold = write_corpus(args.out, args.n, args.seed)
-    print(f"wrote {args.n} articles with {n_gold} expected events to {args.out}")
+    print(f"wrote {args.n} articles to {args.out} and their {n_gold} expected events to {gold_path(args.out)}")
     return 0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from geo.corpus import Generator, write_corpus
+from geo.corpus import Generator, gold_path, write_corpus
 from geo.evaluate import evaluate_file
 
 
@@ -21,11 +21,12 @@ def test_same_seed_same_corpus_and_exact_quotes():
 
 
 def test_extractor_on_generated_corpus(tmp_path):
-    n_gold = write_corpus(tmp_path, 150, seed=11)
-    movers = [json.loads(line) for line in (tmp_path / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
+    corpus = tmp_path / "corpus"
+    n_gold = write_corpus(corpus, 150, seed=11)
+    assert sorted(p.suffix for p in corpus.iterdir()) == [".csv"] + [".txt"] * 150  # only articles inside
+    movers = [json.loads(line) for line in gold_path(corpus).read_text(encoding="utf-8").splitlines()]
     assert n_gold == len(movers)
-    assert len(list(tmp_path.glob("a*.txt"))) == 150
-    ev = evaluate_file(tmp_path / "gold.jsonl", seeds_dir=tmp_path)
+    ev = evaluate_file(gold_path(corpus), seeds_dir=corpus)
     print(ev.report().splitlines()[1])
     assert ev.overall.recall >= 0.95, ev.report()
     assert ev.overall.precision >= 0.9, ev.report()

@@ -1,0 +1,198 @@
+"""Write the latest benchmark and evaluation numbers from bench/results.json into README.md.
+
+Only the text between ``<!-- bench-table -->`` and ``<!-- /bench-table -->`` (and between
+``<!-- eval-table -->`` and ``<!-- /eval-table -->``) is replaced; a missing closing marker is inserted
+right after its opening one. Everything else in the README stays byte for byte as it was.
+
+    python scripts/bench_table.py [--results bench/results.json] [--readme README.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+NOT_RUN = "not measured in the last `make bench`"
+
+
+def _num(x: Any, digits: int = 0) -> str:
+    if x is None:
+        return "–"
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    if isinstance(x, int | float):
+        return f"{x:,.{digits}f}"
+    return str(x)
+
+
+def _get(d: dict[str, Any], *keys: str | int) -> Any:
+    cur: Any = d
+    for k in keys:
+        if not isinstance(cur, dict):
+            return None
+        cur = cur.get(str(k))
+    return cur
+
+
+# ---------------------------------------------------------------- tables
+def eval_table(results: dict[str, Any]) -> str:
+    evals = _get(results, "scale", "eval") or {}
+    if not evals:
+        return f"_Extraction scores: {NOT_RUN} (`bench_scale`)._"
+    names = {"seeds": "seed articles (`tests/data/seed_events.jsonl`)",
+             "heldout": "held-out set (`tests/data/heldout/`)",
+             "heldout2": "second held-out set (`tests/data/heldout2/`)"}
+    rows = ["| set | gold events | predicted | precision | recall | F1 | core recall |",
+            "|---|---:|---:|---:|---:|---:|---:|"]
+    for key, s in evals.items():
+        label = names.get(key)
+        if label is None and key.startswith("corpus_"):
+            label = f"generated corpus, {int(key.removeprefix('corpus_')):,} articles (`geo.corpus`)"
+        rows.append(f"| {label or key} | {_num(s.get('gold'))} | {_num(s.get('predicted'))} | "
+                    f"{_num(s.get('precision'), 3)} | {_num(s.get('recall'), 3)} | {_num(s.get('f1'), 3)} | "
+                    f"{_num(s.get('core_recall'), 3)} |")
+    return "\n".join(rows)
+
+
+def _ingest_rows(results: dict[str, Any]) -> list[str]:
+    scale = results.get("scale") or {}
+    cpus = scale.get("cpus") or _get(results, "machine", "cpus") or "all"
+    rows = [f"| articles | 1 core | all {cpus} cores | ratio (target ~1.6x on 2 cores) | identical stores | "
+            "peak memory (process / largest worker) |",
+            "|---:|---:|---:|---:|---|---:|"]
+    for n in scale.get("sizes") or []:
+        r = scale.get(str(n))
+        if not r:
+            continue
+        rows.append(
+            f"| {n:,} generated | {_num(r['ingest_jobs1_articles_per_s'])} articles/s ({r['ingest_jobs1_s']} s) | "
+            f"{_num(r['ingest_all_articles_per_s'])} articles/s ({r['ingest_all_s']} s) | {r['ingest_ratio']}x | "
+            f"{_num(r['identical'])} | {r['peak_rss_mb']} MB / {r.get('peak_rss_workers_mb', '–')} MB |")
+    store = results.get("store") or {}
+    if "ingest_jobs1_articles_per_s" in store:
+        rows.append(
+            f"| 300 seed variants (bench_store) | {_num(store['ingest_jobs1_articles_per_s'])} articles/s | "
+            f"{_num(store.get('ingest_jobs2_articles_per_s'))} articles/s (jobs=2) | "
+            f"{store.get('ingest_speedup_jobs2', '–')}x | – | – |")
+    if len(rows) == 2:
+        return [f"_Ingest: {NOT_RUN} (`bench_scale`, `bench_store`)._"]
+    return rows
+
+
+def _throughput_rows(results: dict[str, Any]) -> list[str]:
+    rows = ["| measure | measured | target |", "|---|---:|---:|"]
+    g = results.get("gazetteer") or {}
+    d = results.get("dates") or {}
+    x = results.get("extract") or {}
+    scale = results.get("scale") or {}
+    def per_s(value: Any, unit: str, extra: str = "") -> str | None:
+        return None if value is None else f"{_num(value)} {unit}{extra}"
+
+    specs: list[tuple[str, str | None, str]] = [
+        ("`find_places`, Arabic news text",
+         None if g.get("find_places_mb_per_s") is None else f"{g['find_places_mb_per_s']:.1f} MB/s",
+         f"≥ {_num(g.get('find_places_target_mb_per_s', 5.0))} MB/s"),
+        ("`resolve`, mixed names (cached)", per_s(g.get("resolve_lookups_per_s"), "lookups/s"),
+         f"≥ {_num(g.get('resolve_target_lookups_per_s', 50_000))} lookups/s"),
+        ("`resolve`, first lookups (uncached)", per_s(g.get("resolve_uncached_lookups_per_s"), "lookups/s"), "–"),
+        ("date spans (`find_dates`), per article", per_s(d.get("kb_per_s"), "KB/s"),
+         f"≥ {_num(d.get('target_kb_per_s', 1000))} KB/s"),
+        ("`extract_events`, seed articles",
+         per_s(x.get("articles_per_s"), "articles/s", f" ({_num(x.get('kb_per_s'))} KB/s)"), "≥ 200 articles/s"),
+    ]
+    for n in scale.get("sizes") or []:
+        r = scale.get(str(n)) or {}
+        if r:
+            specs.append((f"`extract_events`, {n:,} generated articles",
+                          per_s(r["extract_articles_per_s"], "articles/s", f" ({_num(r['extract_kb_per_s'])} KB/s)"),
+                          "≥ 200 articles/s"))
+    for label, value, target in specs:
+        rows.append(f"| {label} | {value or NOT_RUN} | {target} |")
+    return rows
+
+
+def _export_rows(results: dict[str, Any]) -> list[str]:
+    store = results.get("store") or {}
+    if not any(k.startswith("export_100k_") for k in store):
+        return [f"_Export of 100k events: {NOT_RUN} (`bench_store`)._"]
+    rows = ["| export 100,000 events | seconds | file size |", "|---|---:|---:|"]
+    for fmt, label in (("geojson", "GeoJSON"), ("gpkg", "GeoPackage"), ("parquet", "GeoParquet"), ("csv", "CSV")):
+        if f"export_100k_{fmt}_s" in store:
+            secs, mb = store[f"export_100k_{fmt}_s"], store.get(f"export_100k_{fmt}_mb")
+            rows.append(f"| {label} | {secs:.2f} s | {mb} MB |")
+    return rows
+
+
+def _map_rows(results: dict[str, Any]) -> list[str]:
+    m = results.get("map") or {}
+    if not m:
+        return [f"_`build_map`: {NOT_RUN} (`bench_map`)._"]
+    rows = ["| `build_map` events | build + render | HTML size | renderer | target |", "|---:|---:|---:|---|---|"]
+    for key in sorted(m, key=int):
+        r = m[key]
+        target = "< 2 s and < 10 MB" if int(key) == 10_000 else "–"
+        rows.append(f"| {int(key):,} | {r['total_s']:.2f} s | {r['html_mb']:.2f} MB | {r.get('renderer', '')} | "
+                    f"{target} |")
+    return rows
+
+
+def bench_table(results: dict[str, Any]) -> str:
+    when = results.get("when", "?")
+    machine = results.get("machine") or {}
+    head = f"_Last run {when}, Python {machine.get('python', '?')}, {machine.get('cpus', '?')} CPUs._"
+    parts = [head, "\n".join(_ingest_rows(results)), "\n".join(_throughput_rows(results)),
+             "\n".join(_export_rows(results)), "\n".join(_map_rows(results))]
+    return "\n\n".join(parts)
+
+
+# ---------------------------------------------------------------- README surgery
+def replace_section(text: str, name: str, body: str) -> str:
+    """``text`` with the part between ``<!-- name -->`` and ``<!-- /name -->`` replaced by ``body``.
+
+    The closing marker is added after the opening one when it is missing. Raises ValueError when the
+    opening marker is absent or appears more than once.
+    """
+    start, end = f"<!-- {name} -->", f"<!-- /{name} -->"
+    if text.count(start) != 1:
+        raise ValueError(f"README must hold exactly one {start} marker (found {text.count(start)})")
+    i = text.index(start) + len(start)
+    if end not in text[i:]:
+        text = text[:i] + "\n" + end + text[i:]
+    j = text.index(end, i)
+    new = text[:i] + "\n\n" + body.strip("\n") + "\n\n" + text[j:]  # blank lines: the table is its own block
+    # Nothing outside the markers moved.
+    assert new[:i] == text[:i] and new[new.index(end, i):] == text[j:]
+    return new
+
+
+def update_readme(results: dict[str, Any], readme: Path) -> bool:
+    """Rewrite both sections of ``readme``; returns True when the file changed."""
+    old = readme.read_text(encoding="utf-8")
+    new = replace_section(old, "eval-table", eval_table(results))
+    new = replace_section(new, "bench-table", bench_table(results))
+    if new != old:
+        readme.write_text(new, encoding="utf-8")
+    return new != old
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--results", type=Path, default=ROOT / "bench" / "results.json")
+    ap.add_argument("--readme", type=Path, default=ROOT / "README.md")
+    args = ap.parse_args(argv)
+    try:
+        results = json.loads(args.results.read_text(encoding="utf-8"))
+        changed = update_readme(results, args.readme)
+    except (OSError, ValueError) as exc:
+        print(f"bench_table: {exc}", file=sys.stderr)
+        return 1
+    print(f"{'updated' if changed else 'unchanged'}: {args.readme} (tables from {args.results})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
