@@ -34,8 +34,8 @@ ss = st.session_state
 
 
 @st.cache_data(show_spinner="Loading events…")
-def _load(path: str | None, stamp: float) -> list[Event]:
-    """All stored events; ``stamp`` (the store's mtime) makes new articles invalidate the cache."""
+def _load(path: str | None, stamp: str) -> list[Event]:
+    """All stored events; ``stamp`` (the store's fingerprint) makes new articles invalidate the cache."""
     return data.load_events(path)
 
 

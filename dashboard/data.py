@@ -32,15 +32,13 @@ def load_events(path: str | Path | None = None) -> list[Event]:
         return list(store.events())
 
 
-def store_stamp(path: str | Path | None) -> float:
-    """Modification time of the store file, so cached loaders notice new articles."""
-    try:
-        from geo.settings import DEFAULT_STORE
+def store_stamp(path: str | Path | None) -> str:
+    """The store's fingerprint (row counts), so cached loaders notice new articles — also ones written
+    by another process into a WAL file, or into a shared PostGIS store."""
+    from geo.store import open_store
 
-        p = Path(path) if path else DEFAULT_STORE
-        return p.stat().st_mtime if p.exists() else 0.0
-    except OSError:
-        return 0.0
+    with open_store(path) as store:
+        return store.fingerprint()
 
 
 def bases_status(events: Sequence[Event], at: dt.date | None = None) -> list[BaseStatus]:

@@ -357,6 +357,10 @@ class EventReads:
     def _fingerprint(self) -> Any:
         return None
 
+    def fingerprint(self) -> str:
+        """A cheap name for the stored state: it changes whenever events are written (any process)."""
+        return repr(self._fingerprint())
+
     def all_events(self) -> list[Event]:
         """Every event after cross-article deduplication, sorted by (date, id); cached until a write."""
         key = self._fingerprint()
@@ -388,6 +392,13 @@ class EventReads:
 
 class Store(EventReads):
     """An open store; use ``open_store`` (a context manager) rather than this class directly."""
+
+    def _fingerprint(self) -> Any:
+        # count and last row id change with every write, also by another process (WAL or not)
+        return self.conn.execute(
+            "SELECT (SELECT count(*) FROM events), (SELECT coalesce(max(fid), 0) FROM events),"
+            " (SELECT count(*) FROM articles)"
+        ).fetchone()
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)

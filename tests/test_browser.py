@@ -48,6 +48,7 @@ def _until(check, timeout: float = 45.0, what: str = "condition"):
 @pytest.mark.timeout(180)
 def test_map_draws_offline_and_follows_the_slider(tmp_path):
     from dashboard import data
+    from geo.query import filter_events
     from geo.store import open_store
 
     h = _helpers()
@@ -59,7 +60,7 @@ def test_map_draws_offline_and_follows_the_slider(tmp_path):
     hi = max(max(e.date, e.end_date or e.date) for e in events)
     located = [e for e in events if e.place is not None]
     bases = data.bases_status(events, at=hi)
-    last_day = data.filter_events(events, start=hi, end=hi)
+    last_day = filter_events(events, start=hi, end=hi)
     assert 0 < len(last_day) < len(events)
 
     with h.running_app(store) as url, h.offline_page() as (page, external):
