@@ -2,8 +2,8 @@
 
 A predicted event matches a gold event of the same article when the types agree (withdrawal ≈
 redeployment, agreement ≈ announcement), its date falls within [date_min, date_max], and its point
-is within max_km of the gold point (no point needed when the gold gives none). Matching is
-one-to-one, core gold events first, then the closest in distance.
+is within max_km of the gold point (no point needed when the gold gives none). Matching is a maximum
+one-to-one assignment, core gold events placed first, each preferring its closest candidate.
 """
 
 from __future__ import annotations
@@ -95,6 +95,28 @@ class Evaluation:
         return "\n".join(lines)
 
 
+def _assign(golds: list[dict[str, Any]], preds: list[Event]) -> dict[int, int]:
+    """A maximum one-to-one matching gold → prediction (Kuhn's augmenting paths), core gold first,
+    each gold trying its closest candidates first. Greedy matching would let a wide gold window take
+    the only prediction a narrow one could match."""
+    cands = [sorted((d, i) for i, p in enumerate(preds) if (d := matches(p, g)) is not None) for g in golds]
+    owner: dict[int, int] = {}  # prediction → gold
+
+    def augment(gi: int, seen: set[int]) -> bool:
+        for _, pi in cands[gi]:
+            if pi in seen:
+                continue
+            seen.add(pi)
+            if pi not in owner or augment(owner[pi], seen):
+                owner[pi] = gi
+                return True
+        return False
+
+    for gi in range(len(golds)):  # golds are sorted core first: they are placed before the rest
+        augment(gi, set())
+    return {gi: pi for pi, gi in owner.items()}
+
+
 def score(gold: Sequence[dict[str, Any]], predicted: dict[str, list[Event]]) -> Evaluation:
     """Score predictions (article key → events) against gold rows keyed by their ``seed`` field."""
     ev = Evaluation()
@@ -104,23 +126,21 @@ def score(gold: Sequence[dict[str, Any]], predicted: dict[str, list[Event]]) -> 
     for key in sorted(set(by_article) | set(predicted)):
         golds = sorted(by_article.get(key, []), key=lambda g: (not g.get("core"), g["id"]))
         preds = list(predicted.get(key, []))
-        used: set[int] = set()
-        for g in golds:
-            cands = [(d, i) for i, p in enumerate(preds) if i not in used and (d := matches(p, g)) is not None]
+        assignment = _assign(golds, preds)
+        for gi, g in enumerate(golds):
             ct = canonical_type(g["type"])
             if g.get("core"):
                 ev.core_total += 1
-            if cands:
-                _, i = min(cands)
-                used.add(i)
+            if gi in assignment:
                 ev.overall.tp += 1
                 ev.by_type[ct].tp += 1
-                ev.matched.append((g, preds[i]))
+                ev.matched.append((g, preds[assignment[gi]]))
                 ev.core_found += bool(g.get("core"))
             else:
                 ev.overall.fn += 1
                 ev.by_type[ct].fn += 1
                 ev.misses.append(g)
+        used = set(assignment.values())
         for i, p in enumerate(preds):
             if i not in used:
                 ev.overall.fp += 1

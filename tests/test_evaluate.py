@@ -49,3 +49,12 @@ def test_second_heldout_set_by_another_annotator():
     ev = evaluate_file(DATA / "heldout2" / "gold.jsonl", seeds_dir=DATA / "heldout2")
     assert ev.overall.f1 >= 0.65, ev.report()
     assert ev.core_recall >= 0.8, ev.report()
+
+
+def test_matching_is_a_maximum_assignment_not_greedy():
+    wide = {"id": "a", "seed": "s", "type": "attack", "date_min": "2021-01-01", "date_max": "2021-01-31",
+            "lat": None, "lon": None, "max_km": None, "core": True}
+    narrow = {**wide, "id": "b", "date_min": "2021-01-05", "date_max": "2021-01-05"}
+    preds = [_event("attack", dt.date(2021, 1, 5)), _event("attack", dt.date(2021, 1, 20))]
+    ev = score([wide, narrow], {"s": preds})
+    assert (ev.overall.tp, ev.overall.fp, ev.overall.fn) == (2, 0, 0)
