@@ -22,6 +22,9 @@ _FOLD: dict[str, str] = {
     "ک": "ك", "ڪ": "ك",
     "گ": "ك",  # Kurdish/Persian gaf in Iraqi place names (e.g. كركوك/گرگوک)
     "٫": ".", "٬": ",",
+    # Quotation marks read as spaces: the press quotes names (حقل "كونيكو"، قاعدة «التنف»), and one
+    # character for one keeps every offset where it was.
+    '"': " ", "“": " ", "”": " ", "«": " ", "»": " ", "„": " ", "‟": " ",
 }
 for _i, _d in enumerate("٠١٢٣٤٥٦٧٨٩"):
     _FOLD[_d] = str(_i)

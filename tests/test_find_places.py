@@ -239,3 +239,13 @@ def test_mentions_are_exact_sorted_and_disjoint(pieces: list[str]) -> None:
         # a mention never ends inside a word
         assert not (after.isalpha() and after not in "ـَ"), (text, m)
         assert before.isalpha() or before in " ،\nـَ-" or before.isascii(), (text, m)
+
+
+def test_quoted_names_are_found():
+    from gazetteer import find_places
+
+    text = 'وأعلنت الفصائل استهداف قاعدة حقل "كونيكو" للغاز وقاعدة «التنف».'
+    found = {m.place.id: m for m in find_places(text)}
+    assert {"conoco", "al_tanf"} <= set(found)
+    for m in found.values():
+        assert text[m.start : m.end] == m.surface
