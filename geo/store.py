@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, Self, TypeAlias
 
 import shapely
 
@@ -354,6 +354,20 @@ class EventReads:
     def raw_events(self) -> list[tuple[str, Event]]:
         raise NotImplementedError
 
+    conn: Any
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def article_ids(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT id FROM articles")}
+
     def _fingerprint(self) -> Any:
         return None
 
@@ -515,21 +529,9 @@ class Store(EventReads):
         finally:
             self._cache = None
 
-    def close(self) -> None:
-        self.conn.close()
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     # -------------------------------------------------------- writes
     def has_article(self, article_id: str) -> bool:
         return self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
-
-    def article_ids(self) -> set[str]:
-        return {r[0] for r in self.conn.execute("SELECT id FROM articles")}
 
     def add_article(self, article: Article, events: Sequence[Event]) -> int | None:
         """Store an article and its events in one transaction.

@@ -204,21 +204,9 @@ class PostgisStore(EventReads):
                 time.sleep(0.05 * (attempt + 1))
         return None  # not reached
 
-    def close(self) -> None:
-        self.conn.close()
-
-    def __enter__(self) -> PostgisStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     # -------------------------------------------------------- writes
     def has_article(self, article_id: str) -> bool:
         return self.conn.execute("SELECT 1 FROM articles WHERE id = %s", (article_id,)).fetchone() is not None
-
-    def article_ids(self) -> set[str]:
-        return {r[0] for r in self.conn.execute("SELECT id FROM articles")}
 
     def article_count(self) -> int:
         row = self.conn.execute("SELECT count(*) FROM articles").fetchone()
