@@ -140,12 +140,36 @@ def _map_rows(results: dict[str, Any]) -> list[str]:
     return rows
 
 
+def _scale_out_rows(results: dict[str, Any]) -> list[str]:
+    so = results.get("scale_out") or {}
+    if not so:
+        return [f"_Dask engine and PostGIS store: {NOT_RUN} (`bench_scale_out`)._"]
+    rows = [f"| ingest {so.get('articles', '?'):,} generated articles | GeoPackage | PostGIS |", "|---|---:|---:|"]
+    for key, label in (("local_jobs1", "local engine, 1 process"), ("local_jobs2", "local engine, process pool of 2"),
+                       ("dask_1", "Dask, LocalCluster of 1 worker"), ("dask_2", "Dask, LocalCluster of 2 workers")):
+        g, p = so.get(f"gpkg_{key}_articles_per_s"), so.get(f"postgis_{key}_articles_per_s")
+        if g is None and p is None:
+            continue
+        rows.append(f"| {label} | {_num(g)} articles/s | {_num(p) + ' articles/s' if p is not None else '–'} |")
+    for key, label in (("write_only_articles_per_s", "the writer alone"),):
+        rows.append(f"| {label} | {_num(so.get('gpkg_' + key))} articles/s | {_num(so.get('postgis_' + key))} articles/s |")
+    def ms(store: str) -> str:
+        if f"{store}_events_cold_s" not in so:
+            return "–"
+        return f"{so[store + '_events_cold_s'] * 1000:.0f} ms / {so[store + '_events_warm_s'] * 1000:.1f} ms"
+
+    rows.append(f"| `events()` over {so.get('gpkg_events', '?')} merged events (cold / warm) | {ms('gpkg')} | "
+                f"{ms('postgis')} |")
+    return rows
+
+
 def bench_table(results: dict[str, Any]) -> str:
     when = results.get("when", "?")
     machine = results.get("machine") or {}
     head = f"_Last run {when}, Python {machine.get('python', '?')}, {machine.get('cpus', '?')} CPUs._"
     parts = [head, "\n".join(_ingest_rows(results)), "\n".join(_throughput_rows(results)),
-             "\n".join(_export_rows(results)), "\n".join(_map_rows(results))]
+             "\n".join(_export_rows(results)), "\n".join(_map_rows(results)),
+             "\n".join(_scale_out_rows(results))]
     return "\n\n".join(parts)
 
 
