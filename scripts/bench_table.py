@@ -151,8 +151,9 @@ def _scale_out_rows(results: dict[str, Any]) -> list[str]:
         if g is None and p is None:
             continue
         rows.append(f"| {label} | {_num(g)} articles/s | {_num(p) + ' articles/s' if p is not None else '–'} |")
-    for key, label in (("write_only_articles_per_s", "the writer alone"),):
-        rows.append(f"| {label} | {_num(so.get('gpkg_' + key))} articles/s | {_num(so.get('postgis_' + key))} articles/s |")
+    gw, pw = so.get("gpkg_write_only_articles_per_s"), so.get("postgis_write_only_articles_per_s")
+    rows.append(f"| the writer alone | {_num(gw)} articles/s | {_num(pw)} articles/s |")
+
     def ms(store: str) -> str:
         if f"{store}_events_cold_s" not in so:
             return "–"
