@@ -31,7 +31,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from gazetteer import find_places, precision_rank
+from gazetteer import find_places, precision_rank, resolve
 from gazetteer.models import Mention, Place
 from gazetteer.normalize import normalize_with_map
 
@@ -141,6 +141,29 @@ def _main_country(mentions: list[Mention]) -> Place | None:
     return None
 
 
+def _with_marked_places(text: str, tokens: list[Token], hits: list[Hit], mentions: list[Mention]) -> list[Mention]:
+    """Add places the curated list lacks but a marker names ("قضاء الرميثة", "ناحية الإسكندرية"):
+    the word after the marker is resolved with the whole gazetteer, GeoNames included."""
+    taken = [(m.start, m.end) for m in mentions]
+    extra: list[Mention] = []
+    for h in hits:
+        if h.entry.role != "place_marker":
+            continue
+        i = h.last + 1
+        if i >= len(tokens) or any(a <= tokens[i].start < b for a, b in taken):
+            continue
+        for j in (i + 1, i):  # two words first ("ابو غريب"), then one
+            if j >= len(tokens) or (tokens[j].start - tokens[j - 1].end > 2 and j > i):
+                continue
+            start, end = tokens[i].start, tokens[j].end
+            place = resolve(text[start:end])
+            if place is not None and place.precision in {"site", "city", "district"}:
+                extra.append(Mention(start, end, text[start:end], place))
+                taken.append((start, end))
+                break
+    return sorted([*mentions, *extra], key=lambda m: m.start) if extra else mentions
+
+
 def _contains(big: Place, small: Place) -> bool:
     """True when ``small`` lies inside ``big`` by the gazetteer's admin fields."""
     if big.id == small.id or precision_rank(big.precision) <= precision_rank(small.precision):
@@ -231,6 +254,11 @@ def _places(doc: _Doc, clause: Span, etype: str, trig: Hit, toks: tuple[int, int
         kept = origins or [m for m in kept if m.place.precision == "site"]
     places = list(dict.fromkeys(m.place for m in kept))
     places = [p for p in places if not any(_contains(p, q) for q in places)]
+    # A GeoNames town has no governorate on record, so it cannot be checked against one the text also
+    # names ("قضاء الرميثة بمحافظة المثنى"): the curated place is the one to trust.
+    curated = [p for p in places if p.origin == "curated"]
+    if curated:
+        places = curated
     if destination is not None and any(p.id == destination.id for p in places):
         places = [p for p in places if p.id != destination.id]
     if etype in _SITE_TYPES:
@@ -507,14 +535,15 @@ def extract_events(text: str, published: dt.date, source: str = "") -> list[Even
         return []
     normalized = normalize_with_map(text)  # shared by the tokenizer and the date finder
     tokens = tokenize(text, normalized)
-    mentions = find_places(text)
+    hits = triggers().find(tokens)
+    mentions = _with_marked_places(text, tokens, hits, find_places(text))
     older = older_items_offset(text)
     doc = _Doc(
         text=text,
         published=pub,
         source=source,
         tokens=tokens,
-        hits=triggers().find(tokens),
+        hits=hits,
         mentions=mentions,
         dates=find_dates(text, pub, older_from=older, normalized=normalized),
         older_from=older,

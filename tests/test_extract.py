@@ -221,3 +221,14 @@ def test_wire_dateline_and_dates_are_not_counts():
 def test_a_denial_is_not_an_event():
     text = "ونفت خلية الإعلام الأمني، الأحد، وقوع أي هجوم صاروخي على قاعدة عين الأسد."
     assert extract_events(text, SUN) == []
+
+
+def test_a_town_only_geonames_knows_is_found_after_a_marker():
+    text = "انفجرت عبوة ناسفة على رتل للتحالف في قضاء الزبير، أمس."
+    (e,) = extract_events(text, dt.date(2021, 5, 25))
+    assert e.place is not None and e.place.origin == "geonames" and e.date == dt.date(2021, 5, 24)
+    assert haversine_km(e.lat, e.lon, 30.39, 47.70) < 15  # Az Zubayr, south-west of Basra
+    # ... but when the text also names the governorate, the curated one is kept
+    text2 = "انفجرت عبوة ناسفة على رتل في قضاء الرميثة بمحافظة المثنى، أمس."
+    (e2,) = extract_events(text2, dt.date(2021, 5, 25))
+    assert e2.place is not None and e2.place.id == "gov:muthanna"
