@@ -379,8 +379,9 @@ def _event_for(doc: _Doc, sent: Span, clause: Span, hits: list[Hit], trig_hits: 
         status = "planned" if (date.status == "planned" or date.date > doc.published) else "occurred"
         d0, d1, prec, dtext = date.date, date.end_date, date.precision, date.text
     else:
-        # "سيُنقلون إلى قاعدة حرير": planned, and the report date is all the text gives
-        status = "planned" if planned_cue else "occurred"
+        if planned_cue:
+            return [], None  # "سوف ينسحبون": a future with no date is too vague to map
+        status = "occurred"
         d0, d1, prec, dtext = _default_date(doc, anchor)
     places, destination = _places(doc, clause, etype, trig, toks)
     if etype == "presence" and not places:
