@@ -157,7 +157,8 @@ def bases_frame(events: Sequence[Event], at: dt.date | None = None) -> gpd.GeoDa
     return gpd.GeoDataFrame(pd.DataFrame(rows, columns=cols), geometry=geometry, crs="EPSG:4326")
 
 
-def export_bases(events: Sequence[Event], out: str | Path, fmt: str | None = None) -> int:
-    """Write the bases' status (layer "bases") as geojson, gpkg, csv or parquet; returns the count."""
-    fc = bases_geojson(events)
-    return _export(out, fmt, "bases", len(fc["features"]), lambda: fc, lambda: bases_frame(events))
+def export_bases(events: Sequence[Event], out: str | Path, fmt: str | None = None,
+                 at: dt.date | None = None) -> int:
+    """Write the bases' status at ``at`` (None: latest) as geojson, gpkg, csv or parquet; returns the count."""
+    fc = bases_geojson(events, at=at)
+    return _export(out, fmt, "bases", len(fc["features"]), lambda: fc, lambda: bases_frame(events, at=at))

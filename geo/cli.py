@@ -28,6 +28,16 @@ def _date(s: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date: {s!r} (use YYYY-MM-DD)") from None
 
 
+def _positive(s: str) -> int:
+    try:
+        n = int(s)
+    except ValueError:
+        n = -1
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {s!r}")
+    return n
+
+
 def _bbox(s: str) -> tuple[float, float, float, float]:
     try:
         parts = tuple(float(p) for p in s.split(","))
@@ -66,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="extract events from .txt/.md/.html/.json(l) files or folders")
     p.add_argument("paths", nargs="+", metavar="PATH", type=Path)
-    p.add_argument("--published", type=_date, help="publication date for files that carry none")
+    p.add_argument("--published", type=_date,
+                   help="publication date for files that carry none (index.csv, metadata or a date line win)")
     p.add_argument("--source", help="source label (default: outlet from index.csv, else the file name)")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (0 = all cores; default 1); with"
                    " --engine dask and no --scheduler, the local cluster's workers (default: all cores)")
@@ -83,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("events", help="list stored events as a table")
     _add_store(p)
     _add_filters(p)
-    p.add_argument("--limit", type=int, default=0)
+    p.add_argument("--limit", type=_positive, default=0, help="show the first N events only")
 
     p = sub.add_parser("export", help="export events (or bases) as geojson, gpkg, csv or parquet")
     p.add_argument("-o", "--output", required=True, type=Path)
@@ -146,7 +157,7 @@ def _cmd_reprocess(args: argparse.Namespace) -> int:
 def _query(args: argparse.Namespace) -> list:  # list[Event]
     from .store import open_store
 
-    with open_store(args.store) as store:
+    with open_store(args.store, create=False) as store:
         return store.events(
             start=args.start,
             end=args.end,
@@ -169,11 +180,15 @@ def _cmd_events(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     from .export import export_bases, export_events
 
-    events = _query(args)
     if args.layer == "bases":
-        n = export_bases(events, args.output, fmt=args.format)
+        # A base's status needs its whole history up to the chosen date, not only the window's events.
+        from .store import open_store
+
+        with open_store(args.store, create=False) as store:
+            history = store.events(end=args.end)
+        n = export_bases(history, args.output, fmt=args.format, at=args.end)
     else:
-        n = export_events(events, args.output, fmt=args.format)
+        n = export_events(_query(args), args.output, fmt=args.format)
     print(f"wrote {n} {args.layer} to {args.output}")
     return 0
 

@@ -108,7 +108,7 @@ def _client(scheduler: str | None, workers: int) -> tuple[Any, Any]:
     if scheduler:
         try:
             return Client(scheduler, timeout="30s"), None
-        except OSError as exc:
+        except (OSError, ValueError) as exc:  # ValueError: not an address at all ("foo")
             raise InputError(f"cannot reach the Dask scheduler {scheduler} ({exc})") from None
     cluster = LocalCluster(
         n_workers=workers,

@@ -22,6 +22,7 @@ from gazetteer.index import haversine_km
 from .errors import InputError
 from .extract import extract_events
 from .models import Event
+from .readers import read_documents
 from .settings import SEEDS_DIR
 from .taxonomy import canonical_type
 
@@ -153,8 +154,8 @@ def load_gold(path: Path) -> list[dict[str, Any]]:
     try:
         with open(path, encoding="utf-8") as f:
             rows = [json.loads(line) for line in f if line.strip()]
-    except (OSError, json.JSONDecodeError) as exc:
-        raise InputError(f"cannot read gold file {path}: {exc}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"cannot read gold file {path}: {exc}; it should be UTF-8 JSON lines") from None
     for r in rows:
         missing = {"id", "seed", "type", "date_min", "date_max"} - set(r)
         if missing:
@@ -174,7 +175,12 @@ def evaluate_file(gold_path: Path, seeds_dir: Path | None = None) -> Evaluation:
         for row in csv.DictReader(f):
             if row["file"] not in {g["seed"] for g in gold}:
                 continue
-            text = (seeds_dir / row["file"]).read_text(encoding="utf-8")
-            published = dt.date.fromisoformat(row["published"])
+            # read as ingest reads (encodings, HTML), so the score is the stored events' score
+            try:
+                docs, _ = read_documents(seeds_dir / row["file"])
+                published = dt.date.fromisoformat(row["published"])
+            except ValueError as exc:  # InputError is one; so is a bad date in index.csv
+                raise InputError(f"{seeds_dir / row['file']}: {exc}") from None
+            text = "\n\n".join(d.text for d in docs)
             predicted[row["file"]] = extract_events(text, published, source=f"{row.get('outlet', '')} {published}")
     return score(gold, predicted)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import sqlite3
@@ -60,7 +61,7 @@ def _check_target(out: Path, fmt: str) -> None:
         raise ExportError(f"folder {out.parent} does not exist; create it or choose another -o")
     if out.is_dir():
         raise ExportError(f"{out} is a folder; give a file name such as {out / ('events.' + fmt)}")
-    if fmt == "gpkg" and out.exists():
+    if out.exists():  # whatever the format: writing over the event store would lose it
         try:
             con = sqlite3.connect(f"file:{out}?mode=ro", uri=True)
             try:
@@ -209,8 +210,9 @@ def export_events(events: Sequence[Event], out: str | Path, fmt: str | None = No
     return _export(out, fmt, "events", len(events), lambda: events_geojson(events), lambda: events_frame(events))
 
 
-def export_bases(events: Sequence[Event], out: str | Path, fmt: str | None = None) -> int:
+def export_bases(events: Sequence[Event], out: str | Path, fmt: str | None = None,
+                 at: dt.date | None = None) -> int:
     """The bases' status over time (see ``geo.bases.export_bases``); returns the number of bases."""
     from .bases import export_bases as _export_bases  # geo.bases builds on this module
 
-    return _export_bases(events, out, fmt)
+    return _export_bases(events, out, fmt, at=at)

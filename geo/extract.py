@@ -23,13 +23,16 @@ of each sentence:
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import hashlib
 import logging
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from gazetteer import find_places, precision_rank, resolve
 from gazetteer.models import Mention, Place
@@ -45,6 +48,23 @@ from .settings import HOME_COUNTRY
 from .taxonomy import MOVEMENT_TYPES, canonical_type
 
 log = logging.getLogger("geo.extract")
+
+
+def _rules_version() -> str:
+    """"geo-" + a short hash of the rules (this code, the date finder, every lexicon and place list):
+    it changes whenever extraction can change, so stored events say which rules made them."""
+    root = Path(__file__).resolve().parent
+    files = [root / "extract.py", root / "dates.py", root / "patterns.py", root / "counts.py",
+             root / "segment.py", *sorted((root / "lexicon").glob("*.csv")),
+             *sorted((root.parent / "gazetteer" / "data").glob("*.csv"))]
+    h = hashlib.sha1()
+    for f in files:
+        with contextlib.suppress(OSError):
+            h.update(f.read_bytes())
+    return "geo-" + h.hexdigest()[:12]
+
+
+EXTRACTOR_VERSION = _rules_version()
 
 IRREALIS_WINDOW = 40  # tokens before a trigger (in its clause) in which a wish/demand cancels it
 NEGATION_WINDOW = 3  # tokens before a trigger in which a negation cancels it

@@ -11,7 +11,6 @@ import contextlib
 import csv
 import datetime as dt
 import hashlib
-import importlib
 import logging
 import multiprocessing
 import os
@@ -77,26 +76,18 @@ def article_id(text: str) -> str:
 
 
 def extractor_version() -> str:
-    mod = importlib.import_module("geo.extract")
-    version = getattr(mod, "EXTRACTOR_VERSION", None) or getattr(mod, "__version__", None)
-    if version:
-        return str(version)
-    try:
-        from importlib.metadata import version as pkg_version
+    """Stored with every event, so ``geo reprocess`` users can tell which rules made it."""
+    from .extract import EXTRACTOR_VERSION
 
-        return f"geo {pkg_version('iraq-bases-map')}"
-    except Exception:
-        return "unknown"
+    return EXTRACTOR_VERSION
 
 
 def _date_from_text(text: str) -> dt.date | None:
-    """A date line in the article (``geo.dates.parse_date_line``), when that module is available."""
+    """A date line in the article (``geo.dates.parse_date_line``)."""
+    from .dates import parse_date_line
+
     try:
-        parse = importlib.import_module("geo.dates").parse_date_line
-    except (ImportError, AttributeError):
-        return None
-    try:
-        found = parse(text)
+        found = parse_date_line(text)
     except Exception:  # a date parser's bug must not stop an ingest; the file asks for --published
         log.debug("parse_date_line failed", exc_info=True)
         return None
@@ -174,7 +165,9 @@ class _Job:
 
 def _plan(doc: Document, row: dict[str, str], published: dt.date | None, source: str | None, version: str) -> _Job:
     """The article row for ``doc``; ``row`` is its file's index.csv row ({} when none)."""
-    when = published or _published(row, doc.name) or doc.published or _date_from_text(doc.text)
+    # The file's own date wins (index.csv, the record or page metadata, a date line); --published is
+    # the fallback for files that carry none.
+    when = _published(row, doc.name) or doc.published or _date_from_text(doc.text) or published
     if when is None:
         raise InputError(f"{doc.name}: {NO_DATE}")
     outlet = (row.get("outlet") or "").strip() or doc.outlet

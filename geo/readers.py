@@ -103,6 +103,15 @@ def _plausible(text: str) -> bool:
     return good >= 0.9 * len(letters)
 
 
+def _bomless_utf16(data: bytes) -> list[str]:
+    """The UTF-16 byte orders ``data`` may be in: NULs only in odd (LE) or only in even (BE) positions."""
+    sample = data[:4096] if len(data) % 2 == 0 else b""
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if not sample or (even and odd):
+        return []
+    return ["utf-16-le"] if odd else ["utf-16-be"]
+
+
 def decode_bytes(data: bytes, name: str = "input") -> tuple[str, str]:
     """Decode article bytes to text; returns (text, encoding). Raises InputError for binary data."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -119,6 +128,15 @@ def decode_bytes(data: bytes, name: str = "input") -> tuple[str, str]:
             except UnicodeDecodeError:
                 raise _fail(name, f"invalid {codec.upper()} text; save it as UTF-8") from None
     if b"\x00" in data:
+        # UTF-16 saved without a BOM: Arabic and ASCII leave a NUL in every other byte. Anything else
+        # with NULs is binary.
+        for codec in _bomless_utf16(data):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if _plausible(text):
+                return text, codec
         raise _fail(name, "binary file, not text; skipped")
     try:
         return data.decode("utf-8"), "utf-8"

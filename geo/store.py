@@ -661,6 +661,18 @@ def _resolve(path: str | Path | None) -> tuple[str | Path, bool]:
     return (path if is_url(path) else Path(path)), False
 
 
+def _no_articles(p: Path) -> bool:
+    try:
+        con = sqlite3.connect(f"file:{p}?mode=ro", uri=True)
+        try:
+            row = con.execute("SELECT count(*) FROM articles").fetchone()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError:
+        return False  # not a store yet (or not ours): Store() will say so
+    return not row or not row[0]
+
+
 def _seed(target: str | Path) -> None:
     from .ingest import ingest_paths
 
@@ -669,8 +681,11 @@ def _seed(target: str | Path) -> None:
 
 
 @contextmanager
-def open_store(path: str | Path | None = None, *, seed: bool = True) -> Iterator[AnyStore]:
+def open_store(path: str | Path | None = None, *, seed: bool = True, create: bool = True) -> Iterator[AnyStore]:
     """Open (creating if needed) the store at ``path``; None means the default store (``GEO_STORE``).
+
+    With ``create=False`` (the read-only commands) a store file that does not exist is an error rather
+    than a new empty store: a typo in ``--store`` must not look like an empty collection.
 
     ``path`` is a GeoPackage file, or a ``postgresql://`` URL for the shared PostGIS store
     (``geo.store_postgis.PostgisStore``, same methods). The default store, when it does not exist yet
@@ -691,13 +706,15 @@ def open_store(path: str | Path | None = None, *, seed: bool = True) -> Iterator
     p = target
     if p.is_dir():
         raise StoreError(f"{p} is a folder; pass a store file such as {p / 'events.gpkg'}")
+    if not create and not is_default and not p.exists():
+        raise StoreError(f"no store at {p}; build one with: geo ingest FOLDER --store {p}")
     fresh = not p.exists() or p.stat().st_size == 0
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(f"cannot create {p.parent} ({exc.strerror}); pass another --store file") from None
-    if is_default and fresh and seed and settings.SEEDS_DIR.is_dir():
-        _seed(p)
+    if is_default and seed and settings.SEEDS_DIR.is_dir() and (fresh or _no_articles(p)):
+        _seed(p)  # also when an earlier first run was cut short before its first article
     store = Store(p)
     try:
         yield store

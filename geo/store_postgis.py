@@ -156,6 +156,9 @@ class PostgisStore(EventReads):
         except psycopg.Error as exc:
             self.conn.close()
             raise StoreError(f"{self.path} is not a usable event store ({str(exc).strip()})") from None
+        except BaseException:  # StoreError (no PostGIS), Ctrl-C: the connection must not outlive us
+            self.conn.close()
+            raise
 
     # -------------------------------------------------------- setup
     def _init(self) -> None:
@@ -378,6 +381,13 @@ class TempPostgres:
         self.dir = Path(tempfile.mkdtemp(prefix="geo-pg-"))
         self.data = self.dir / "data"
         self._as_user: list[str] = []
+        try:
+            self._start(durable)
+        except BaseException:
+            self.stop()  # a half-started server or its folder must not be left behind
+            raise
+
+    def _start(self, durable: bool) -> None:
         if os.geteuid() == 0:
             shutil.chown(self.dir, "postgres", "postgres")
             runuser = shutil.which("runuser")

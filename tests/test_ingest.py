@@ -189,12 +189,13 @@ def test_published_and_source_priority(tmp_path, seeds):
         "Al-Araby",
     )
 
+    # --source relabels; --published is only the fallback: index.csv's date for this file wins.
     store2 = tmp_path / "s2.gpkg"
     ingest_paths([folder / "a.txt"], store=store2, published=dt.date(2021, 4, 19), source="my label")
     with open_store(store2) as st:
         (row,) = st.articles()
-        assert (row["source"], row["published"]) == ("my label", "2021-04-19")
-        assert all(e.source == "my label" and e.published == dt.date(2021, 4, 19) for _, e in st.raw_events())
+        assert (row["source"], row["published"]) == ("my label", "2021-04-18")
+        assert all(e.source == "my label" and e.published == dt.date(2021, 4, 18) for _, e in st.raw_events())
 
     # No index, no --published: the date line in the text ("18 ابريل 2021"), labelled by file name.
     lone = tmp_path / "lone"

@@ -1,0 +1,83 @@
+"""Regressions found in review: stores never overwritten or invented, file dates win, clear errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from geo.errors import InputError, StoreError
+from geo.evaluate import evaluate_file
+from geo.ingest import ingest_paths
+from geo.readers import decode_bytes
+from geo.store import open_store
+
+SEEDS = Path(__file__).parent / "data" / "seeds"
+
+
+def _geo(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "geo.cli", *args], capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> Path:
+    s = tmp_path_factory.mktemp("rev") / "s.gpkg"
+    ingest_paths([SEEDS], store=s)
+    return s
+
+
+@pytest.mark.parametrize("fmt", ["csv", "geojson", "parquet", "gpkg"])
+def test_export_never_writes_over_the_store(store, fmt):
+    before = store.read_bytes()
+    r = _geo("export", "-o", str(store), "--format", fmt, "--store", str(store))
+    assert r.returncode == 2 and "is an event store" in r.stderr
+    assert store.read_bytes() == before
+
+
+def test_read_only_commands_do_not_invent_a_store(tmp_path):
+    typo = tmp_path / "typo.gpkg"
+    r = _geo("events", "--store", str(typo))
+    assert r.returncode == 2 and "no store at" in r.stderr and not typo.exists()
+    with pytest.raises(StoreError, match="no store at"), open_store(typo, create=False):
+        pass
+
+
+def test_the_files_own_date_wins_over_published(tmp_path):
+    page = tmp_path / "a.html"
+    page.write_text('<html><head><meta property="article:published_time" content="2020-01-05T10:00:00Z">'
+                    "</head><body><p>وقالت مصادر أمنية إن صواريخ استهدفت قاعدة عين الأسد أمس.</p></body></html>",
+                    encoding="utf-8")
+    s = tmp_path / "s.gpkg"
+    ingest_paths([page], store=s, published=dt.date(2021, 4, 18))
+    with open_store(s) as st:
+        (e,) = st.events()
+        (art,) = st.articles()
+    assert str(art["published"]) == "2020-01-05" and e.date == dt.date(2020, 1, 4)
+
+
+def test_bases_layer_keeps_history_before_start(store, tmp_path):
+    out = tmp_path / "bases.geojson"
+    r = _geo("export", "-o", str(out), "--layer", "bases", "--start", "2024-08-15", "--store", str(store))
+    assert r.returncode == 0, r.stderr
+    fc = json.loads(out.read_text(encoding="utf-8"))
+    present = {f["properties"]["name"] for f in fc["features"] if f["properties"]["status"] == "present"}
+    assert {"Ain al-Asad Air Base", "Harir Air Base"} <= present
+
+
+def test_utf16_without_bom_is_text():
+    text = "هجوم صاروخي على قاعدة عين الأسد، مساء الأحد."
+    for codec in ("utf-16-le", "utf-16-be"):
+        assert decode_bytes(text.encode(codec), "x") == (text, codec)
+
+
+def test_evaluate_bad_gold_is_one_clear_error(tmp_path):
+    bad = tmp_path / "gold.jsonl"
+    bad.write_bytes(b"\xff\xfe\x00\x01binary")
+    with pytest.raises(InputError, match="UTF-8 JSON lines"):
+        evaluate_file(bad, seeds_dir=SEEDS)
+    r = _geo("ingest", str(SEEDS), "--engine", "dask", "--scheduler", "foo", "--store", str(tmp_path / "x.gpkg"))
+    assert r.returncode == 2 and "Dask scheduler" in r.stderr and "Traceback" not in r.stderr
