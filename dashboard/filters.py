@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -29,7 +29,6 @@ class Filters:
     governorates: tuple[str, ...] | None = None
     sources: tuple[str, ...] | None = None
     min_precision: str | None = None
-    extra: dict[str, object] = field(default_factory=dict, compare=False)
 
 
 def apply(events: Sequence[Event], f: Filters) -> list[Event]:

@@ -63,6 +63,7 @@ def latin_key(name: str) -> str:
 
 
 def lookup_key(name: str) -> str:
+    """The lookup key of a name in either script."""
     return arabic_key(name) if is_arabic(name) else latin_key(name)
 
 

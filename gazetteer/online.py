@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -46,9 +47,11 @@ def _load_cache(path: Path) -> dict[str, Any]:
 def _save_cache(path: Path, cache: dict[str, Any]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(cache, ensure_ascii=False, indent=0), encoding="utf-8")
-        tmp.replace(path)
+        # a temp file of its own per writer, then an atomic rename: two processes never mix their writes
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, suffix=".tmp",
+                                         delete=False) as tmp:
+            tmp.write(json.dumps(cache, ensure_ascii=False, indent=0))
+        Path(tmp.name).replace(path)
     except OSError as exc:
         log.warning("cannot write the geocoder cache %s: %s", path, exc)
 

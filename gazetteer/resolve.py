@@ -22,7 +22,7 @@ import re
 
 from . import settings
 from .errors import GeocoderUnavailable
-from .index import Gazetteer, arabic_key, gazetteer, geonames_index, latin_key, rank
+from .index import Gazetteer, arabic_key, gazetteer, geonames_index, latin_key, lookup_key, rank
 from .models import Place
 from .normalize import is_arabic
 
@@ -111,7 +111,7 @@ def _variants(g: Gazetteer, name: str) -> list[tuple[str, str | None]]:
     """(key, wanted kind) pairs to try after the plain key: type words peeled, article toggled."""
     m = g.morphology
     arabic = is_arabic(name)
-    key = arabic_key(name) if arabic else latin_key(name)
+    key = lookup_key(name)
     out: list[tuple[str, str | None]] = []
     prefixes, suffixes = (m.ar_prefixes, m.ar_suffixes) if arabic else (m.en_prefixes, m.en_suffixes)
     rests: list[tuple[str, str | None]] = [(key, None)]
@@ -137,7 +137,7 @@ def _lookup(g: Gazetteer, index_ar: dict[str, list[Place]], index_la: dict[str, 
             name: str, variants: list[tuple[str, str | None]]) -> list[Place]:
     arabic = is_arabic(name)
     index = index_ar if arabic else index_la
-    key = arabic_key(name) if arabic else latin_key(name)
+    key = lookup_key(name)
     out: list[Place] = list(index.get(key, ()))
     for k, want in variants:
         found = index.get(k, [])
@@ -172,7 +172,7 @@ def _offline_candidates(name: str, *, first_only: bool) -> list[Place]:
     g = gazetteer()
     variants = _variants(g, name)
     stages = [lambda: _lookup(g, g.arabic, g.latin, name, variants)]
-    key = arabic_key(name) if is_arabic(name) else latin_key(name)
+    key = lookup_key(name)
     if key not in g.stoplist:
         stages.append(lambda: _geonames(g, name, variants))
     stages.append(lambda: _fuzzy(g, name, variants))

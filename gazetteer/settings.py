@@ -42,7 +42,6 @@ FIND_GEONAMES_COUNTRIES: tuple[str, ...] = ("IQ", "SY", "KW", "JO", "QA")
 FIND_GEONAMES_MIN_ARABIC_LETTERS = 4
 
 # Opt-in online geocoder (Nominatim through geopy), never used unless asked for.
-ONLINE_GEOCODER = os.environ.get("GEO_ONLINE_GEOCODER", "0") == "1"
 ONLINE_USER_AGENT = os.environ.get("GEO_ONLINE_USER_AGENT", "iraq-bases-map/0.1 (gazetteer)")
 ONLINE_MIN_DELAY_S = float(os.environ.get("GEO_ONLINE_MIN_DELAY_S", 1.1))  # Nominatim policy: <= 1 req/s
 ONLINE_TIMEOUT_S = float(os.environ.get("GEO_ONLINE_TIMEOUT_S", 10))

@@ -57,24 +57,13 @@ def process_file(
     task: FileTask, published: dt.date | None, source: str | None, version: str, known: frozenset[str]
 ) -> FileOutcome:
     """Read, plan and extract one file; never raises (a failure becomes a skipped entry)."""
-    from .ingest import _extract, _plan
-    from .readers import read_documents
+    from .ingest import _extract, plan_file
 
-    path = Path(task.path)
     out = FileOutcome(task.path)
     try:
-        try:
-            docs, bad = read_documents(path)
-        except InputError as exc:
-            out.skipped.append((task.path, str(exc).removeprefix(f"{path.name}: ")))
-            return out
-        out.skipped.extend((str(path.parent / n), r) for n, r in bad)
-        for doc in docs:
-            try:
-                job = _plan(doc, task.row, published, source, version)
-            except InputError as exc:
-                out.skipped.append((str(path.parent / doc.name), str(exc).removeprefix(f"{doc.name}: ")))
-                continue
+        jobs, skipped = plan_file(Path(task.path), task.row, published, source, version)
+        out.skipped.extend(skipped)
+        for job in jobs:
             if job.article.id in known:
                 out.results.append((job, None))
                 continue

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import ExportError
 from .models import Event
-from .query import filter_events
 from .taxonomy import COUNT_FIELDS
 
 if TYPE_CHECKING:
@@ -24,7 +23,6 @@ __all__ = [
     "events_geojson",
     "export_bases",
     "export_events",
-    "filter_events",
     "format_for",
     "write_geojson",
 ]

@@ -265,6 +265,24 @@ def _results(jobs: list[_Job], workers: int) -> Iterator[tuple[str, list[Event] 
 ENGINES = ("local", "dask")
 
 
+def plan_file(
+    path: Path, row: dict[str, str], published: dt.date | None, source: str | None, version: str
+) -> tuple[list[_Job], list[tuple[str, str]]]:
+    """Read one file and date its articles: (jobs, skipped (path, reason)). Shared by both engines."""
+    try:
+        docs, bad = read_documents(path)
+    except InputError as exc:
+        return [], [(str(path), str(exc).removeprefix(f"{path.name}: "))]
+    skipped = [(str(path.parent / n), r) for n, r in bad]
+    jobs = []
+    for doc in docs:
+        try:
+            jobs.append(_plan(doc, row, published, source, version))
+        except InputError as exc:
+            skipped.append((str(path.parent / doc.name), str(exc).removeprefix(f"{doc.name}: ")))
+    return jobs, skipped
+
+
 def _plan_local(
     files: list[Path], report: IngestReport, known: set[str], published: dt.date | None, source: str | None,
     version: str,
@@ -273,18 +291,9 @@ def _plan_local(
     index = _Index()
     planned: list[_Job] = []
     for path in files:
-        try:
-            docs, bad = read_documents(path)
-        except InputError as exc:
-            report.skipped.append((str(path), str(exc).removeprefix(f"{path.name}: ")))
-            continue
-        report.skipped.extend((str(path.parent / n), r) for n, r in bad)
-        for doc in docs:
-            try:
-                job = _plan(doc, index.row(doc.path), published, source, version)
-            except InputError as exc:
-                report.skipped.append((str(path.parent / doc.name), str(exc).removeprefix(f"{doc.name}: ")))
-                continue
+        jobs, skipped = plan_file(path, index.row(path), published, source, version)
+        report.skipped.extend(skipped)
+        for job in jobs:
             report.read += 1
             if job.article.id in known:
                 report.duplicates += 1

@@ -36,9 +36,6 @@ class Span:
     start: int
     end: int
 
-    def contains(self, pos: int) -> bool:
-        return self.start <= pos < self.end
-
 
 def _trim(text: str, start: int, end: int) -> Span | None:
     while start < end and (text[start].isspace() or text[start] in "،,-–—:\"'”“«»()"):
