@@ -1,8 +1,9 @@
 """Events from an article: triggers (data) linked to places, dates and counts in the same clause.
 
 Every word list lives in ``geo/lexicon/triggers.csv`` (roles: trigger, talk, irrealis, negation,
-generic, planned, destination, origin, locative, locator, anaphor, clause_break, ...). For each clause
-of each sentence:
+generic, planned, destination, origin, locative, locator, anaphor, clause_break, context, ...). An
+article that names neither foreign forces nor a base they use gives no events (a withdrawal there is
+from parliament). For each clause of each sentence:
 
 1. trigger words give candidate event types; a wish, demand or opinion earlier in the clause, a
    negation or a demonstrative just before the trigger ("هذا الهجوم" refers back) cancels it; a habitual
@@ -381,6 +382,8 @@ def _event_for(doc: _Doc, sent: Span, clause: Span, hits: list[Hit], trig_hits: 
                toks: tuple[int, int], prev_date: DateSpan | None,
                continuation: bool) -> tuple[list[Event], DateSpan | None]:
     etype = trig.entry.type
+    if etype in MOVEMENT_TYPES and _cue_near(hits, "political", trig.first + 4, 4):
+        return [], None  # "انسحاب الكتلة من البرلمان": a political withdrawal
     if etype in {"attack", "airstrike"} and (
         any(h.entry.role == "generic" for h in hits)
         or _cue_near(hits, "not_attack", trig.first, NOT_ATTACK_WINDOW, NOT_ATTACK_WINDOW)
@@ -559,6 +562,11 @@ def extract_events(text: str, published: dt.date, source: str = "") -> list[Even
     hits = triggers().find(tokens)
     mentions = _with_marked_places(text, tokens, hits, find_places(text))
     older = older_items_offset(text)
+    if not any(h.entry.role == "context" for h in hits) and not any(m.place.is_base for m in mentions):
+        # Neither foreign forces nor a base they use is named: a withdrawal here is from parliament,
+        # an attack is on anyone. Out of this map's scope.
+        log.debug("%s: no foreign forces or bases named; no events", source or "article")
+        return []
     doc = _Doc(
         text=text,
         published=pub,

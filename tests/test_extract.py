@@ -84,7 +84,7 @@ def test_country_noun_and_assad_are_not_places():
 
 
 def test_planned_deadline_is_planned_with_that_day():
-    text = "وأكد المتحدث استكمال عملية الانسحاب إلى تأريخ 31 ديسمبر/ كانون الأول 2021."
+    text = "وأكد المتحدث استكمال عملية انسحاب قوات التحالف إلى تأريخ 31 ديسمبر/ كانون الأول 2021."
     (e,) = only(extract_events(text, dt.date(2021, 12, 9)), "withdrawal")
     assert e.status == "planned" and e.date == dt.date(2021, 12, 31) and e.date_precision == "day"
 
@@ -229,6 +229,17 @@ def test_a_town_only_geonames_knows_is_found_after_a_marker():
     assert e.place is not None and e.place.origin == "geonames" and e.date == dt.date(2021, 5, 24)
     assert haversine_km(e.lat, e.lon, 30.39, 47.70) < 15  # Az Zubayr, south-west of Basra
     # ... but when the text also names the governorate, the curated one is kept
-    text2 = "انفجرت عبوة ناسفة على رتل في قضاء الرميثة بمحافظة المثنى، أمس."
+    text2 = "انفجرت عبوة ناسفة على رتل للتحالف في قضاء الرميثة بمحافظة المثنى، أمس."
     (e2,) = extract_events(text2, dt.date(2021, 5, 25))
     assert e2.place is not None and e2.place.id == "gov:muthanna"
+
+
+def test_articles_about_other_things_give_no_events():
+    # Iraqi politics and the war on ISIS share the words; with no foreign forces or their bases named,
+    # they are outside this map.
+    text = ("أعلن التيار الصدري، اليوم الأحد، انسحاب نوابه من البرلمان. "
+            "وفي ديالى، تعرضت قرية لهجوم بعبوة ناسفة أمس.")
+    assert extract_events(text, SUN) == []
+    # ... and a political withdrawal stays out even in an article about the coalition
+    text = "وأعلنت الكتلة، الأحد، انسحابها من البرلمان احتجاجا على وجود قوات التحالف."
+    assert only(extract_events(text, SUN), "withdrawal") == []
