@@ -243,3 +243,8 @@ def test_articles_about_other_things_give_no_events():
     # ... and a political withdrawal stays out even in an article about the coalition
     text = "وأعلنت الكتلة، الأحد، انسحابها من البرلمان احتجاجا على وجود قوات التحالف."
     assert only(extract_events(text, SUN), "withdrawal") == []
+
+
+def test_handing_a_protest_note_is_not_a_handover():
+    text = "واستدعت وزارة الخارجية القائم بالأعمال الأميركي في بغداد لتسليمه مذكرة احتجاج."
+    assert only(extract_events(text, SUN), "handover") == []
