@@ -76,7 +76,8 @@ DATE_MAX_CHARS = 140  # a clause date farther than this from the trigger belongs
 DESTINATION_WINDOW = 2  # tokens between a destination cue and the place
 LOCATOR_WINDOW = 3
 ANTECEDENT_MAX_CHARS = 2500  # how far back a definite noun ("القاعدة") may point
-_SITE_TYPES = {"presence", "attack", "airstrike"}
+# One event per named site for these ("انسحبت من قاعدتي عين الأسد وحرير": two withdrawals).
+_SITE_TYPES = {"presence", "attack", "airstrike", "withdrawal", "handover"}
 # Processes: "بدأت القوات، منذ الأحد، سحب ..." dates their start with "منذ".
 _PROCESS_TYPES = {"withdrawal", "redeployment", "handover"}
 _DATE_RANK = {"day": 0, "range": 1, "month": 2, "year": 3}
@@ -287,7 +288,7 @@ def _places(doc: _Doc, clause: Span, etype: str, trig: Hit, toks: tuple[int, int
         if etype == "presence":
             return sites, None
         if len(sites) > 1:
-            return sites, None
+            return sites, destination
         towns = [p for p in places if p.precision in {"site", "city"}]
         if etype == "airstrike" and len(towns) > 1:
             return towns, None  # "غارات على مواقع في مدينتي البوكمال والميادين": one strike per town
