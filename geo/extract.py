@@ -124,15 +124,8 @@ class _Doc:
 
 
 def _token_index(tokens: list[Token], pos: int) -> int:
-    """Index of the first token starting at or after ``pos`` (binary search)."""
-    lo, hi = 0, len(tokens)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if tokens[mid].start < pos:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
+    """Index of the first token starting at or after ``pos``."""
+    return bisect_left(tokens, pos, key=lambda t: t.start)
 
 
 def _main_country(mentions: list[Mention]) -> Place | None:
@@ -149,8 +142,9 @@ def _main_country(mentions: list[Mention]) -> Place | None:
     # The collection is about the home country: it wins whenever a place in it is named beyond the
     # country itself; otherwise ties go to it ("القوات الأميركية ... الفصائل الموالية لإيران").
     if any(m.place.country == HOME_COUNTRY and m.place.kind != "country" for m in mentions):
-        votes[HOME_COUNTRY] += 10**6
-    ranked = sorted(votes, key=lambda c: (-votes[c], c != HOME_COUNTRY))
+        ranked = [HOME_COUNTRY]
+    else:
+        ranked = sorted(votes, key=lambda c: (-votes[c], c != HOME_COUNTRY))
     for code in ranked:
         if code in by_code:
             return by_code[code]
@@ -174,9 +168,8 @@ def _with_marked_places(text: str, tokens: list[Token], hits: list[Hit], mention
         i = h.last + 1
         if i >= len(tokens) or any(a <= tokens[i].start < b for a, b in taken):
             continue
-        for j in (i + 1, i):  # two words first ("ابو غريب"), then one
-            if j >= len(tokens) or (tokens[j].start - tokens[j - 1].end > 2 and j > i):
-                continue
+        two_words = i + 1 < len(tokens) and tokens[i + 1].start - tokens[i].end <= 2
+        for j in ((i + 1, i) if two_words else (i,)):  # "ابو غريب" before "ابو"
             start, end = tokens[i].start, tokens[j].end
             place = resolve(text[start:end])
             if place is not None and place.precision in {"site", "city", "district"}:
