@@ -103,3 +103,17 @@ def variants(folder: Path, seeds_dir: Path, n: int) -> list[str]:
             w.writerow([name, row["published"], row["outlet"]])
             out.append(name)
     return out
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _default_store_in_tmp(tmp_path_factory):
+    """No test (nor a `geo` subprocess it starts) may write the user's data/events.gpkg."""
+    import os
+
+    old = os.environ.get("GEO_STORE")
+    os.environ["GEO_STORE"] = str(tmp_path_factory.mktemp("default-store") / "events.gpkg")
+    yield
+    if old is None:
+        os.environ.pop("GEO_STORE", None)
+    else:
+        os.environ["GEO_STORE"] = old
