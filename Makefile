@@ -8,13 +8,14 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 N ?= 1000
 
-.PHONY: build run test lint bench eval corpus chromium postgres clean help
+.PHONY: build run test lint bench eval corpus chromium postgres screenshot clean help
 
 help:
 	@echo "make run    - build, ingest the seeds on first use, start the dashboard"
 	@echo "make test   - build, lint, run the whole test suite (incl. one real-browser test)"
 	@echo "make bench  - print throughputs and ratios (writes bench/results.json)"
 	@echo "make eval   - score the extractor against the seed gold"
+	@echo "make screenshot - refresh docs/screenshot.png (the browser test, offline)"
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -59,3 +60,6 @@ corpus: $(STAMP)
 
 clean:
 	rm -rf $(VENV) dashboard/static/vendor .mypy_cache .ruff_cache .pytest_cache
+
+screenshot: build chromium
+	GEO_UPDATE_SCREENSHOT=1 $(PY) -m pytest -q tests/test_browser.py
