@@ -70,10 +70,11 @@ EXTRACTOR_VERSION = _rules_version()
 IRREALIS_WINDOW = 40  # tokens before a trigger (in its clause) in which a wish/demand cancels it
 NEGATION_WINDOW = 3  # tokens before a trigger in which a negation cancels it
 NOT_ATTACK_WINDOW = 3  # "صواريخ باتريوت": air defence next to a rocket word
-TALK_WINDOW = 6  # tokens before a movement trigger in which a plan/talk word makes it an agreement
+TALK_WINDOW = 8  # tokens before a movement trigger in which a plan/talk word makes it an agreement
 PLANNED_BEFORE, PLANNED_AFTER = 3, 2
 DATE_MAX_CHARS = 140  # a clause date farther than this from the trigger belongs to something else
 DESTINATION_WINDOW = 2  # tokens between a destination cue and the place
+TO_IRAQI_WINDOW = 6  # tokens after a movement word in which "to Iraqi forces" makes it a handover
 LOCATOR_WINDOW = 3
 ANTECEDENT_MAX_CHARS = 2500  # how far back a definite noun ("القاعدة") may point
 # One event per named site for these ("انسحبت من قاعدتي عين الأسد وحرير": two withdrawals).
@@ -383,6 +384,8 @@ def _event_for(doc: _Doc, sent: Span, clause: Span, hits: list[Hit], trig_hits: 
         or _cue_near(hits, "not_attack", trig.first, NOT_ATTACK_WINDOW, NOT_ATTACK_WINDOW)
     ):
         return [], None
+    if etype in MOVEMENT_TYPES and _cue_near(hits, "to_iraqi", trig.first, 0, TO_IRAQI_WINDOW):
+        etype = "handover"  # "نقلت إلى قوات الأمن العراقية معدات": moved into Iraqi hands
     planned_cue = _cue_near(hits, "planned", trig.first, PLANNED_BEFORE, PLANNED_AFTER)
     # "a plan to withdraw" is an agreement; "under the plan, forces will leave" is a planned withdrawal
     if (etype in MOVEMENT_TYPES | {"handover"} and not planned_cue

@@ -58,3 +58,10 @@ def test_matching_is_a_maximum_assignment_not_greedy():
     preds = [_event("attack", dt.date(2021, 1, 5)), _event("attack", dt.date(2021, 1, 20))]
     ev = score([wide, narrow], {"s": preds})
     assert (ev.overall.tp, ev.overall.fp, ev.overall.fn) == (2, 0, 0)
+
+
+def test_third_heldout_set_in_the_seed_analysts_style():
+    """10 more articles annotated to the seed gold's conventions (tests/data/heldout3/README.md)."""
+    ev = evaluate_file(DATA / "heldout3" / "gold.jsonl", seeds_dir=DATA / "heldout3")
+    assert ev.overall.f1 >= 0.65, ev.report()
+    assert ev.core_recall >= 0.9, ev.report()

@@ -248,3 +248,16 @@ def test_articles_about_other_things_give_no_events():
 def test_handing_a_protest_note_is_not_a_handover():
     text = "واستدعت وزارة الخارجية القائم بالأعمال الأميركي في بغداد لتسليمه مذكرة احتجاج."
     assert only(extract_events(text, SUN), "handover") == []
+
+
+def test_moved_into_iraqi_hands_is_a_handover():
+    text = "وقال التحالف الدولي، الأحد، إن قواته نقلت إلى قوات الأمن العراقية معدات ومنشآت في معسكر التاجي."
+    (e,) = extract_events(text, SUN)
+    assert e.type == "handover" and e.place is not None and e.place.id == "taji" and e.date == SUN
+
+
+def test_a_pledge_to_keep_reducing_is_not_a_withdrawal():
+    text = ("وكانت الجولة الأولى من الحوار بين بغداد وواشنطن قد انطلقت في 11 يونيو/ حزيران الماضي، "
+            "وتعهدت خلالها واشنطن بمواصلة تقليص قواتها في العراق.")
+    events = extract_events(text, dt.date(2020, 8, 23))
+    assert [e.type for e in events] == ["agreement"] and events[0].date == dt.date(2020, 6, 11)
