@@ -177,12 +177,10 @@ def run(results: dict[str, Any]) -> None:
     from geo.evaluate import evaluate_file
 
     out: dict[str, Any] = {"sizes": sizes(), "cpus": os.cpu_count()}
-    evals = {
-        "seeds": _scores(evaluate_file(DATA / "seed_events.jsonl", seeds_dir=DATA / "seeds")),
-        "heldout": _scores(evaluate_file(DATA / "heldout" / "gold.jsonl", seeds_dir=DATA / "heldout")),
-    }
-    if (DATA / "heldout2" / "gold.jsonl").exists():
-        evals["heldout2"] = _scores(evaluate_file(DATA / "heldout2" / "gold.jsonl", seeds_dir=DATA / "heldout2"))
+    evals = {"seeds": _scores(evaluate_file(DATA / "seed_events.jsonl", seeds_dir=DATA / "seeds"))}
+    for name in ("heldout", "heldout2", "heldout3"):  # sets written by annotators who never saw the rules
+        if (DATA / name / "gold.jsonl").exists():
+            evals[name] = _scores(evaluate_file(DATA / name / "gold.jsonl", seeds_dir=DATA / name))
     for n in out["sizes"]:
         r = _in_child(n)
         out[str(n)] = r

@@ -45,7 +45,8 @@ def eval_table(results: dict[str, Any]) -> str:
         return f"_Extraction scores: {NOT_RUN} (`bench_scale`)._"
     names = {"seeds": "seed articles (`tests/data/seed_events.jsonl`)",
              "heldout": "held-out set (`tests/data/heldout/`)",
-             "heldout2": "second held-out set (`tests/data/heldout2/`)"}
+             "heldout2": "second held-out set (`tests/data/heldout2/`)",
+             "heldout3": "third held-out set, seed analyst's conventions (`tests/data/heldout3/`)"}
     rows = ["| set | gold events | predicted | precision | recall | F1 | core recall |",
             "|---|---:|---:|---:|---:|---:|---:|"]
     for key, s in evals.items():
