@@ -342,8 +342,11 @@ def row_to_event(r: Sequence[Any], places: dict[str, Place]) -> tuple[str, Event
     return d["article_id"], event
 
 
+TABLES = ("articles", "events", "movements", "places")
+
+
 class EventReads:
-    """What both backends derive from ``raw_events()``: the deduplicated, filtered views.
+    """What both backends share: the reads written once (with the driver's placeholder), and the deduplicated,
 
     ``_fingerprint()`` names the stored state cheaply; the merged events are cached until it changes.
     """
@@ -351,10 +354,35 @@ class EventReads:
     _cache: list[Event] | None = None
     _cache_key: Any = None
 
-    def raw_events(self) -> list[tuple[str, Event]]:
-        raise NotImplementedError
-
     conn: Any
+    path: Any
+    _param = "?"  # the driver's placeholder: sqlite3 takes "?", psycopg "%s"
+
+    def _places(self) -> dict[str, Place]:
+        rows = self.conn.execute(f"SELECT {', '.join(PLACE_READ_COLS)} FROM places")
+        return {r[0]: row_to_place(r) for r in rows}
+
+    def raw_events(self) -> list[tuple[str, Event]]:
+        """Every stored (article id, event) as extracted, before cross-article deduplication."""
+        # Events first: an event's places are committed with (or before) it, so they are all found.
+        rows = self.conn.execute(f"SELECT {', '.join(EVENT_READ_COLS)} FROM events ORDER BY fid").fetchall()
+        places = self._places()
+        return [row_to_event(r, places) for r in rows]
+
+    def article_text(self, article_id: str) -> str:
+        row = self.conn.execute(f"SELECT text FROM articles WHERE id = {self._param}", (article_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"no article {article_id!r} in {self.path}; list them with Store.articles()")
+        return str(row[0])
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table, plus ``merged_events`` (events after deduplication)."""
+        out = {}
+        for t in TABLES:
+            row = self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()
+            out[t] = int(row[0]) if row else 0
+        out["merged_events"] = len(self.all_events())
+        return out
 
     def close(self) -> None:
         self.conn.close()
@@ -598,16 +626,6 @@ class Store(EventReads):
         return added
 
     # -------------------------------------------------------- reads
-    def _places(self) -> dict[str, Place]:
-        rows = self.conn.execute(f"SELECT {', '.join(PLACE_READ_COLS)} FROM places")
-        return {r[0]: row_to_place(r) for r in rows}
-
-    def raw_events(self) -> list[tuple[str, Event]]:
-        """Every stored (article id, event) as extracted, before cross-article deduplication."""
-        places = self._places()
-        cur = self.conn.execute(f"SELECT {', '.join(EVENT_READ_COLS)} FROM events ORDER BY fid")
-        return [row_to_event(r, places) for r in cur]
-
     def article_rows(self) -> list[tuple[str, str, dt.date, str, str]]:
         """(id, text, published, source, path) of every article in ingest order (for reprocessing)."""
         rows = self.conn.execute("SELECT id, text, published, source, path FROM articles ORDER BY fid")
@@ -622,21 +640,6 @@ class Store(EventReads):
         )
         names = [d[0] for d in cur.description[:-1]] + ["events"]
         return [dict(zip(names, r, strict=True)) for r in cur]
-
-    def article_text(self, article_id: str) -> str:
-        row = self.conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
-        if row is None:
-            raise StoreError(f"no article {article_id!r} in {self.path}; list them with Store.articles()")
-        return str(row[0])
-
-    def counts(self) -> dict[str, int]:
-        """Rows per table, plus ``merged_events`` (events after deduplication)."""
-        out = {
-            t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-            for t in ("articles", "events", "movements", "places")
-        }
-        out["merged_events"] = len(self.all_events())
-        return out
 
 
 AnyStore: TypeAlias = "Store | PostgisStore"

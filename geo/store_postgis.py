@@ -40,10 +40,8 @@ from .errors import StoreError
 from .models import Event
 from .store import (
     EVENT_COLS,
-    EVENT_READ_COLS,
     MOVE_COLS,
     PLACE_COLS,
-    PLACE_READ_COLS,
     SCHEMA_VERSION,
     SRS_ID,
     Article,
@@ -53,8 +51,6 @@ from .store import (
     movement_line,
     movement_values,
     place_values,
-    row_to_event,
-    row_to_place,
 )
 from .taxonomy import COUNT_FIELDS
 
@@ -99,7 +95,6 @@ CREATE INDEX IF NOT EXISTS places_geom ON places USING gist (geom);
 CREATE TABLE IF NOT EXISTS store_meta (key text PRIMARY KEY, value text)
 """
 
-TABLES = ("articles", "events", "movements", "places")
 
 
 def redact(url: str) -> str:
@@ -137,6 +132,8 @@ _PLACES_SQL = _insert_sql(
 
 class PostgisStore(EventReads):
     """An open PostGIS store; use ``geo.store.open_store(url)`` rather than this class directly."""
+
+    _param = "%s"
 
     def __init__(self, url: str) -> None:
         try:
@@ -285,17 +282,6 @@ class PostgisStore(EventReads):
             " (SELECT count(*) FROM places)"
         ).fetchone()
 
-    def _places(self) -> dict[str, Place]:
-        rows = self.conn.execute(f"SELECT {', '.join(PLACE_READ_COLS)} FROM places")
-        return {r[0]: row_to_place(r) for r in rows}
-
-    def raw_events(self) -> list[tuple[str, Event]]:
-        """Every stored (article id, event) as extracted, before cross-article deduplication."""
-        # Events first: an event's places are committed with (or before) it, so they are all found.
-        rows = self.conn.execute(f"SELECT {', '.join(EVENT_READ_COLS)} FROM events ORDER BY fid").fetchall()
-        places = self._places()
-        return [row_to_event(r, places) for r in rows]
-
     def article_rows(self) -> list[tuple[str, str, dt.date, str, str]]:
         """(id, text, published, source, path) of every article in ingest order (for reprocessing)."""
         rows = self.conn.execute("SELECT id, text, published, source, path FROM articles ORDER BY fid")
@@ -312,21 +298,6 @@ class PostgisStore(EventReads):
         )
         names = [d.name for d in cur.description or ()]
         return [dict(zip(names, r, strict=True)) for r in cur]
-
-    def article_text(self, article_id: str) -> str:
-        row = self.conn.execute("SELECT text FROM articles WHERE id = %s", (article_id,)).fetchone()
-        if row is None:
-            raise StoreError(f"no article {article_id!r} in {self.path}; list them with Store.articles()")
-        return str(row[0])
-
-    def counts(self) -> dict[str, int]:
-        """Rows per table, plus ``merged_events`` (events after deduplication)."""
-        out = {}
-        for t in TABLES:
-            row = self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()
-            out[t] = int(row[0]) if row else 0
-        out["merged_events"] = len(self.all_events())
-        return out
 
 
 # ---------------------------------------------------------------- a throwaway local server (tests, benches)
