@@ -346,7 +346,8 @@ TABLES = ("articles", "events", "movements", "places")
 
 
 class EventReads:
-    """What both backends share: the reads written once (with the driver's placeholder), and the deduplicated,
+    """What both backends share: the reads written once (with the driver's placeholder), and the
+    deduplicated, filtered views derived from ``raw_events()``.
 
     ``_fingerprint()`` names the stored state cheaply; the merged events are cached until it changes.
     """
