@@ -261,3 +261,20 @@ def test_a_pledge_to_keep_reducing_is_not_a_withdrawal():
             "وتعهدت خلالها واشنطن بمواصلة تقليص قواتها في العراق.")
     events = extract_events(text, dt.date(2020, 8, 23))
     assert [e.type for e in events] == ["agreement"] and events[0].date == dt.date(2020, 6, 11)
+
+
+def test_worst_attack_in_years_is_an_event_but_being_subject_to_attacks_is_a_habit():
+    text = ("فقد قتل جنديان أميركيان بسقوط 18 صاروخ كاتيوشا على معسكر التاجي مساء الأربعاء الماضي، "
+            "في أعنف هجوم تتعرض له قوات التحالف منذ سنوات.")
+    (e,) = extract_events(text, dt.date(2020, 3, 14))
+    assert e.type == "attack" and e.date == dt.date(2020, 3, 11) and e.place is not None and e.place.id == "taji"
+    assert e.rockets == 18
+    habit = "ومنذ مطلع 2020، تتعرض السفارة الأمريكية في بغداد وقواعد تضم جنودا أمريكيين لهجمات صاروخية."
+    assert extract_events(habit, dt.date(2021, 3, 3)) == []
+
+
+def test_a_strike_near_a_foreign_town_is_placed_there():
+    text = ("وكانت غارات جوية أميركية قد استهدفت، ليل الخميس الماضي، منشآت للفصائل قرب مدينة البوكمال "
+            "السورية، بعد هجمات على قوات التحالف في العراق.")
+    (e,) = only(extract_events(text, dt.date(2021, 3, 3)), "airstrike")
+    assert e.place is not None and e.place.id == "albukamal" and e.date == dt.date(2021, 2, 25)
