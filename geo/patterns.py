@@ -23,7 +23,7 @@ MAX_GAP = 3
 _CONJ = ("و", "ف")
 _PREP = ("ب", "ل", "ك", "س")
 _SUFFIXES = ("هما", "هم", "هن", "ها", "ه", "نا", "كم", "ي", "ات", "ين", "ون", "ان", "وا", "يه", "يا", "ا")
-_TOKEN = re.compile(r"\w+")
+_TOKEN = re.compile(r"[^\W\d_]+|\d+")  # letters and digits apart: "بـ6 صواريخ" is ب, 6, صواريخ
 
 
 @dataclass(frozen=True, slots=True)

@@ -278,3 +278,9 @@ def test_a_strike_near_a_foreign_town_is_placed_there():
             "السورية، بعد هجمات على قوات التحالف في العراق.")
     (e,) = only(extract_events(text, dt.date(2021, 3, 3)), "airstrike")
     assert e.place is not None and e.place.id == "albukamal" and e.date == dt.date(2021, 2, 25)
+
+
+def test_a_number_glued_to_a_preposition_is_counted():
+    text = "وقالت مصادر عسكرية، مساء الأحد، إن هجوما بـ6 صواريخ كاتيوشا استهدف قاعدة بلد الجوية."
+    (e,) = extract_events(text, SUN)
+    assert e.rockets == 6
