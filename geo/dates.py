@@ -300,24 +300,27 @@ def _h_abs(m: re.Match[str], ctx: _Ctx) -> _Cand | None:
         year, relative = rel_year, True
     if year is None and direction == "current":  # "31 ديسمبر الجاري": this month of this year
         year, relative = ctx.pub.year, True
-    if year is None:  # a written day with an inferred year stays "resolved" in older items
-        forward = future or ctx.future_cue(_start(m))
-        first = _day_month_year(ctx.pub, month, d1 if d1 else d, forward)
-        if first is None:
+    # "من 1 إلى 5 حزيران": d1 is the first day; a written day with an inferred year stays "resolved"
+    first, last = (d1, d) if d1 is not None else (d, None)
+    return _day_or_range(m, ctx, month, first, last, year, future, relative, explicit)
+
+
+def _day_or_range(m: re.Match[str], ctx: _Ctx, month: int, first: int, last: int | None, year: int | None,
+                  future: bool, relative: bool, explicit: bool) -> _Cand | None:
+    """A day ("5 June") or a day range ("1 to 5 June") of ``month``; a year the text does not write is
+    inferred from the first day (the most recent before publication, or the next when a future cue)."""
+    if year is None:
+        inferred = _day_month_year(ctx.pub, month, first, future or ctx.future_cue(_start(m)))
+        if inferred is None:
             return None
-        year = first.year
-    last = _safe_date(year, month, d)
-    if last is None:
+        year = inferred.year
+    day = _safe_date(year, month, first)
+    end = _safe_date(year, month, last) if last is not None else None
+    if day is None or (last is not None and (end is None or last <= first)):
         return None
     deadline = _is_deadline(m, ctx)
     kind = "deadline" if deadline else "absolute"
-    if d1 is not None:
-        first_d = _safe_date(year, month, d1)
-        if first_d is None or d1 >= d:
-            return None
-        return _Cand(_start(m), m.end(), first_d, last, "range", kind, future, relative,
-                     year_explicit=explicit, deadline=deadline)
-    return _Cand(_start(m), m.end(), last, None, "day", kind, future, relative,
+    return _Cand(_start(m), m.end(), day, end, "range" if end else "day", kind, future, relative,
                  year_explicit=explicit, deadline=deadline)
 
 
@@ -333,24 +336,7 @@ def _h_mdy(m: re.Match[str], ctx: _Ctx) -> _Cand | None:
         return None
     explicit = year is not None
     future = _marker_dir(ctx, _g(m, "pmk")) == "future"
-    if year is None:
-        first = _day_month_year(ctx.pub, month, d, future or ctx.future_cue(_start(m)))
-        if first is None:
-            return None
-        year = first.year
-    day = _safe_date(year, month, d)
-    if day is None:
-        return None
-    deadline = _is_deadline(m, ctx)
-    kind = "deadline" if deadline else "absolute"
-    if d2 is not None:
-        last = _safe_date(year, month, d2)
-        if last is None or d2 <= d:
-            return None
-        return _Cand(_start(m), m.end(), day, last, "range", kind, future,
-                     year_explicit=explicit, deadline=deadline)
-    return _Cand(_start(m), m.end(), day, None, "day", kind, future,
-                 year_explicit=explicit, deadline=deadline)
+    return _day_or_range(m, ctx, month, d, d2, year, future, False, explicit)
 
 
 def _h_num(m: re.Match[str], ctx: _Ctx) -> _Cand | None:
