@@ -598,27 +598,16 @@ class _Legend(folium.MacroElement):
 def _labels(m: folium.Map, governorates: Sequence[Any]) -> None:
     """Country names (large, spaced) and governorate names (small) as non-interactive DivIcons."""
     group = folium.FeatureGroup(name="Place names", overlay=True, control=True, show=True)
+
+    def label(lat: float, lon: float, text: str, css: str) -> None:
+        icon = folium.DivIcon(html=f'<div class="{css}">{esc(text)}</div>', icon_size=(0, 0),
+                              class_name="geo-label-icon")
+        folium.Marker([lat, lon], icon=icon, interactive=False).add_to(group)
+
     for name, lat, lon in COUNTRY_LABELS:
-        folium.Marker(
-            [lat, lon],
-            icon=folium.DivIcon(
-                html=f'<div class="geo-label">{esc(name)}</div>',
-                icon_size=(0, 0),
-                class_name="geo-label-icon",
-            ),
-            interactive=False,
-        ).add_to(group)
+        label(lat, lon, name, "geo-label")
     for p in governorates:
-        short = p.name.replace(" Governorate", "").replace(" Province", "")
-        folium.Marker(
-            [p.lat, p.lon],
-            icon=folium.DivIcon(
-                html=f'<div class="geo-label gov">{esc(short)}</div>',
-                icon_size=(0, 0),
-                class_name="geo-label-icon",
-            ),
-            interactive=False,
-        ).add_to(group)
+        label(p.lat, p.lon, p.name.replace(" Governorate", "").replace(" Province", ""), "geo-label gov")
     group.add_to(m)
 
 
