@@ -55,7 +55,7 @@ eval: $(STAMP)
 	$(VENV)/bin/geo evaluate tests/data/seed_events.jsonl --seeds seeds
 
 corpus: $(STAMP)
-	$(PY) -m geo.corpus -n $(N) -o data/corpus
+	$(PY) -m geo.devtools.corpus -n $(N) -o data/corpus
 	@echo "score it: $(VENV)/bin/geo evaluate data/corpus.gold.jsonl --seeds data/corpus"
 
 clean:

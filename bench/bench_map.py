@@ -19,7 +19,7 @@ SIZES = (1_000, 10_000, 100_000)
 
 def run(results: dict[str, Any]) -> None:
     from dashboard import data, mapping
-    from dashboard.sample import synthetic_events
+    from geo.devtools.sample import synthetic_events
 
     out: dict[str, Any] = {}
     for n in SIZES:

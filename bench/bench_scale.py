@@ -1,7 +1,7 @@
 """Scale: ingest and extraction over 1k and 10k generated articles, extraction scores, peak memory.
 
 For each size (``BENCH_SIZES``, default ``1000,10000``) a fresh process writes the synthetic corpus
-(``geo.corpus.write_corpus``) to a temporary folder and measures:
+(``geo.devtools.corpus.write_corpus``) to a temporary folder and measures:
 
 - ingest articles/s on one core (``jobs=1``) and on all cores (``jobs=0``), their ratio, and whether
   both stores hold exactly the same article and event ids;
@@ -105,15 +105,15 @@ def _scores(ev: Any) -> dict[str, Any]:
 def _store_ids(path: Path) -> tuple[list[str], list[tuple[str, str]]]:
     from geo.store import open_store
 
-    with open_store(path, seed=False) as st:
+    with open_store(path) as st:
         return sorted(a["id"] for a in st.articles()), sorted((aid, e.id) for aid, e in st.raw_events())
 
 
 def measure(n: int) -> dict[str, Any]:
     """Everything for one corpus size, in this process (called in a child by ``run``)."""
     from geo import extract_events
-    from geo.corpus import gold_path, write_corpus
-    from geo.evaluate import evaluate_file
+    from geo.devtools.corpus import gold_path, write_corpus
+    from geo.devtools.evaluate import evaluate_file
     from geo.ingest import ingest_paths
 
     out: dict[str, Any] = {"articles": n, "cpus": os.cpu_count()}
@@ -174,7 +174,7 @@ def _in_child(n: int) -> dict[str, Any]:
 
 
 def run(results: dict[str, Any]) -> None:
-    from geo.evaluate import evaluate_file
+    from geo.devtools.evaluate import evaluate_file
 
     out: dict[str, Any] = {"sizes": sizes(), "cpus": os.cpu_count()}
     evals = {"seeds": _scores(evaluate_file(DATA / "seed_events.jsonl", seeds_dir=DATA / "seeds"))}

@@ -1,7 +1,7 @@
 """Scale-out benchmark: the Dask engine next to the process pool, the PostGIS store next to the GeoPackage.
 
 Run with ``python bench/run.py scale_out``; numbers land in results["scale_out"]. Ingests a generated
-corpus (``geo.corpus``, ARTICLES articles) with the local engine (jobs=1, jobs=2 process pool) and the Dask
+corpus (``geo.devtools.corpus``, ARTICLES articles) with the local engine (jobs=1, jobs=2 process pool) and the Dask
 engine (a LocalCluster of 1 and 2 workers) into a GeoPackage, then jobs=1 and Dask-2 into PostGIS on a
 private durable server (fsync on), and times ``events()`` (cold: read + merge; warm: cached) and a
 filtered query on both stores. Without PostgreSQL the PostGIS rows print "skipped: no PostgreSQL".
@@ -63,8 +63,8 @@ def _queries(store: str) -> dict[str, float]:
 
 def _parts(folder: Path) -> tuple[float, list[Any]]:
     """Extraction alone, in this process: (seconds, [(article, events)])."""
-    from geo.engine import FileTask, process_partition
     from geo.ingest import _Index, extractor_version
+    from geo.ingest.dask_engine import FileTask, process_partition
 
     index = _Index()
     tasks = [FileTask(str(f), index.row(f)) for f in sorted(folder.glob("*.txt"))]
@@ -96,8 +96,8 @@ def _cluster_start() -> float:
 
 
 def run(results: dict[str, Any]) -> None:
-    from geo.corpus import write_corpus
-    from geo.store_postgis import TempPostgres, postgres_bindir
+    from geo.devtools.corpus import write_corpus
+    from geo.devtools.pgserver import TempPostgres, postgres_bindir
 
     out: dict[str, Any] = {"articles": ARTICLES}
     with tempfile.TemporaryDirectory() as tmp:

@@ -21,7 +21,7 @@ def _variants(folder: Path, n: int) -> int:
     """``n`` distinct articles made from the seeds by changing their numbers (so hashes differ)."""
     import re
 
-    from geo import settings
+    from geo.core import settings
 
     with open(settings.SEEDS_DIR / "index.csv", encoding="utf-8") as f:
         seeds = list(csv.DictReader(f))
@@ -43,8 +43,8 @@ def _variants(folder: Path, n: int) -> int:
 
 def _synthetic_events(n: int) -> list[Any]:
     from gazetteer.models import Place
-    from geo.models import Event
-    from geo.taxonomy import EVENT_TYPES
+    from geo.core.models import Event
+    from geo.core.taxonomy import EVENT_TYPES
 
     rng = random.Random(1)
     places = [

@@ -24,7 +24,7 @@ if str(_ROOT) not in sys.path:
 from streamlit_folium import st_folium  # noqa: E402
 
 from dashboard import assets, charts, data, filters, mapping  # noqa: E402
-from geo.models import Event  # noqa: E402
+from geo.core.models import Event  # noqa: E402
 
 PLAY_SECONDS = 2.5  # one step of the play loop (a map rebuild takes well under a second)
 MAP_HEIGHT = 600

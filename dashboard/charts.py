@@ -9,8 +9,8 @@ from typing import cast
 import altair as alt
 import pandas as pd
 
-from geo.models import Event
-from geo.taxonomy import EVENT_TYPES
+from geo.core.models import Event
+from geo.core.taxonomy import EVENT_TYPES
 
 from .mapping import TYPE_LABEL, TYPE_STYLE
 

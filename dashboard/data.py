@@ -12,9 +12,11 @@ from typing import Any
 
 import gazetteer
 from gazetteer.models import Place
-from geo import bases, export
-from geo.bases import BaseStatus
-from geo.models import Event
+from geo import events as geo_events
+from geo import export
+from geo.core.models import Event
+from geo.events import BaseStatus
+from geo.ingest import ingest_paths, open_seeded_store
 
 BBox = tuple[float, float, float, float]
 
@@ -26,24 +28,20 @@ def store_path() -> str | None:
 
 def load_events(path: str | Path | None = None) -> list[Event]:
     """Every stored event (deduplicated, sorted by date)."""
-    from geo.store import open_store
-
-    with open_store(path) as store:
+    with open_seeded_store(path) as store:
         return list(store.events())
 
 
 def store_stamp(path: str | Path | None) -> str:
     """The store's fingerprint (row counts), so cached loaders notice new articles — also ones written
     by another process into a WAL file, or into a shared PostGIS store."""
-    from geo.store import open_store
-
-    with open_store(path) as store:
+    with open_seeded_store(path) as store:
         return store.fingerprint()
 
 
 def bases_status(events: Sequence[Event], at: dt.date | None = None) -> list[BaseStatus]:
-    """``geo.bases.bases_status``: each base's status (present/handed_over/withdrawn/unknown) at ``at``."""
-    return list(bases.bases_status(list(events), at=at))
+    """``geo.events.bases_status``: each base's status (present/handed_over/withdrawn/unknown) at ``at``."""
+    return list(geo_events.bases_status(list(events), at=at))
 
 
 def events_geojson(events: Sequence[Event]) -> dict[str, Any]:
@@ -77,7 +75,5 @@ def governorate_places() -> list[Place]:
 
 def ingest_files(paths: Sequence[Path], store: str | Path | None, published: dt.date) -> str:
     """Ingest saved articles into the store; returns the report's one-line summary."""
-    from geo.ingest import ingest_paths
-
     report = ingest_paths(list(paths), store=store, published=published)
     return str(report.summary())

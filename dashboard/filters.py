@@ -10,9 +10,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from gazetteer.models import PRECISIONS
-from geo.models import Event
-from geo.query import filter_events
-from geo.taxonomy import EVENT_TYPES
+from geo.core.models import Event
+from geo.core.taxonomy import EVENT_TYPES
+from geo.events import filter_events
 
 from . import data
 

@@ -26,8 +26,8 @@ from folium.elements import ElementAddToElement
 from folium.map import Layer
 from folium.template import Template
 
-from geo.models import Event
-from geo.taxonomy import BASE_STATUSES, EVENT_TYPES, MOVEMENT_TYPES
+from geo.core.models import Event
+from geo.core.taxonomy import BASE_STATUSES, EVENT_TYPES, MOVEMENT_TYPES
 
 from . import assets, basemap
 

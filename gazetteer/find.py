@@ -113,12 +113,15 @@ def _accept(g: Gazetteer, pat: Pattern, text: str, t: str, original: Callable[[i
     return not pat.rules or _rules_ok(g, pat, t, ws, e, prefix)
 
 
-def find_places(text: str) -> list[Mention]:
-    """Place mentions in ``text``: non-overlapping, sorted by start, ``text[m.start:m.end] == m.surface``."""
+def find_places(text: str, normalized: tuple[str, OffsetMap] | None = None) -> list[Mention]:
+    """Place mentions in ``text``: non-overlapping, sorted by start, ``text[m.start:m.end] == m.surface``.
+
+    ``normalized`` may pass ``normalize_with_offsets(text)`` when the caller has it already.
+    """
     if not isinstance(text, str) or not text:
         return []
     g = gazetteer()
-    norm, offsets = normalize_with_offsets(text)
+    norm, offsets = normalized or normalize_with_offsets(text)
     t = text_fold(norm)
     spaces = None
     if "  " in t:

@@ -14,9 +14,16 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import GeoError
-from .log import setup_logging
-from .taxonomy import EVENT_TYPES
+from gazetteer import candidates, resolve
+
+from .core.errors import GeoError
+from .core.log import setup_logging
+from .core.models import Event
+from .core.settings import PROJECT_ROOT
+from .core.taxonomy import EVENT_TYPES
+from .export import export_bases, export_events, format_table
+from .ingest import ingest_paths, open_seeded_store, reprocess
+from .store import is_url
 
 log = logging.getLogger("geo.cli")
 
@@ -115,8 +122,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_resolve(args: argparse.Namespace) -> int:
-    from gazetteer import candidates, resolve
-
     missing = 0
     for name in args.names:
         found = candidates(name) if args.all else [p for p in [resolve(name, online=args.online)] if p]
@@ -129,8 +134,6 @@ def _cmd_resolve(args: argparse.Namespace) -> int:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from .ingest import ingest_paths
-
     engine = "dask" if args.scheduler else args.engine
     jobs = args.jobs if args.jobs is not None else (0 if engine == "dask" else 1)
     report = ingest_paths(
@@ -148,16 +151,12 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _cmd_reprocess(args: argparse.Namespace) -> int:
-    from .ingest import reprocess
-
     print(reprocess(store=args.store).summary())
     return 0
 
 
-def _query(args: argparse.Namespace) -> list:  # list[Event]
-    from .store import open_store
-
-    with open_store(args.store, create=False) as store:
+def _query(args: argparse.Namespace) -> list[Event]:
+    with open_seeded_store(args.store, create=False) as store:
         return store.events(
             start=args.start,
             end=args.end,
@@ -168,8 +167,6 @@ def _query(args: argparse.Namespace) -> list:  # list[Event]
 
 
 def _cmd_events(args: argparse.Namespace) -> int:
-    from .report import format_table
-
     events = _query(args)
     if args.limit:
         events = events[: args.limit]
@@ -178,13 +175,9 @@ def _cmd_events(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from .export import export_bases, export_events
-
     if args.layer == "bases":
         # A base's status needs its whole history up to the chosen date, not only the window's events.
-        from .store import open_store
-
-        with open_store(args.store, create=False) as store:
+        with open_seeded_store(args.store, create=False) as store:
             history = store.events(end=args.end)
         n = export_bases(history, args.output, fmt=args.format, at=args.end)
     else:
@@ -194,7 +187,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
-    from .evaluate import evaluate_file
+    # the one command that uses the development tools; imported here so the pipeline never loads them
+    from .devtools.evaluate import evaluate_file
 
     result = evaluate_file(args.gold, seeds_dir=args.seeds)
     print(result.report())
@@ -202,12 +196,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def _cmd_dashboard(args: argparse.Namespace) -> int:
-    from .settings import PROJECT_ROOT
-
     env = dict(os.environ)
     if args.store:
-        from .store import is_url
-
         env["GEO_STORE"] = args.store if is_url(args.store) else str(Path(args.store).resolve())
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboard" / "app.py"),

@@ -52,7 +52,7 @@ def eval_table(results: dict[str, Any]) -> str:
     for key, s in evals.items():
         label = names.get(key)
         if label is None and key.startswith("corpus_"):
-            label = f"generated corpus, {int(key.removeprefix('corpus_')):,} articles (`geo.corpus`)"
+            label = f"generated corpus, {int(key.removeprefix('corpus_')):,} articles (`geo.devtools.corpus`)"
         rows.append(f"| {label or key} | {_num(s.get('gold'))} | {_num(s.get('predicted'))} | "
                     f"{_num(s.get('precision'), 3)} | {_num(s.get('recall'), 3)} | {_num(s.get('f1'), 3)} | "
                     f"{_num(s.get('core_recall'), 3)} |")

@@ -68,7 +68,7 @@ def postgres_server():
 
     Missing binaries fail the tests in CI (``CI=true``) and skip them elsewhere.
     """
-    from geo.store_postgis import TempPostgres, postgres_bindir
+    from geo.devtools.pgserver import TempPostgres, postgres_bindir
 
     bindir = postgres_bindir()
     if bindir is None:

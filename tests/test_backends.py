@@ -18,10 +18,10 @@ import pytest
 from conftest import variants
 
 from geo import extract_events
-from geo.errors import StoreError
+from geo.core.errors import StoreError
+from geo.events import filter_events
 from geo.export import events_geojson
-from geo.ingest import ingest_paths, reprocess
-from geo.query import filter_events
+from geo.ingest import ingest_paths, open_seeded_store, reprocess
 from geo.store import open_store
 
 BALAD_ATTACK = ("attack", dt.date(2021, 4, 18), "Balad Air Base")
@@ -237,15 +237,15 @@ def test_postgis_schema_and_geometry(postgis_url, seeds_dir):
 
 def test_default_store_from_geo_store_url(postgis_url, seeds_dir, monkeypatch):
     from dashboard import data
-    from geo import settings
+    from geo.core import settings
 
     monkeypatch.setattr(settings, "SEEDS_DIR", seeds_dir)
     monkeypatch.setenv("GEO_STORE", postgis_url)
-    with open_store() as st:  # the default store, built from the seeds on first use
+    with open_seeded_store() as st:  # the default store, built from the seeds on first use
         assert st.counts()["articles"] == 5
     events = data.load_events(data.store_path())  # what the dashboard reads
     assert BALAD_ATTACK in {(e.type, e.date, e.place.name if e.place else None) for e in events}
-    with open_store() as st:  # not seeded twice
+    with open_seeded_store() as st:  # not seeded twice
         assert st.counts()["articles"] == 5
 
 

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 import geo
-from geo import settings
-from geo.ingest import NO_DATE, ingest_paths
-from geo.readers import decode_bytes, html_to_text, read_documents
+from geo.core import settings
+from geo.ingest import ingest_paths
+from geo.ingest.plan import NO_DATE
+from geo.ingest.readers import decode_bytes, html_to_text, read_documents
 from geo.store import open_store
 
 SEED = "000_1bfbac51aafa363b.txt"

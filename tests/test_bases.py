@@ -1,4 +1,4 @@
-"""Base status over time (geo.bases) against events built by hand."""
+"""Base status over time (geo.events.bases) against events built by hand."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ import json
 
 import pytest
 
-import geo.bases as bases_mod
+import geo.events.bases as bases_mod
 from gazetteer.models import Place
-from geo.bases import bases_geojson, bases_status, export_bases
-from geo.models import Event
+from geo.core.models import Event
+from geo.events import bases_status
+from geo.export import bases_geojson, export_bases
 
 D = dt.date
 AIN = Place("ain_al_asad", "Ain al-Asad Air Base", 33.7856, 42.4412, "air_base", "site", "عين الأسد", "Anbar", "IQ")

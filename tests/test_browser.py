@@ -50,7 +50,7 @@ def _until(check, timeout: float = 45.0, what: str = "condition"):
 @pytest.mark.timeout(180)
 def test_map_draws_offline_and_follows_the_slider(tmp_path):
     from dashboard import data
-    from geo.query import filter_events
+    from geo.events import filter_events
 
     update = os.environ.get("GEO_UPDATE_SCREENSHOT") == "1"
     shot = ROOT / "docs" / "screenshot.png" if update else tmp_path / "screenshot.png"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from geo.corpus import Generator, gold_path, write_corpus
-from geo.evaluate import evaluate_file
+from geo.devtools.corpus import Generator, gold_path, write_corpus
+from geo.devtools.evaluate import evaluate_file
 
 
 def test_same_seed_same_corpus_and_exact_quotes():

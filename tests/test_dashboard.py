@@ -15,7 +15,7 @@ import pytest
 from folium.elements import JSCSSMixin
 
 from dashboard import assets, basemap, charts, data, filters, mapping
-from dashboard.sample import PLACES, make_event, small_events, synthetic_events
+from geo.devtools.sample import PLACES, make_event, small_events, synthetic_events
 
 D = dt.date
 

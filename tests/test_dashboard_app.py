@@ -11,7 +11,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from dashboard import data
-from dashboard.sample import small_events, synthetic_events
+from geo.devtools.sample import small_events, synthetic_events
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 SEEDS = Path(__file__).parent / "data" / "seeds"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import variants
 
-from geo.engine import FileTask, partitions, process_partition
 from geo.ingest import ingest_paths
+from geo.ingest.dask_engine import FileTask, partitions, process_partition
 from geo.store import open_store
 
 pytest.importorskip("distributed")

@@ -7,8 +7,8 @@ import itertools
 
 import pytest
 
+from geo.core.taxonomy import DATE_PRECISIONS, STATUSES
 from geo.dates import DateSpan, find_dates, hijri_to_gregorian, older_items_offset, parse_date_line
-from geo.taxonomy import DATE_PRECISIONS, STATUSES
 
 D = dt.date
 

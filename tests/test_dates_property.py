@@ -1,4 +1,4 @@
-"""Property tests for geo/dates.py: never raises, well-formed spans, no past reference after publication."""
+"""Property tests for geo.dates: never raises, well-formed spans, no past reference after publication."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import geo.dates as dates_module
+import geo.dates.finder as dates_module
+from geo.core.taxonomy import DATE_PRECISIONS, STATUSES
 from geo.dates import find_dates, older_items_offset, parse_date_line
-from geo.dates_lexicon import lexicon
-from geo.taxonomy import DATE_PRECISIONS, STATUSES
+from geo.dates.lexicon import lexicon
 
 PUBS = st.dates(min_value=dt.date(1995, 1, 1), max_value=dt.date(2060, 12, 31))
 

@@ -6,8 +6,8 @@ import datetime as dt
 import random
 
 from gazetteer.models import Place
-from geo.dedup import merge_events, place_km
-from geo.models import Event
+from geo.core.models import Event
+from geo.events.merge import merge_events, place_km
 
 D = dt.date
 AIN = Place("ain_al_asad", "Ain al-Asad Air Base", 33.7856, 42.4412, "air_base", "site", province="Anbar")
@@ -139,8 +139,8 @@ def test_a_vague_report_does_not_absorb_a_dated_one():
     import datetime as _dt
 
     from gazetteer import get_place
-    from geo.dedup import merge_events
-    from geo.models import Event
+    from geo.core.models import Event
+    from geo.events.merge import merge_events
 
     iraq = get_place("country:IQ")
     dated = Event(type="withdrawal", date=_dt.date(2021, 11, 4), quote="a", start=0, end=1, source="s1",

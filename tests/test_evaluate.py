@@ -6,8 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 from gazetteer.models import Place
-from geo.evaluate import evaluate_file, matches, score
-from geo.models import Event
+from geo.core.models import Event
+from geo.devtools.evaluate import evaluate_file, matches, score
 
 DATA = Path(__file__).parent / "data"
 

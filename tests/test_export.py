@@ -11,11 +11,10 @@ import pyogrio
 import pytest
 
 from gazetteer.models import Place
-from geo.errors import ExportError
-from geo.export import events_frame, events_geojson, export_events, format_for, write_geojson
-from geo.models import Event
-from geo.query import filter_events
-from geo.report import format_table
+from geo.core.errors import ExportError
+from geo.core.models import Event
+from geo.events import filter_events
+from geo.export import events_frame, events_geojson, export_events, format_for, format_table, write_geojson
 from geo.store import open_store
 
 D = dt.date

@@ -197,7 +197,7 @@ def test_peace_is_not_a_handover():
 
 
 def test_english_abbreviations_do_not_end_sentences():
-    from geo.segment import sentences
+    from geo.extract.clauses import sentences
 
     text = "The U.S. military said two rockets hit Camp Victory near Baghdad airport on Monday. No one was hurt."
     spans = sentences(text)

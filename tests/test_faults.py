@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 import geo
-from geo.corpus import write_corpus
+from geo.devtools.corpus import write_corpus
 from geo.ingest import ingest_paths
 from geo.store import open_store
 
@@ -66,7 +66,7 @@ Snapshot = tuple[list[str], dict[str, list]]
 
 def snapshot(store: Path) -> Snapshot:
     """Article ids in insertion order, and each article's events (full Event values) sorted by id."""
-    with open_store(store, seed=False) as st:
+    with open_store(store) as st:
         arts = [a["id"] for a in st.articles()]
         events: dict[str, list] = defaultdict(list)
         for aid, e in st.raw_events():
@@ -91,7 +91,7 @@ def clean(clean_store) -> Snapshot:
 
 def merged_view(store: Path) -> list[tuple[str, tuple[str, ...]]]:
     """What the map and exports show: Store.events() after cross-article dedup, with their sources."""
-    with open_store(store, seed=False) as st:
+    with open_store(store) as st:
         return sorted((e.id, tuple(sorted(e.sources))) for e in st.events())
 
 
@@ -145,16 +145,36 @@ def check_consistent(store: Path, clean: Snapshot) -> int:
     return len(arts)
 
 
+def _committed(store: Path) -> int:
+    """Articles committed in ``store`` so far, read without a lock (0 while it is being created)."""
+    try:
+        con = sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=0.1)
+        try:
+            return int(con.execute("SELECT count(*) FROM articles").fetchone()[0])
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return 0
+
+
 def _kill_loop(corpus: Path, clean: Snapshot, store: Path, site: Path, jobs: int,
                seed: int) -> list[tuple[float, int]]:
-    """FAULT_RUNS ingests of the same folder into ``store``, each SIGKILLed after a random 0.2–2 s."""
+    """FAULT_RUNS ingests of the same folder into ``store``, each SIGKILLed a random 0–1 s after the run's
+    first commit (every other run) or at a random 0.2–1 s from its start (start-up and schema creation).
+
+    Waiting for the commit, not a fixed time, keeps the loop meaningful on a loaded machine."""
     rng = random.Random(seed)
     stored, history = 0, []
-    for _ in range(RUNS):
-        delay = rng.uniform(0.2, 2.0)
+    for i in range(RUNS):
+        delay = rng.uniform(0.0, 1.0) if i % 2 == 0 else rng.uniform(0.2, 1.0)
         args = ["ingest", str(corpus), "--store", str(store), "--no-progress", "--jobs", str(jobs)]
         proc = _cli(args, site, 0.01 * jobs)
         kids: set[int] = set()
+        started = time.monotonic()
+        if i % 2 == 0:  # the event: this run has committed an article (or finished)
+            while proc.poll() is None and _committed(store) <= stored and time.monotonic() - started < 120:
+                kids.update(_children(proc.pid))
+                time.sleep(0.02)
         deadline = time.monotonic() + delay
         while time.monotonic() < deadline and proc.poll() is None:
             kids.update(_children(proc.pid))

@@ -23,7 +23,7 @@ from dashboard import data, filters, mapping
 from geo import extract_events
 from geo.cli import main as geo_main
 from geo.ingest import ingest_paths
-from geo.readers import html_to_text, read_documents
+from geo.ingest.readers import html_to_text, read_documents
 from geo.store import open_store
 
 ROOT = Path(geo.__file__).parent.parent
@@ -50,7 +50,7 @@ def write_folder(folder: Path, files: dict[str, bytes | str], published: str = "
 
 def stored(store: Path) -> dict[str, tuple[dict, str, list]]:
     """file name -> (article row, stored text, events)."""
-    with open_store(store, seed=False) as st:
+    with open_store(store) as st:
         by_id: dict[str, list] = {}
         for aid, e in st.raw_events():
             by_id.setdefault(aid, []).append(e)

@@ -18,11 +18,11 @@ import pytest
 
 import geo
 from geo import extract_events
-from geo.dedup import merge_events
+from geo.core.taxonomy import COUNT_FIELDS, EVENT_TYPES, MOVEMENT_TYPES
+from geo.events.merge import merge_events
 from geo.export import export_events
 from geo.ingest import IngestReport, ingest_paths, reprocess
 from geo.store import open_store
-from geo.taxonomy import COUNT_FIELDS, EVENT_TYPES, MOVEMENT_TYPES
 
 ROOT = Path(geo.__file__).parent.parent
 REQUIRED = (

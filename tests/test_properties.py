@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from gazetteer import find_places
 from geo import extract_events
-from geo.taxonomy import DATE_PRECISIONS, EVENT_TYPES, STATUSES
+from geo.core.taxonomy import DATE_PRECISIONS, EVENT_TYPES, STATUSES
 
 SEEDS = Path(__file__).parent / "data" / "seeds"
 CONTROLS = ["\u200f", "\u200e", "\u202e", "\u202c", "\u200b", "\u200c", "\u200d", "\u2066", "\u2069", "\ufeff"]

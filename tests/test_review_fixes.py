@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from geo.errors import InputError, StoreError
-from geo.evaluate import evaluate_file
+from geo.core.errors import InputError, StoreError
+from geo.devtools.evaluate import evaluate_file
 from geo.ingest import ingest_paths
-from geo.readers import decode_bytes
+from geo.ingest.readers import decode_bytes
 from geo.store import open_store
 
 SEEDS = Path(__file__).parent / "data" / "seeds"

@@ -11,17 +11,12 @@ import pytest
 import shapely
 
 from gazetteer.models import Place
-from geo import settings
-from geo.errors import StoreError
-from geo.models import Event
-from geo.store import (
-    GPKG_APPLICATION_ID,
-    Article,
-    Store,
-    gpkg_geometry,
-    open_store,
-    parse_gpkg_geometry,
-)
+from geo.core import settings
+from geo.core.errors import StoreError
+from geo.core.models import Event
+from geo.ingest import open_seeded_store
+from geo.store import Article, Store, open_store
+from geo.store.geopackage import GPKG_APPLICATION_ID, gpkg_geometry, parse_gpkg_geometry
 
 D = dt.date
 DAY = D(2021, 4, 18)
@@ -216,13 +211,13 @@ def test_default_store_is_built_from_seeds(tmp_path, monkeypatch, seeds_dir):
     store = tmp_path / "data" / "events.gpkg"
     monkeypatch.setenv("GEO_STORE", str(store))
     monkeypatch.setattr(settings, "SEEDS_DIR", seeds_dir)
-    with open_store() as st:
+    with open_seeded_store() as st:
         assert st.path == store
         assert st.counts()["articles"] == 5
         sources = sorted(a["source"] for a in st.articles())
     assert sources[0] == "Al-Ain News (al-ain.com) 2021-12-09"
-    with open_store() as st:  # second use: nothing re-ingested
+    with open_seeded_store() as st:  # second use: nothing re-ingested
         assert st.counts()["articles"] == 5
     fresh = tmp_path / "explicit.gpkg"
-    with open_store(fresh) as st:  # an explicit path is never seeded
+    with open_seeded_store(fresh) as st:  # an explicit path is never seeded
         assert st.counts()["articles"] == 0

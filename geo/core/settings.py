@@ -1,0 +1,22 @@
+"""Every tunable of the geo package in one place (overridable by environment variables)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+# The embedded store and its seed folder.
+DATA_DIR = Path(os.environ.get("GEO_DATA_DIR", PROJECT_ROOT / "data"))
+DEFAULT_STORE = Path(os.environ.get("GEO_STORE", DATA_DIR / "events.gpkg"))
+SEEDS_DIR = Path(os.environ.get("GEO_SEEDS_DIR", PROJECT_ROOT / "seeds"))
+
+# Inputs larger than this are skipped with a reason (bytes).
+MAX_ARTICLE_BYTES = int(os.environ.get("GEO_MAX_ARTICLE_BYTES", 5 * 1024 * 1024))
+
+# Deduplication: same type, overlapping dates, places within this distance (km) are one event.
+DEDUP_MAX_KM = float(os.environ.get("GEO_DEDUP_MAX_KM", 5.0))
+
+# The country the collection is about: breaks ties when an article names several countries equally.
+HOME_COUNTRY = os.environ.get("GEO_HOME_COUNTRY", "IQ")

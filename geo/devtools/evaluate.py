@@ -1,0 +1,190 @@
+"""Score the extractor against a gold JSONL file (the format of ``tests/data/seed_events.jsonl``).
+
+A predicted event matches a gold event of the same article when the types agree (withdrawal ≈
+redeployment, agreement ≈ announcement), its date falls within [date_min, date_max], and its point
+is within max_km of the gold point (no point needed when the gold gives none). Matching is a maximum
+one-to-one assignment, core gold events placed first, each preferring its closest candidate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gazetteer.index import haversine_km
+
+from ..core.errors import InputError
+from ..core.models import Event
+from ..core.settings import SEEDS_DIR
+from ..core.taxonomy import canonical_type
+from ..extract import EXTRACTOR_VERSION
+from ..ingest import INDEX_FILE, read_index
+from ..ingest.plan import extract_one, plan_file
+
+
+def matches(pred: Event, gold: dict[str, Any]) -> float | None:
+    """Distance in km (0 when the gold has no point) when ``pred`` matches ``gold``, else None."""
+    if canonical_type(pred.type) != canonical_type(gold["type"]):
+        return None
+    if not dt.date.fromisoformat(gold["date_min"]) <= pred.date <= dt.date.fromisoformat(gold["date_max"]):
+        return None
+    if gold.get("lat") is None or gold.get("max_km") is None:
+        return 0.0
+    if pred.lat is None or pred.lon is None:
+        return None
+    d = haversine_km(pred.lat, pred.lon, gold["lat"], gold["lon"])
+    return d if d <= gold["max_km"] else None
+
+
+@dataclass
+class Scores:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Evaluation:
+    overall: Scores = field(default_factory=Scores)
+    by_type: dict[str, Scores] = field(default_factory=lambda: defaultdict(Scores))
+    core_total: int = 0
+    core_found: int = 0
+    misses: list[dict[str, Any]] = field(default_factory=list)
+    false_alarms: list[Event] = field(default_factory=list)
+    matched: list[tuple[dict[str, Any], Event]] = field(default_factory=list)
+
+    @property
+    def core_recall(self) -> float:
+        return self.core_found / self.core_total if self.core_total else 0.0
+
+    def report(self) -> str:
+        o = self.overall
+        lines = [
+            f"events: gold {o.tp + o.fn}, predicted {o.tp + o.fp}, matched {o.tp}",
+            f"precision {o.precision:.3f}  recall {o.recall:.3f}  F1 {o.f1:.3f}  "
+            f"core recall {self.core_recall:.3f} ({self.core_found}/{self.core_total})",
+            "per type (gold type; predictions counted under their canonical type):",
+        ]
+        for t in sorted(self.by_type):
+            s = self.by_type[t]
+            lines.append(f"  {t:<13} P {s.precision:.2f}  R {s.recall:.2f}  F1 {s.f1:.2f}  "
+                         f"(tp {s.tp}, fp {s.fp}, fn {s.fn})")
+        for g in self.misses:
+            lines.append(f"MISS {g['id']} {g['type']} {g['date_min']}..{g['date_max']} {g.get('place', '')}"
+                         f"{' (core)' if g.get('core') else ''}: {g['quote'][:70]}")
+        for e in self.false_alarms:
+            lines.append(f"FALSE ALARM {e.source} {e.type} {e.date} {e.place.name if e.place else '-'}: "
+                         f"{e.quote[:70]}")
+        return "\n".join(lines)
+
+
+def _assign(golds: list[dict[str, Any]], preds: list[Event]) -> dict[int, int]:
+    """A maximum one-to-one matching gold → prediction (Kuhn's augmenting paths), core gold first,
+    each gold trying its closest candidates first. Greedy matching would let a wide gold window take
+    the only prediction a narrow one could match."""
+    cands = [sorted((d, i) for i, p in enumerate(preds) if (d := matches(p, g)) is not None) for g in golds]
+    owner: dict[int, int] = {}  # prediction → gold
+
+    def augment(gi: int, seen: set[int]) -> bool:
+        for _, pi in cands[gi]:
+            if pi in seen:
+                continue
+            seen.add(pi)
+            if pi not in owner or augment(owner[pi], seen):
+                owner[pi] = gi
+                return True
+        return False
+
+    for gi in range(len(golds)):  # golds are sorted core first: they are placed before the rest
+        augment(gi, set())
+    return {gi: pi for pi, gi in owner.items()}
+
+
+def score(gold: Sequence[dict[str, Any]], predicted: dict[str, list[Event]]) -> Evaluation:
+    """Score predictions (article key → events) against gold rows keyed by their ``seed`` field."""
+    ev = Evaluation()
+    by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for g in gold:
+        by_article[g["seed"]].append(g)
+    for key in sorted(set(by_article) | set(predicted)):
+        golds = sorted(by_article.get(key, []), key=lambda g: (not g.get("core"), g["id"]))
+        preds = list(predicted.get(key, []))
+        assignment = _assign(golds, preds)
+        for gi, g in enumerate(golds):
+            ct = canonical_type(g["type"])
+            if g.get("core"):
+                ev.core_total += 1
+            if gi in assignment:
+                ev.overall.tp += 1
+                ev.by_type[ct].tp += 1
+                ev.matched.append((g, preds[assignment[gi]]))
+                ev.core_found += bool(g.get("core"))
+            else:
+                ev.overall.fn += 1
+                ev.by_type[ct].fn += 1
+                ev.misses.append(g)
+        used = set(assignment.values())
+        for i, p in enumerate(preds):
+            if i not in used:
+                ev.overall.fp += 1
+                ev.by_type[canonical_type(p.type)].fp += 1
+                ev.false_alarms.append(p)
+    return ev
+
+
+def load_gold(path: Path) -> list[dict[str, Any]]:
+    try:
+        with open(path, encoding="utf-8") as f:
+            rows = [json.loads(line) for line in f if line.strip()]
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"cannot read gold file {path}: {exc}; it should be UTF-8 JSON lines") from None
+    for r in rows:
+        missing = {"id", "seed", "type", "date_min", "date_max"} - set(r)
+        if missing:
+            raise InputError(f"gold row {r.get('id', '?')} lacks {sorted(missing)}")
+    return rows
+
+
+def evaluate_file(gold_path: Path, seeds_dir: Path | None = None) -> Evaluation:
+    """Run the extractor over the gold's articles (``seeds_dir`` with its index.csv) and score it."""
+    seeds_dir = Path(seeds_dir or SEEDS_DIR)
+    gold = load_gold(Path(gold_path))
+    index = seeds_dir / INDEX_FILE
+    if not index.exists():
+        raise InputError(f"{index} not found; give --seeds FOLDER holding the articles and their index.csv")
+    wanted = {g["seed"] for g in gold}
+    predicted: dict[str, list[Event]] = {}
+    for name, row in read_index(index).items():
+        if name not in wanted:
+            continue
+        # planned and extracted exactly as ingest does (reader, date, label), so the score is the store's
+        jobs, skipped = plan_file(seeds_dir / name, row, None, None, EXTRACTOR_VERSION)
+        if skipped and not jobs:
+            raise InputError(f"{seeds_dir / name}: {skipped[0][1]}")
+        events: list[Event] = []
+        for job in jobs:
+            a = job.article
+            _, result = extract_one((a.id, a.text, a.published, a.source))
+            if isinstance(result, str):
+                raise InputError(f"{seeds_dir / name}: {result}")
+            events.extend(result)
+        predicted[name] = events
+    return score(gold, predicted)

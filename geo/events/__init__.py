@@ -1,0 +1,9 @@
+"""Events across articles: one event per happening (``merge``), questions over them (``query``), and
+what they say about each base (``bases``)."""
+
+from .bases import HANDED_OVER, PRESENT, UNKNOWN, WITHDRAWN, BaseStatus, bases_status
+from .merge import merge_events, place_km, same_event
+from .query import filter_events
+
+__all__ = ["HANDED_OVER", "PRESENT", "UNKNOWN", "WITHDRAWN", "BaseStatus", "bases_status", "filter_events",
+           "merge_events", "place_km", "same_event"]

@@ -1,0 +1,148 @@
+"""Cross-article deduplication: the same event reported by several articles becomes one event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from gazetteer.index import haversine_km
+from gazetteer.models import Place
+
+from ..core import settings
+from ..core.models import Event
+from ..core.taxonomy import COUNT_FIELDS, canonical_type
+
+# Clusters whose date range is longer than this are checked against every event of their kind
+# rather than indexed day by day.
+_MAX_INDEXED_DAYS = 400
+# Reports whose date spans differ by more than this are not the same event.
+_LIKE_SPAN_DAYS = 31
+
+
+def place_km(a: Place, b: Place) -> float:
+    """Great-circle distance between two places in km."""
+    return haversine_km(a.lat, a.lon, b.lat, b.lon)
+
+
+def _near(a: Place | None, b: Place | None, max_km: float) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return a.id == b.id or place_km(a, b) <= max_km
+
+
+def same_event(a: Event, b: Event, max_km: float = settings.DEDUP_MAX_KM) -> bool:
+    """True when ``a`` and ``b`` describe one event (the rule ``merge_events`` applies)."""
+    if canonical_type(a.type) != canonical_type(b.type) or a.status != b.status:
+        return False
+    (a0, a1), (b0, b1) = a.span, b.span
+    if a0 > b1 or b0 > a1:
+        return False
+    # A vague report ("withdrew this year") does not absorb a dated one ("withdrew on 4 November"):
+    # the two spans must be of like length.
+    if abs((a1 - a0).days - (b1 - b0).days) > _LIKE_SPAN_DAYS:
+        return False
+    if a.place is None or b.place is None:
+        # Unlocated events are too vague to merge on type and overlap alone: they need the same day.
+        return a.place is None and b.place is None and a.date == b.date
+    if not _near(a.place, b.place, max_km):
+        return False
+    if a.destination is not None and b.destination is not None:
+        return _near(a.destination, b.destination, max_km)
+    return True
+
+
+def _pairs(e: Event) -> list[tuple[str, str]]:
+    sources = e.all_sources
+    quotes = e.all_quotes
+    if len(quotes) != len(sources):
+        quotes = tuple(quotes[: len(sources)]) + (e.quote,) * max(0, len(sources) - len(quotes))
+    return list(zip(sources, quotes, strict=True))
+
+
+def _sort_key(e: Event) -> tuple[dt.date, str, dt.date, int, str]:
+    return (e.published, e.source, e.date, e.start, e.id)
+
+
+class _Cluster:
+    __slots__ = ("members", "order", "pairs", "rep")
+
+    def __init__(self, e: Event, order: int) -> None:
+        self.order = order
+        self.rep = e
+        self.members = [e]
+        self.pairs = _pairs(e)
+
+    def accepts(self, e: Event, max_km: float) -> bool:
+        if not same_event(self.rep, e, max_km):
+            return False
+        # Two events of one article/source are distinct unless they quote the same words.
+        mine = {s: q for s, q in self.pairs}
+        return all(s not in mine or mine[s] == q for s, q in _pairs(e))
+
+    def add(self, e: Event) -> None:
+        self.members.append(e)
+        for pair in _pairs(e):
+            if pair not in self.pairs:
+                self.pairs.append(pair)
+
+    def event(self) -> Event:
+        rep = self.rep
+        if len(self.members) == 1 and rep.sources:
+            return rep
+        # Counts the first report lacks are taken from later ones (first known wins).
+        fill: dict[str, Any] = {
+            k: next((getattr(m, k) for m in self.members if getattr(m, k) is not None), None)
+            for k in COUNT_FIELDS
+            if getattr(rep, k) is None
+        }
+        if rep.destination is None and rep.place is not None:
+            # A movement's destination told by a later report keeps the merged event a line on the map.
+            fill["destination"] = next((m.destination for m in self.members if m.destination), None)
+        return replace(
+            rep,
+            sources=tuple(s for s, _ in self.pairs),
+            quotes=tuple(q for _, q in self.pairs),
+            **fill,
+        )
+
+
+def merge_events(events: Sequence[Event], max_km: float = settings.DEDUP_MAX_KM) -> list[Event]:
+    """Merge reports of the same event; returns events sorted by (date, id) with ``sources``/``quotes`` set.
+
+    Events match when their canonical types and statuses agree, their date ranges overlap, their places
+    lie within ``max_km`` (or both are unknown and the dates are equal) and their destinations agree
+    when both are known. The earliest-published report is kept as the merged event, with every
+    source and quote, earliest first. Deterministic: the input order does not matter.
+    """
+    clusters: list[_Cluster] = []
+    # Index: (kind, status, day) -> clusters whose range covers that day; long ranges kept apart.
+    by_day: dict[tuple[str, str, dt.date], list[_Cluster]] = defaultdict(list)
+    long: dict[tuple[str, str], list[_Cluster]] = defaultdict(list)
+    for e in sorted(events, key=_sort_key):
+        kind = (canonical_type(e.type), e.status)
+        start, end = e.span
+        days = (end - start).days
+        found: dict[int, _Cluster] = {c.order: c for c in long.get(kind, ())}
+        if days <= _MAX_INDEXED_DAYS:
+            for i in range(days + 1):
+                found.update((c.order, c) for c in by_day.get((*kind, start + dt.timedelta(days=i)), ()))
+        else:
+            found.update((c.order, c) for c in clusters if (canonical_type(c.rep.type), c.rep.status) == kind)
+        candidates = [found[k] for k in sorted(found)]
+        target = next((c for c in candidates if c.accepts(e, max_km)), None)
+        if target is not None:
+            target.add(e)
+            continue
+        c = _Cluster(e, len(clusters))
+        clusters.append(c)
+        if days <= _MAX_INDEXED_DAYS:
+            for i in range(days + 1):
+                by_day[(*kind, start + dt.timedelta(days=i))].append(c)
+        else:
+            long[kind].append(c)
+    merged = [c.event() for c in clusters]
+    merged.sort(key=lambda e: (e.date, e.id))
+    return merged

@@ -1,0 +1,101 @@
+"""The events layer: one GeoJSON Feature (or frame row) per event, with ``Event.to_dict()`` properties."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..core.models import PROPERTIES, Event
+from ..core.taxonomy import COUNT_FIELDS
+from .files import DECIMALS, dump_json, export_to, rounded
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+
+def _clean(value: Any) -> Any:
+    # RFC 7946 / allow_nan=False: a NaN or infinity can only be "unknown".
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def event_geometry(e: Event) -> dict[str, Any] | None:
+    """Point at the place, LineString origin→destination for a movement, None when unlocated."""
+    vertices = [[rounded(x), rounded(y)] for x, y in e.geometry()]
+    if not vertices:
+        return None
+    if len(vertices) == 2:
+        return {"type": "LineString", "coordinates": vertices}
+    return {"type": "Point", "coordinates": vertices[0]}
+
+
+def event_properties(e: Event) -> dict[str, Any]:
+    props = {k: _clean(v) for k, v in e.to_dict().items()}
+    for k in ("lat", "lon"):
+        if props.get(k) is not None:
+            props[k] = rounded(props[k])
+    props["quotes"] = list(e.all_quotes)
+    return props
+
+
+def events_geojson(events: Sequence[Event]) -> dict[str, Any]:
+    """An RFC 7946 FeatureCollection with one Feature per event (``id`` = event id)."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "id": e.id, "geometry": event_geometry(e), "properties": event_properties(e)}
+            for e in events
+        ],
+    }
+
+
+def write_geojson(events: Sequence[Event], path: str | Path) -> int:
+    """Write ``events_geojson(events)`` as UTF-8 with Arabic unescaped; returns the feature count."""
+    p = Path(path)
+    dump_json(events_geojson(events), p)
+    return len(events)
+
+
+def shapely_geometry(e: Event) -> Any:
+    """``Event.geometry()`` as a shapely Point or LineString (None when unlocated)."""
+    import shapely
+
+    vertices = e.geometry()
+    if not vertices:
+        return None
+    return shapely.LineString(vertices) if len(vertices) == 2 else shapely.Point(vertices[0])
+
+
+def events_frame(events: Sequence[Event]) -> gpd.GeoDataFrame:
+    """A GeoDataFrame (EPSG:4326) with ``to_dict()`` columns; lists joined with " | "."""
+    import geopandas as gpd
+    import pandas as pd
+
+    rows = []
+    for e in events:
+        d = e.to_dict()
+        d["sources"] = " | ".join(d["sources"])
+        d["quotes"] = " | ".join(e.all_quotes)
+        rows.append(d)
+    df = pd.DataFrame(rows, columns=_columns())
+    for k in (*COUNT_FIELDS, "start", "end"):
+        df[k] = df[k].astype("Int64")
+    for k in ("lat", "lon"):
+        df[k] = df[k].astype("float64").round(DECIMALS)
+    geometry = [shapely_geometry(e) for e in events]
+    return gpd.GeoDataFrame(df, geometry=geometry, crs="EPSG:4326")
+
+
+def _columns() -> list[str]:
+    """The frame's columns: every property, so empty exports keep their schema."""
+    return [*(p.name for p in PROPERTIES), "quotes"]
+
+
+def export_events(events: Sequence[Event], out: str | Path, fmt: str | None = None) -> int:
+    """Write events as geojson, gpkg (layer "events"), csv (lat/lon + WKT) or parquet; returns the count."""
+    return export_to(out, fmt, "events", len(events), lambda: events_geojson(events), lambda: events_frame(events))
+
+

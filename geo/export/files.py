@@ -1,0 +1,109 @@
+"""Export files: the format from the suffix, a safe target, and the writers shared by every layer."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..core.errors import ExportError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+FORMATS: tuple[str, ...] = ("geojson", "gpkg", "csv", "parquet")
+_SUFFIXES = {
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".gpkg": "gpkg",
+    ".csv": "csv",
+    ".parquet": "parquet",
+    ".geoparquet": "parquet",
+}
+DECIMALS = 6  # ~0.1 m: finer digits are noise for places known to a site at best
+
+
+def format_for(out: str | Path, fmt: str | None = None) -> str:
+    """The export format: ``fmt`` if given, else from the file suffix; ExportError if unknown."""
+    if fmt:
+        if fmt not in FORMATS:
+            raise ExportError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+        return fmt
+    suffix = Path(out).suffix.lower()
+    if suffix not in _SUFFIXES:
+        raise ExportError(
+            f"cannot tell the format of {Path(out).name!r} from its suffix; "
+            "use .geojson, .gpkg, .csv or .parquet, or pass --format"
+        )
+    return _SUFFIXES[suffix]
+
+
+def _check_target(out: Path, fmt: str) -> None:
+    if not out.parent.exists():
+        raise ExportError(f"folder {out.parent} does not exist; create it or choose another -o")
+    if out.is_dir():
+        raise ExportError(f"{out} is a folder; give a file name such as {out / ('events.' + fmt)}")
+    if out.exists():  # whatever the format: writing over the event store would lose it
+        try:
+            con = sqlite3.connect(f"file:{out}?mode=ro", uri=True)
+            try:
+                is_store = con.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type='table' AND name='store_meta'"
+                ).fetchone()
+            finally:
+                con.close()
+        except sqlite3.DatabaseError:
+            is_store = None
+        if is_store:
+            raise ExportError(f"{out} is an event store, not an export; choose another -o")
+
+
+def rounded(x: float) -> float:
+    return round(x, DECIMALS)
+
+
+def dump_json(obj: dict[str, Any], path: Path) -> None:
+    text = json.dumps(obj, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text + "\n", encoding="utf-8")
+    tmp.replace(path)  # a reader never sees half a file
+
+
+def _write_frame(frame: gpd.GeoDataFrame, out: Path, fmt: str, layer: str) -> None:
+    if fmt == "gpkg":
+        # pyogrio replaces this layer and leaves the file's other layers (events/bases) alone.
+        frame.to_file(out, layer=layer, driver="GPKG", engine="pyogrio")
+    elif fmt == "parquet":
+        frame.to_parquet(out, index=False)
+    elif fmt == "csv":
+        table = frame.drop(columns="geometry")
+        table["geometry_wkt"] = frame.geometry.to_wkt(rounding_precision=DECIMALS)
+        # utf-8-sig: the BOM makes Excel read the Arabic as UTF-8.
+        table.to_csv(out, index=False, encoding="utf-8-sig")
+    else:  # pragma: no cover - format_for rejects the rest
+        raise ExportError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def export_to(
+    out: str | Path,
+    fmt: str | None,
+    layer: str,
+    count: int,
+    geojson: Callable[[], dict[str, Any]],
+    frame: Callable[[], gpd.GeoDataFrame],
+) -> int:
+    p = Path(out)
+    f = format_for(p, fmt)
+    _check_target(p, f)
+    try:
+        if f == "geojson":
+            dump_json(geojson(), p)
+        else:
+            _write_frame(frame(), p, f, layer)
+    except OSError as exc:
+        raise ExportError(f"cannot write {p} ({exc.strerror or exc}); check the path and free space") from None
+    return count
+
+

@@ -1,0 +1,142 @@
+"""The article as the extractor sees it: normalised once, with its tokens, cues, places and dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from dataclasses import dataclass
+
+from gazetteer import find_places, get_place, resolve
+from gazetteer.models import Mention, Place
+from gazetteer.normalize import normalize_with_offsets
+
+from ..core.settings import HOME_COUNTRY
+from ..dates import DateSpan, find_dates, older_items_offset
+from .clauses import Span
+from .tokens import Hit, Token, tokenize, triggers
+
+
+@dataclass
+class Document:
+    """One article read once: normalised once, tokenised, with its cues, places and dates."""
+
+    text: str
+    published: dt.date
+    source: str
+    tokens: list[Token]
+    hits: list[Hit]
+    mentions: list[Mention]
+    dates: list[DateSpan]
+    older_from: int | None
+    main_country: Place | None
+
+    def __post_init__(self) -> None:
+        # hits and spans sorted by position, so a clause takes its share with two bisections
+        self.hits.sort(key=lambda h: (h.first, h.last))
+        self._hit_firsts = [h.first for h in self.hits]
+        self._date_starts = [d.start for d in self.dates]
+        self._mention_starts = [m.start for m in self.mentions]
+        self.date_tokens = frozenset(
+            i for d in self.dates
+            for i in range(token_index(self.tokens, d.start), token_index(self.tokens, d.end))
+        )
+
+    def has_role(self, i: int, role: str) -> bool:
+        """True when a cue of ``role`` starts at token ``i``."""
+        return any(h.entry.role == role for h in self.hits_between(i, i))
+
+    def hits_between(self, t0: int, t1: int) -> list[Hit]:
+        """Hits whose first token is in ``t0..t1``."""
+        return self.hits[bisect_left(self._hit_firsts, t0) : bisect_right(self._hit_firsts, t1)]
+
+    def dates_in(self, span: Span) -> list[DateSpan]:
+        return self.dates[bisect_left(self._date_starts, span.start) : bisect_left(self._date_starts, span.end)]
+
+    def mentions_before(self, pos: int) -> list[Mention]:
+        return self.mentions[: bisect_left(self._mention_starts, pos)]
+
+    def mentions_in(self, span: Span) -> list[Mention]:
+        lo = bisect_left(self._mention_starts, span.start)
+        return self.mentions[lo : bisect_left(self._mention_starts, span.end)]
+
+
+def token_index(tokens: list[Token], pos: int) -> int:
+    """Index of the first token starting at or after ``pos``."""
+    return bisect_left(tokens, pos, key=lambda t: t.start)
+
+
+def main_country(mentions: list[Mention]) -> Place | None:
+    """The country the article is about: the most-mentioned country among all mentions' countries."""
+    votes: Counter[str] = Counter()
+    by_code: dict[str, Place] = {}
+    for m in mentions:
+        # a named base or town says more about where the story is than a country used as an actor
+        if m.place.kind == "country":
+            by_code[m.place.country] = m.place
+            votes[m.place.country] += 1
+        elif m.place.country:
+            votes[m.place.country] += 2
+    # The collection is about the home country: it wins whenever a place in it is named beyond the
+    # country itself; otherwise ties go to it ("القوات الأميركية ... الفصائل الموالية لإيران").
+    if any(m.place.country == HOME_COUNTRY and m.place.kind != "country" for m in mentions):
+        ranked = [HOME_COUNTRY]
+    else:
+        ranked = sorted(votes, key=lambda c: (-votes[c], c != HOME_COUNTRY))
+    for code in ranked:
+        if code in by_code:
+            return by_code[code]
+        try:
+            return get_place(f"country:{code}")
+        except KeyError:
+            continue
+    return None
+
+
+def with_marked_places(text: str, tokens: list[Token], hits: list[Hit], mentions: list[Mention]) -> list[Mention]:
+    """Add places the curated list lacks but a marker names ("قضاء الرميثة", "ناحية الإسكندرية"):
+    the word after the marker is resolved with the whole gazetteer, GeoNames included."""
+    taken = [(m.start, m.end) for m in mentions]
+    extra: list[Mention] = []
+    for h in hits:
+        if h.entry.role != "place_marker":
+            continue
+        i = h.last + 1
+        if i >= len(tokens) or any(a <= tokens[i].start < b for a, b in taken):
+            continue
+        two_words = i + 1 < len(tokens) and tokens[i + 1].start - tokens[i].end <= 2
+        for j in ((i + 1, i) if two_words else (i,)):  # "ابو غريب" before "ابو"
+            start, end = tokens[i].start, tokens[j].end
+            place = resolve(text[start:end])
+            if place is not None and place.precision in {"site", "city", "district"}:
+                extra.append(Mention(start, end, text[start:end], place))
+                taken.append((start, end))
+                break
+    return sorted([*mentions, *extra], key=lambda m: m.start) if extra else mentions
+
+
+def read_document(text: str, published: dt.date, source: str) -> Document | None:
+    """The article with everything found in it, or None when it names neither foreign forces nor a base
+    they use (a withdrawal there is from parliament, an attack is on anyone: out of this map's scope).
+
+    The text is normalised here, once; the tokenizer, the place finder and the date finder share it.
+    """
+    norm, offsets = normalize_with_offsets(text)
+    index = offsets.to_list(len(norm))
+    tokens = tokenize(text, (norm, index))
+    hits = triggers().find(tokens)
+    mentions = with_marked_places(text, tokens, hits, find_places(text, normalized=(norm, offsets)))
+    if not any(h.entry.role == "context" for h in hits) and not any(m.place.is_base for m in mentions):
+        return None
+    older = older_items_offset(text, normalized=(norm, index))
+    return Document(
+        text=text,
+        published=published,
+        source=source,
+        tokens=tokens,
+        hits=hits,
+        mentions=mentions,
+        dates=find_dates(text, published, older_from=older, normalized=(norm, index)),
+        older_from=older,
+        main_country=main_country(mentions),
+    )

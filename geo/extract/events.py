@@ -1,0 +1,264 @@
+"""Events from an article: triggers (data) linked to places, dates and counts in the same clause.
+
+Every word list lives in ``geo/extract/data/triggers.csv`` (roles: trigger, talk, irrealis, negation,
+generic, planned, destination, origin, locative, locator, anaphor, clause_break, context, ...). An
+article that names neither foreign forces nor a base they use gives no events (a withdrawal there is
+from parliament). For each clause of each sentence:
+
+1. trigger words give candidate event types; a wish, demand or opinion earlier in the clause, a
+   negation or a demonstrative just before the trigger ("هذا الهجوم" refers back) cancels it; a habitual
+   cue cancels attacks; some words count only next to a named site ("سلّم" is also "peace");
+2. a plan/talk word just before a movement turns it into an agreement ("خطة لإعادة انتشار"), unless the
+   movement has its own future verb ("under the plan, troops will leave ...": a planned withdrawal);
+3. the date is the finest, nearest date of the clause (a deadline for a future verb), else a day date
+   stated earlier in the sentence, else the previous sentence's day for "وقال/وأضاف" continuations, else
+   the report date (or, inside appended older stories, an honest range ending at it);
+4. places: locators ("الملاصق لمطار ...") and containers (the governorate of a named base) are dropped;
+   foreign places count only where the text puts the event there ("في بروكسل"); a definite noun with no
+   name ("المعسكر ذاته") points back to the last site named; for movements the place after "من" is the
+   origin and the place after "باتجاه/إلى" the destination; presence and attacks give one event per
+   named site; other events take the single most precise place, else the article's country;
+5. events of one story that describe the same thing are merged (titles repeat the lead; an undated
+   mention refers back to the dated one).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from ..core.errors import InputError
+from ..core.models import Event
+from ..core.taxonomy import MOVEMENT_TYPES
+from ..dates import DateSpan, older_item_start
+from .clauses import Span, clauses, sentences
+from .counts import find_counts
+from .document import Document, read_document, token_index
+from .merge import DATE_RANK, merge_within_article
+from .places import antecedent, event_places, is_site
+from .tokens import Hit
+
+log = logging.getLogger("geo.extract")
+
+IRREALIS_WINDOW = 40  # tokens before a trigger (in its clause) in which a wish/demand cancels it
+NEGATION_WINDOW = 3  # tokens before a trigger in which a negation cancels it
+NOT_ATTACK_WINDOW = 3  # "صواريخ باتريوت": air defence next to a rocket word
+TALK_WINDOW = 8  # tokens before a movement trigger in which a plan/talk word makes it an agreement
+PLANNED_BEFORE, PLANNED_AFTER = 3, 2
+DATE_MAX_CHARS = 140  # a clause date farther than this from the trigger belongs to something else
+TO_IRAQI_WINDOW = 6  # tokens after a movement word in which "to Iraqi forces" makes it a handover
+# Processes: "بدأت القوات، منذ الأحد، سحب ..." dates their start with "منذ".
+_PROCESS_TYPES = {"withdrawal", "redeployment", "handover"}
+
+
+def _clause_breaks(doc: Document, sent: Span) -> list[int]:
+    t0 = token_index(doc.tokens, sent.start)
+    t1 = token_index(doc.tokens, sent.end) - 1
+    return [doc.tokens[h.first].start for h in doc.hits_between(t0, t1) if h.entry.role == "clause_break"]
+
+
+def _cue_near(hits: list[Hit], role: str, first: int, before: int, after: int = 0) -> bool:
+    return any(h.entry.role == role and first - before <= h.last and h.first <= first + after and h.first != first
+               for h in hits)
+
+
+def _pick_date(doc: Document, clause: Span, sent: Span, anchor: int, etype: str,
+               planned: bool = False) -> DateSpan | None:
+    def key(d: DateSpan) -> tuple[bool, int, int]:
+        # a future verb ("will end", "سينتهي") takes the deadline over the day it was announced
+        return (planned and d.status != "planned", DATE_RANK.get(d.precision, 4), abs(d.start - anchor))
+
+    def usable(d: DateSpan) -> bool:
+        # "منذ 2014" says since when a state holds; "قبل عام 2003" is before the event, not its date;
+        # "بعد يوم من ..." counts from another event.
+        if d.since and etype not in _PROCESS_TYPES:
+            return False
+        i = token_index(doc.tokens, d.start)
+        if d.status == "occurred" and (doc.has_role(i, "date_before") or (i and doc.has_role(i - 1, "date_before"))):
+            return False
+        j = token_index(doc.tokens, d.end)
+        return not (doc.has_role(i, "date_after") and doc.has_role(j, "date_of"))
+
+    in_clause = [d for d in doc.dates_in(clause) if usable(d)
+                 and abs(d.start - anchor) <= DATE_MAX_CHARS]
+    if in_clause:
+        return min(in_clause, key=key)
+    # The report date of a sentence comes before its clauses ("وقال X، الأحد، إن ..."); a date after
+    # this clause belongs to another clause's event.
+    in_sent = [d for d in doc.dates_in(sent) if usable(d) and d.start < clause.start
+               and d.precision == "day" and d.status == "occurred"]
+    return min(in_sent, key=key) if in_sent else None
+
+
+def _default_date(doc: Document, pos: int) -> tuple[dt.date, dt.date | None, str, str]:
+    """The report date, or for an appended older story an honest range that ends at it."""
+    if doc.older_from is not None and pos >= doc.older_from:
+        return older_item_start(doc.published), doc.published, "range", ""
+    return doc.published, None, "day", ""
+
+
+def _trigger_ok(doc: Document, hits: list[Hit], h: Hit, has_site: bool, has_object: bool) -> bool:
+    """A trigger counts unless a wish/demand precedes it in the clause, a negation or a demonstrative
+    ("هذا الهجوم": a reference to an event told elsewhere) stands just before it, or it needs a site."""
+    role = h.entry.role
+    if not (role == "trigger" or (role == "trigger_site" and has_site)
+            or (role == "trigger_object" and (has_site or has_object))):
+        return False
+    return not (
+        _cue_near(hits, "irrealis", h.first, IRREALIS_WINDOW)
+        or _cue_near(hits, "negation", h.first, NEGATION_WINDOW)
+        or _cue_near(hits, "demonstrative", h.first, 1)
+    )
+
+
+def _events_in_clause(doc: Document, sent: Span, clause: Span, prev_date: DateSpan | None,
+                      continuation: bool) -> tuple[list[Event], DateSpan | None]:
+    t0 = token_index(doc.tokens, clause.start)
+    t1 = token_index(doc.tokens, clause.end) - 1
+    if t1 < t0:
+        return [], None
+    hits = doc.hits_between(t0, t1)
+    has_site = any(is_site(doc, m) for m in doc.mentions_in(clause)) or antecedent(doc, hits) is not None
+    has_object = any(h.entry.role == "equipment" for h in hits)
+    trig_hits = [h for h in hits if _trigger_ok(doc, hits, h, has_site, has_object)]
+    if not trig_hits:
+        return [], None
+    trig = max(trig_hits, key=lambda h: (h.entry.priority, -h.first))
+    chosen = [trig]
+    # "انسحبت من قاعدة K1 وسلّمتها إلى ...": leaving a base and handing it over are two events.
+    pair = {"withdrawal": "handover", "handover": "withdrawal"}.get(trig.entry.type)
+    second = [h for h in trig_hits if h.entry.type == pair]
+    if second:
+        chosen.append(max(second, key=lambda h: (h.entry.priority, -h.first)))
+    events: list[Event] = []
+    date: DateSpan | None = None
+    for t in chosen:
+        evs, d = _event_for(doc, sent, clause, hits, trig_hits, t, (t0, t1), prev_date, continuation)
+        events += evs
+        date = date or d
+    return events, date
+
+
+def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hits: list[Hit], trig: Hit,
+               toks: tuple[int, int], prev_date: DateSpan | None,
+               continuation: bool) -> tuple[list[Event], DateSpan | None]:
+    etype = trig.entry.type
+    if etype in MOVEMENT_TYPES and _cue_near(hits, "political", trig.first + 4, 4):
+        return [], None  # "انسحاب الكتلة من البرلمان": a political withdrawal
+    if etype in {"attack", "airstrike"} and (
+        any(h.entry.role == "generic" for h in hits)
+        or _cue_near(hits, "not_attack", trig.first, NOT_ATTACK_WINDOW, NOT_ATTACK_WINDOW)
+    ):
+        return [], None
+    if etype in MOVEMENT_TYPES and _cue_near(hits, "to_iraqi", trig.first, 0, TO_IRAQI_WINDOW):
+        etype = "handover"  # "نقلت إلى قوات الأمن العراقية معدات": moved into Iraqi hands
+    planned_cue = _cue_near(hits, "planned", trig.first, PLANNED_BEFORE, PLANNED_AFTER)
+    # "a plan to withdraw" is an agreement; "under the plan, forces will leave" is a planned withdrawal
+    if (etype in MOVEMENT_TYPES | {"handover"} and not planned_cue
+            and _cue_near(hits, "talk", trig.first, TALK_WINDOW)):
+        etype = "agreement"
+    anchor = doc.tokens[trig.first].start
+    date = _pick_date(doc, clause, sent, anchor, etype, planned_cue)
+    if date is None and continuation and prev_date is not None and prev_date.precision == "day":
+        date = prev_date  # "وقال ... الأحد" then "وأضاف ...": the same statement, the same day
+    if date is not None:
+        status = "planned" if (date.status == "planned" or date.date > doc.published) else "occurred"
+        d0, d1, prec, dtext = date.date, date.end_date, date.precision, date.text
+    else:
+        if planned_cue:
+            return [], None  # "سوف ينسحبون": a future with no date is too vague to map
+        status = "occurred"
+        d0, d1, prec, dtext = _default_date(doc, anchor)
+    places, destination = event_places(doc, clause, etype, trig, toks)
+    if etype == "presence" and not places:
+        rest = Span(clause.start, sent.end)
+        places, _ = event_places(doc, rest, etype, trig, (toks[0], token_index(doc.tokens, sent.end) - 1))
+    if etype == "presence" and not places:
+        return [], date
+    counts = find_counts(doc.tokens, *toks, skip=doc.date_tokens)
+    if etype not in {"presence", "withdrawal", "redeployment"}:
+        counts.pop("troops", None)  # "مقتل أربعة عناصر" counts the dead, not the force
+    if len(places) > 1:
+        counts = {}  # "2500 soldiers across three bases" is not 2500 at each
+    weapon = None
+    if etype in {"attack", "airstrike"}:
+        weapon = next((h.entry.weapon for h in sorted(trig_hits, key=lambda h: -h.entry.priority)
+                       if h.entry.weapon and h.entry.type == trig.entry.type), None)
+    q = clause if clause.end - clause.start >= 25 else sent
+    quote = doc.text[q.start : q.end]
+    events = [
+        Event(
+            type=etype,
+            date=d0,
+            end_date=d1,
+            date_precision=prec,
+            status=status,
+            quote=quote,
+            start=q.start,
+            end=q.end,
+            source=doc.source,
+            published=doc.published,
+            place=p,
+            destination=destination,
+            weapon=weapon,
+            trigger=doc.text[doc.tokens[trig.first].start : doc.tokens[trig.last].end],
+            date_text=dtext,
+            rockets=counts.get("rockets"),
+            killed=counts.get("killed"),
+            wounded=counts.get("wounded"),
+            troops=counts.get("troops"),
+            vehicles=counts.get("vehicles"),
+            shipments=counts.get("shipments"),
+        )
+        for p in (places or [None])  # type: ignore[list-item]
+    ]
+    return events, date
+
+
+def _check(text: object, published: object) -> dt.date:
+    if not isinstance(text, str):
+        raise InputError(f"extract_events needs text as str, got {type(text).__name__}; decode the file first")
+    if isinstance(published, dt.datetime):
+        return published.date()
+    if isinstance(published, dt.date):
+        return published
+    if isinstance(published, str):
+        try:
+            return dt.date.fromisoformat(published)
+        except ValueError:
+            pass
+    raise InputError(f"published must be a date (YYYY-MM-DD), got {published!r}")
+
+
+def extract_events(text: str, published: dt.date, source: str = "") -> list[Event]:
+    """Dated, located, typed events of one article, each with the quote that supports it.
+
+    Parameters
+    ----------
+    text : the article (Arabic or English), as written.
+    published : its publication date; weekdays and "أمس/الماضي" are resolved against it.
+    source : a label carried into every event (outlet and date, URL, file name...).
+    """
+    pub = _check(text, published)
+    if not text.strip():
+        return []
+    doc = read_document(text, pub, source)
+    if doc is None:
+        log.debug("%s: no foreign forces or bases named; no events", source or "article")
+        return []
+    tokens = doc.tokens
+    events: list[Event] = []
+    prev_date: DateSpan | None = None
+    for sent in sentences(text):
+        first_tok = token_index(tokens, sent.start)
+        continuation = first_tok < len(tokens) and any(
+            h.entry.role == "continuation" for h in doc.hits_between(first_tok, first_tok)
+        )
+        sent_date: DateSpan | None = None
+        for clause in clauses(sent, _clause_breaks(doc, sent)):
+            evs, d = _events_in_clause(doc, sent, clause, prev_date, continuation)
+            events.extend(evs)
+            sent_date = sent_date or d
+        sent_dates = [d for d in doc.dates_in(sent) if d.precision == "day"]
+        prev_date = sent_date or (sent_dates[0] if sent_dates else (prev_date if continuation else None))
+    return merge_within_article(events, doc.older_from)

@@ -1,0 +1,88 @@
+"""Events of one article that tell the same thing become one (titles repeat the lead)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from gazetteer import precision_rank
+
+from ..core.models import Event
+from ..core.taxonomy import canonical_type
+from .places import contains
+
+DATE_RANK = {"day": 0, "range": 1, "month": 2, "year": 3}
+
+
+def _mergeable(a: Event, b: Event) -> bool:
+    if canonical_type(a.type) != canonical_type(b.type) or a.status != b.status:
+        return False
+    a0, a1 = a.span
+    b0, b1 = b.span
+    # An undated mention ("لم تعلن أي جهة مسؤوليتها عن الهجوم") refers back to the dated one.
+    anaphoric = not a.date_text or not b.date_text
+    if not anaphoric and (a0 > b1 or b0 > a1):
+        # A statement made on Friday and reported on Saturday: one day apart, same place.
+        near = (a.date_precision == b.date_precision == "day" and abs((a.date - b.date).days) <= 1
+                and a.place == b.place and a.destination == b.destination)
+        if not near:
+            return False
+    if a.destination and b.destination and a.destination.id != b.destination.id:
+        return False
+    pa, pb = a.place, b.place
+    if pa is None or pb is None or pa.id == pb.id:
+        return not (a.type == "presence" and pa != pb)
+    if a.type in {"presence"}:
+        return False
+    # A base inside the country: the same event only if one is a bare mention or both are dated alike
+    # ("withdrew from Speicher on 28 May" is not "withdrew 184 troops from Iraq last month").
+    if not anaphoric and a.date_precision != b.date_precision:
+        return False
+    return contains(pa, pb) or contains(pb, pa)
+
+
+def _better(a: Event, b: Event) -> Event:
+    """Merge ``b`` into ``a`` keeping the finer place and date, the larger counts, every quote."""
+    def rank(e: Event) -> tuple[int, bool, bool, int, int]:
+        # finer place, a known destination, a stated date, finer date, then the fuller sentence
+        return (precision_rank(e.geo_precision), e.destination is None, not e.date_text,
+                DATE_RANK.get(e.date_precision, 4), -len(e.quote))
+
+    def date_rank(e: Event) -> tuple[bool, int]:
+        return not e.date_text, DATE_RANK.get(e.date_precision, 4)
+
+    prim, other = (b, a) if rank(b) < rank(a) else (a, b)
+    changes: dict[str, object] = {}
+    if date_rank(other) < date_rank(prim):
+        changes.update(date=other.date, end_date=other.end_date, date_precision=other.date_precision,
+                       date_text=other.date_text)
+    for k, v in other.counts().items():
+        if getattr(prim, k) is None or getattr(prim, k) < v:
+            changes[k] = v
+    if prim.destination is None and other.destination is not None:
+        changes["destination"] = other.destination
+    if prim.weapon is None and other.weapon is not None:
+        changes["weapon"] = other.weapon
+    quotes = tuple(dict.fromkeys((*a.all_quotes, *b.all_quotes)))
+    changes["quotes"] = quotes
+    return dataclasses.replace(prim, **changes)  # type: ignore[arg-type]
+
+
+def merge_within_article(events: Sequence[Event], older_from: int | None = None) -> list[Event]:
+    """Merge events of one article that report the same thing (titles repeat the lead).
+
+    Events of the appended older stories (from ``older_from`` on) are never merged with the page's own.
+    """
+
+    def story(e: Event) -> bool:
+        return older_from is not None and e.start >= older_from
+
+    out: list[Event] = []
+    for e in events:
+        for i, o in enumerate(out):
+            if story(o) == story(e) and _mergeable(o, e):
+                out[i] = _better(o, e)
+                break
+        else:
+            out.append(e)
+    return sorted(out, key=lambda e: e.start)

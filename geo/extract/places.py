@@ -1,0 +1,124 @@
+"""Where an event happened: the places of its clause, filtered, ranked, or found by reference."""
+
+from __future__ import annotations
+
+from gazetteer import precision_rank
+from gazetteer.models import Mention, Place
+
+from ..core.taxonomy import MOVEMENT_TYPES
+from .clauses import Span
+from .document import Document, token_index
+from .tokens import Hit
+
+DESTINATION_WINDOW = 2  # tokens between a destination cue and the place
+LOCATOR_WINDOW = 3
+ANTECEDENT_MAX_CHARS = 2500  # how far back a definite noun ("القاعدة") may point
+# One event per named site for these ("انسحبت من قاعدتي عين الأسد وحرير": two withdrawals).
+_SITE_TYPES = {"presence", "attack", "airstrike", "withdrawal", "handover"}
+_BASE_KINDS = {"air_base", "military_base", "base", "airport"}
+
+
+def contains(big: Place, small: Place) -> bool:
+    """True when ``small`` lies inside ``big`` by the gazetteer's admin fields."""
+    if big.id == small.id or precision_rank(big.precision) <= precision_rank(small.precision):
+        return False
+    if big.kind == "country":
+        return bool(small.country) and small.country == big.country
+    if big.precision == "governorate":
+        return bool(small.province) and small.province == big.province
+    if big.precision == "city" and small.precision == "site":
+        return bool(small.province) and small.province == big.province
+    return False
+
+
+def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
+                 toks: tuple[int, int]) -> tuple[list[Place], Place | None]:
+    """(places of the event, destination) for a trigger in a clause."""
+    ms = doc.mentions_in(clause)
+    cue_hits = doc.hits_between(toks[0], toks[1])
+    trig_pos = doc.tokens[trig.first].start
+
+    def preceded_by(m: Mention, role: str, window: int) -> bool:
+        i = token_index(doc.tokens, m.start)
+        return any(h.entry.role == role and i - window <= h.last < i for h in cue_hits)
+
+    destination: Place | None = None
+    if etype in MOVEMENT_TYPES:
+        for m in ms:
+            if m.start > trig_pos and preceded_by(m, "destination", DESTINATION_WINDOW):
+                destination = m.place
+                ms = [x for x in ms if x is not m]
+                break
+    kept = [m for m in ms if not preceded_by(m, "locator", LOCATOR_WINDOW)] or ms
+    main = doc.main_country
+    if main is not None:
+        # Foreign capitals and countries are usually actors ("بين بغداد وواشنطن", "الولايات المتحدة"),
+        # not where it happened: keep one only when the text places the event there ("في بروكسل").
+        kept = [m for m in kept if m.place.country == main.country or m.place.precision == "site"
+                or preceded_by(m, "locative", 2)
+                or (etype in MOVEMENT_TYPES and preceded_by(m, "origin", 1))]
+    if etype in MOVEMENT_TYPES:
+        # A movement starts where the text says it came from ("من العراق"), else at a named site.
+        origins = [m for m in kept if preceded_by(m, "origin", 1)]
+        kept = origins or [m for m in kept if m.place.precision == "site"]
+    places = list(dict.fromkeys(m.place for m in kept))
+    places = [p for p in places if not any(contains(p, q) for q in places)]
+    # A GeoNames town has no governorate on record, so it cannot be checked against one the text also
+    # names ("قضاء الرميثة بمحافظة المثنى"): the curated place is the one to trust.
+    curated = [p for p in places if p.origin == "curated"]
+    if curated:
+        places = curated
+    if destination is not None and any(p.id == destination.id for p in places):
+        places = [p for p in places if p.id != destination.id]
+    if etype in _SITE_TYPES:
+        sites = [p for p in places if p.precision == "site" and (etype != "presence" or p.kind in _BASE_KINDS)]
+        if etype == "presence":
+            return sites, None
+        if len(sites) > 1:
+            return sites, destination
+        towns = [p for p in places if p.precision in {"site", "city"}]
+        if etype == "airstrike" and len(towns) > 1:
+            return towns, None  # "غارات على مواقع في مدينتي البوكمال والميادين": one strike per town
+    if not places:
+        site = antecedent(doc, cue_hits)
+        if site is not None:
+            return [site], destination
+        if destination is not None and main is not None and destination.country == main.country:
+            return [destination], None  # "تعزيزات إلى قاعدة حرير": where they went is all we know
+        return ([main] if main is not None else []), destination
+    best = min(places, key=lambda p: (precision_rank(p.precision),
+                                      min(abs(m.start - trig_pos) for m in kept if m.place == p)))
+    if destination is not None and best.id == destination.id:
+        destination = None
+    return [best], destination
+
+
+def is_site(doc: Document, m: Mention) -> bool:
+    """A named base or airport, also when the place record is a town that names a base ("قاعدة القائم")."""
+    if m.place.precision == "site":
+        return True
+    return doc.has_role(token_index(doc.tokens, m.start), "base_word")
+
+
+def antecedent(doc: Document, hits: list[Hit]) -> Place | None:
+    """The site a definite noun points back to ("المعسكر ذاته", "the base"): the last site named before
+    it in the same story, preferring one of the same kind (base or airport)."""
+    for h in hits:
+        if h.entry.role != "anaphor":
+            continue
+        tok = doc.tokens[h.first]
+        before = doc.tokens[h.first - 1].norm if h.first else ""
+        if "ال" not in tok.norm and not tok.norm.startswith("the") and before != "the":
+            continue  # indefinite: "قاعدة عسكرية" is not a reference
+        if before.endswith("تنظيم"):
+            continue  # تنظيم القاعدة is al-Qaeda
+        older = doc.older_from is not None and tok.start >= doc.older_from
+        lo = doc.older_from if older and doc.older_from is not None else 0
+        sites = [m.place for m in doc.mentions_before(tok.start)
+                 if m.place.precision == "site" and m.start >= max(lo, tok.start - ANTECEDENT_MAX_CHARS)]
+        if not sites:
+            continue
+        want_airport = h.entry.type == "airport"
+        same_kind = [p for p in sites if (p.kind == "airport") == want_airport]
+        return (same_kind or sites)[-1]
+    return None

@@ -1,0 +1,129 @@
+"""What both backends share: the article record, and the reads and merged views written once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Self
+
+from gazetteer.models import Place
+
+from ..core.errors import StoreError
+from ..core.models import Event
+from ..events import filter_events, merge_events
+from .columns import EVENT_READ_COLS, PLACE_READ_COLS, row_to_event, row_to_place
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article row: ``id`` is the sha256 of its normalised text."""
+
+    id: str
+    text: str
+    published: dt.date
+    source: str
+    path: str = ""
+    outlet: str = ""
+    url: str = ""
+    title: str = ""
+    encoding: str = "utf-8"
+    extractor_version: str = ""
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+
+TABLES = ("articles", "events", "movements", "places")
+
+
+class EventReads:
+    """What both backends share: the reads written once (with the driver's placeholder), and the
+    deduplicated, filtered views derived from ``raw_events()``.
+
+    ``_fingerprint()`` names the stored state cheaply; the merged events are cached until it changes.
+    """
+
+    _cache: list[Event] | None = None
+    _cache_key: Any = None
+
+    conn: Any
+    path: Any
+    _param = "?"  # the driver's placeholder: sqlite3 takes "?", psycopg "%s"
+
+    def _places(self) -> dict[str, Place]:
+        rows = self.conn.execute(f"SELECT {', '.join(PLACE_READ_COLS)} FROM places")
+        return {r[0]: row_to_place(r) for r in rows}
+
+    def raw_events(self) -> list[tuple[str, Event]]:
+        """Every stored (article id, event) as extracted, before cross-article deduplication."""
+        # Events first: an event's places are committed with (or before) it, so they are all found.
+        rows = self.conn.execute(f"SELECT {', '.join(EVENT_READ_COLS)} FROM events ORDER BY fid").fetchall()
+        places = self._places()
+        return [row_to_event(r, places) for r in rows]
+
+    def article_text(self, article_id: str) -> str:
+        row = self.conn.execute(f"SELECT text FROM articles WHERE id = {self._param}", (article_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"no article {article_id!r} in {self.path}; list them with Store.articles()")
+        return str(row[0])
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table, plus ``merged_events`` (events after deduplication)."""
+        out = {}
+        for t in TABLES:
+            row = self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()
+            out[t] = int(row[0]) if row else 0
+        out["merged_events"] = len(self.all_events())
+        return out
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def article_ids(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT id FROM articles")}
+
+    def _fingerprint(self) -> Any:
+        return None
+
+    def fingerprint(self) -> str:
+        """A cheap name for the stored state: it changes whenever events are written (any process)."""
+        return repr(self._fingerprint())
+
+    def all_events(self) -> list[Event]:
+        """Every event after cross-article deduplication, sorted by (date, id); cached until a write."""
+        key = self._fingerprint()
+        if self._cache is None or key != self._cache_key:
+            self._cache = merge_events([e for _, e in self.raw_events()])
+            self._cache_key = key
+        return list(self._cache)
+
+    def events(
+        self,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        types: Iterable[str] | None = None,
+        governorates: Iterable[str] | None = None,
+        bbox: tuple[float, float, float, float] | None = None,
+        sources: Iterable[str] | None = None,
+    ) -> list[Event]:
+        """Deduplicated events that pass the filters (see ``geo.query.filter_events``), by date."""
+        return filter_events(
+            self.all_events(),
+            start=start,
+            end=end,
+            types=types,
+            governorates=governorates,
+            bbox=bbox,
+            sources=sources,
+        )
+
+

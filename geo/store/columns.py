@@ -1,0 +1,150 @@
+"""The store's tables as data: every backend's DDL and the row ↔ Event mapping are generated here.
+
+The events table is ``geo.core.PROPERTIES`` (the stored ones), framed by the store's own keys: a new
+Event property appears in both schemas, the writers and the reader without another listing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import shapely
+
+from gazetteer.models import Place
+
+from ..core.models import FIELD_DEFAULTS, PROPERTIES, Event
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # text | int | real | date | point | line | key (a NOT NULL text key)
+
+
+# The SQL type of each kind, per backend (``{srs}`` is the SRS id).
+SQL_TYPES: dict[str, dict[str, str]] = {
+    "gpkg": {"text": "TEXT", "key": "TEXT NOT NULL", "int": "INTEGER", "real": "REAL", "date": "DATE",
+             "point": "POINT", "line": "LINESTRING"},
+    "postgis": {"text": "text", "key": "text NOT NULL", "int": "integer", "real": "double precision",
+                "date": "date", "point": "geometry(Point, {srs})", "line": "geometry(LineString, {srs})"},
+}
+
+_STORED = tuple(p for p in PROPERTIES if p.column)
+EVENT_COLUMNS: tuple[Column, ...] = (
+    Column("geom", "point"),
+    Column("event_id", "key"),
+    Column("article_id", "key"),
+    *(Column(p.column, p.kind) for p in _STORED if p.column != "event_id"),
+    Column("extractor_version", "text"),
+)
+PLACE_COLUMNS: tuple[Column, ...] = (
+    Column("geom", "point"),
+    Column("id", "key"),
+    *(Column(n, "text") for n in ("name", "name_ar", "kind", "precision")),
+    Column("lat", "real"),
+    Column("lon", "real"),
+    *(Column(n, "text") for n in ("province", "country", "origin", "confidence")),
+)
+MOVE_COLUMNS: tuple[Column, ...] = (
+    Column("geom", "line"),
+    Column("event_id", "key"),
+    Column("article_id", "key"),
+    Column("type", "text"),
+    Column("date", "date"),
+    Column("end_date", "date"),
+    *(Column(n, "text") for n in ("status", "origin", "destination", "source")),
+)
+
+EVENT_COLS = tuple(c.name for c in EVENT_COLUMNS)
+PLACE_COLS = tuple(c.name for c in PLACE_COLUMNS)
+MOVE_COLS = tuple(c.name for c in MOVE_COLUMNS)
+# What the reader selects: the stored properties and the article key (the geometry is the place's).
+EVENT_READ_COLS = ("article_id", *(p.column for p in _STORED if p.column != "event_id"))
+PLACE_READ_COLS = PLACE_COLS[1:]
+
+
+def column_defs(columns: Sequence[Column], backend: str, srs: int) -> str:
+    """``name TYPE, ...`` for a CREATE TABLE of ``backend`` ("gpkg" or "postgis")."""
+    types = SQL_TYPES[backend]
+    return ", ".join(f"{c.name} {types[c.kind].format(srs=srs)}" for c in columns)
+
+
+def iso(d: dt.date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def as_date(s: str | dt.date | None) -> dt.date | None:
+    if isinstance(s, dt.date):  # PostgreSQL hands back dates, SQLite ISO strings
+        return s
+    return dt.date.fromisoformat(s[:10]) if s else None
+
+
+# ---------------------------------------------------------------- rows <-> objects (shared by both backends)
+# Every ``*_values`` tuple lines up with its ``*_COLS`` minus the leading "geom": each backend encodes
+# the geometry its own way (GeoPackage binary, EWKB/WKB in PostGIS) and puts it in front.
+def place_values(p: Place) -> tuple[Any, ...]:
+    return (p.id, p.name, p.name_ar, p.kind, p.precision, p.lat, p.lon, p.province, p.country, p.origin, p.confidence)
+
+
+def event_values(article_id: str, e: Event, version: str) -> tuple[Any, ...]:
+    values = {p.column: p.get(e) for p in _STORED}
+    return (values["event_id"], article_id, *(values[c] for c in EVENT_COLS[3:-1]), version)
+
+
+def movement_line(e: Event) -> shapely.LineString | None:
+    """The origin→destination line of a movement, None for any other event."""
+    vertices = e.geometry()
+    return shapely.LineString(vertices) if len(vertices) == 2 else None
+
+
+def movement_values(article_id: str, e: Event) -> tuple[Any, ...]:
+    assert e.place is not None and e.destination is not None
+    return (e.id, article_id, e.type, e.date.isoformat(), iso(e.end_date), e.status, e.place.name,
+            e.destination.name, e.source)
+
+
+def event_places(events: Sequence[Event]) -> list[Place]:
+    """The distinct places (origins and destinations) of ``events``, sorted by id (a stable lock order)."""
+    found = {p.id: p for e in events for p in (e.place, e.destination) if p is not None}
+    return [found[k] for k in sorted(found)]
+
+
+def row_to_place(r: Sequence[Any]) -> Place:
+    """A ``PLACE_READ_COLS`` row as a Place."""
+    d = dict(zip(PLACE_READ_COLS, r, strict=True))
+    return Place(
+        id=d["id"],
+        name=d["name"] or "",
+        lat=d["lat"],
+        lon=d["lon"],
+        kind=d["kind"] or "",
+        precision=d["precision"] or "",
+        name_ar=d["name_ar"] or "",
+        province=d["province"] or "",
+        country=d["country"] or "",
+        origin=d["origin"] or "curated",
+        confidence=d["confidence"] or "high",
+    )
+
+
+def _field_value(kind: str, name: str, value: Any, published: dt.date) -> Any:
+    """A stored value as its Event field; NULL is the field's default (or, for a required one, empty)."""
+    if value is not None:
+        return as_date(value) if kind == "date" else value
+    if name in FIELD_DEFAULTS:
+        return FIELD_DEFAULTS[name]
+    return published if kind == "date" else ("" if kind == "text" else 0)
+
+
+def row_to_event(r: Sequence[Any], places: dict[str, Place]) -> tuple[str, Event]:
+    """An ``EVENT_READ_COLS`` row as (article id, Event), its places looked up in ``places``."""
+    d: dict[str, Any] = dict(zip(EVENT_READ_COLS, r, strict=True))
+    published = as_date(d["published"])
+    assert published is not None
+    fields = {p.field: _field_value(p.kind, p.field, d[p.column], published) for p in _STORED if p.field}
+    fields["place"] = places.get(d["place_id"]) if d["place_id"] else None
+    fields["destination"] = places.get(d["destination_id"]) if d["destination_id"] else None
+    return d["article_id"], Event(**fields)
