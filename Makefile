@@ -44,6 +44,7 @@ run: build
 lint: $(STAMP)
 	$(VENV)/bin/ruff check geo gazetteer dashboard tests bench scripts
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 test: build chromium postgres lint
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -62,4 +63,4 @@ clean:
 	rm -rf $(VENV) dashboard/static/vendor .mypy_cache .ruff_cache .pytest_cache
 
 screenshot: build chromium
-	GEO_UPDATE_SCREENSHOT=1 $(PY) -m pytest -q tests/test_browser.py
+	GEO_UPDATE_SCREENSHOT=1 $(PY) -m pytest -q tests/dashboard/test_browser.py

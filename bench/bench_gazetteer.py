@@ -31,7 +31,8 @@ def _best(fn, repeat: int = 3) -> float:
 
 def run(results: dict) -> None:
     from gazetteer import find_places, resolve
-    from gazetteer.index import gazetteer, geonames_index
+    from gazetteer.geonames import geonames_index
+    from gazetteer.index import gazetteer
     from gazetteer.normalize import normalize_with_map
 
     t0 = time.perf_counter()

@@ -18,7 +18,8 @@ import unicodedata
 from collections.abc import Callable
 
 from . import settings
-from .index import Gazetteer, Pattern, gazetteer, geonames_index, text_fold
+from .geonames import geonames_index
+from .index import Gazetteer, Pattern, find_key, gazetteer, text_fold
 from .models import Mention
 from .normalize import OffsetMap, normalize_with_offsets
 
@@ -181,7 +182,6 @@ def _geonames_automaton() -> tuple[object, dict[str, list[Pattern]]]:
     if _GN_AUTOMATON is None:
         import ahocorasick
 
-        from .index import find_key
 
         g = gazetteer()
         automaton = ahocorasick.Automaton()

@@ -22,7 +22,8 @@ import re
 
 from . import settings
 from .errors import GeocoderUnavailable
-from .index import Gazetteer, arabic_key, gazetteer, geonames_index, latin_key, lookup_key, rank
+from .geonames import geonames_index
+from .index import Gazetteer, arabic_key, gazetteer, latin_key, lookup_key, rank
 from .models import Place
 from .normalize import is_arabic
 

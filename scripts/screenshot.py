@@ -3,7 +3,7 @@
     python scripts/screenshot.py [--store FILE] [-o docs/screenshot.png]
 
 Without --store, a temporary store is built from tests/data/seeds. The helpers here (``running_app``,
-``offline_page``, ``map_frame``) are also used by tests/test_browser.py.
+``offline_page``, ``map_frame``) are also used by tests/dashboard/test_browser.py.
 """
 
 from __future__ import annotations

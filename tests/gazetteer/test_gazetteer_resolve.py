@@ -12,7 +12,7 @@ import pytest
 from gazetteer import GazetteerDataError, Place, candidates, get_place, places, resolve
 from gazetteer.index import parse_places
 
-REFERENCE = Path(__file__).parent / "data" / "reference" / "places_reference.csv"
+REFERENCE = Path(__file__).parents[1] / "data" / "reference" / "places_reference.csv"
 
 
 def _reference() -> dict[str, dict[str, str]]:

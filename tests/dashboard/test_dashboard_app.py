@@ -13,8 +13,8 @@ from streamlit.testing.v1 import AppTest
 from dashboard import data
 from geo.devtools.sample import small_events, synthetic_events
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
-SEEDS = Path(__file__).parent / "data" / "seeds"
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+SEEDS = Path(__file__).parents[1] / "data" / "seeds"
 D = dt.date
 
 

@@ -39,7 +39,7 @@ def both(tmp_path, postgis_url) -> tuple[str, str]:
     """A GeoPackage and a PostGIS store, both holding the seeds."""
     gpkg = str(tmp_path / "events.gpkg")
     for target in (gpkg, postgis_url):
-        assert ingest_paths([Path(__file__).parent / "data" / "seeds"], store=target).new == 5
+        assert ingest_paths([Path(__file__).parents[1] / "data" / "seeds"], store=target).new == 5
     return gpkg, postgis_url
 
 

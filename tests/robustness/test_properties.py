@@ -17,7 +17,7 @@ from gazetteer import find_places
 from geo import extract_events
 from geo.core.taxonomy import DATE_PRECISIONS, EVENT_TYPES, STATUSES
 
-SEEDS = Path(__file__).parent / "data" / "seeds"
+SEEDS = Path(__file__).parents[1] / "data" / "seeds"
 CONTROLS = ["\u200f", "\u200e", "\u202e", "\u202c", "\u200b", "\u200c", "\u200d", "\u2066", "\u2069", "\ufeff"]
 SEPARATORS = [" ", " ", " ", "", "\n", "\n\n", "،", ".", "\u00a0", "\t", *CONTROLS]
 

@@ -9,7 +9,7 @@ from gazetteer.models import Place
 from geo.core.models import Event
 from geo.devtools.evaluate import evaluate_file, matches, score
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 
 
 def test_seed_gold_core_recall_and_f1():
