@@ -14,7 +14,7 @@ help:
 	@echo "make run    - build, ingest the seeds on first use, start the dashboard"
 	@echo "make test   - build, lint, run the whole test suite (incl. one real-browser test)"
 	@echo "make bench  - print throughputs and ratios (writes bench/results.json)"
-	@echo "make eval   - score the extractor against the seed gold"
+	@echo "make eval   - score the extractor on every gold set (real articles first), one table"
 	@echo "make screenshot - refresh docs/screenshot.png (the browser test, offline)"
 
 $(STAMP): pyproject.toml
@@ -53,7 +53,7 @@ bench: build
 	$(PY) bench/run.py
 
 eval: $(STAMP)
-	$(VENV)/bin/geo evaluate tests/data/seed_events.jsonl --seeds seeds
+	$(PY) -m geo.devtools.evaluate --errors
 
 corpus: $(STAMP)
 	$(PY) -m geo.devtools.corpus -n $(N) -o data/corpus

@@ -61,10 +61,36 @@ class Scores:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
+ERROR_KINDS = ("missed", "spurious", "wrong type", "wrong date", "wrong place", "event on a negative")
+
+
+def _near_miss(pred: Event, gold: dict[str, Any]) -> str | None:
+    """Which one thing keeps ``pred`` from matching ``gold`` ("wrong type", "wrong date", "wrong place"),
+    or None when more than one does."""
+    same_type = canonical_type(pred.type) == canonical_type(gold["type"])
+    in_window = dt.date.fromisoformat(gold["date_min"]) <= pred.date <= dt.date.fromisoformat(gold["date_max"])
+    relaxed = dict(gold, type=pred.type, date_min=pred.date.isoformat(), date_max=pred.date.isoformat())
+    at_place = matches(pred, relaxed) is not None
+    if same_type and in_window and not at_place:
+        return "wrong place"
+    if same_type and at_place and not in_window:
+        return "wrong date"
+    if in_window and at_place and not same_type:
+        return "wrong type"
+    return None
+
+
 @dataclass
 class Evaluation:
     overall: Scores = field(default_factory=Scores)
     by_type: dict[str, Scores] = field(default_factory=lambda: defaultdict(Scores))
+    by_language: dict[str, Scores] = field(default_factory=lambda: defaultdict(Scores))
+    # kind → (gold row or None, predicted event or None): every error, with what it is about
+    errors: dict[str, list[tuple[dict[str, Any] | None, Event | None]]] = field(
+        default_factory=lambda: {k: [] for k in ERROR_KINDS})
+    articles: int = 0
+    negatives: int = 0
+    negatives_clean: int = 0  # negatives on which nothing was found
     core_total: int = 0
     core_found: int = 0
     misses: list[dict[str, Any]] = field(default_factory=list)
@@ -95,6 +121,25 @@ class Evaluation:
                          f"{e.quote[:70]}")
         return "\n".join(lines)
 
+    def summary(self) -> str:
+        """By language and by error kind, one line each."""
+        langs = "  ".join(f"{k} F1 {v.f1:.3f} (P {v.precision:.2f} R {v.recall:.2f})"
+                          for k, v in sorted(self.by_language.items()))
+        kinds = ", ".join(f"{k} {len(v)}" for k, v in self.errors.items())
+        neg = f"negatives with no event {self.negatives_clean}/{self.negatives}" if self.negatives else "no negatives"
+        return f"by language: {langs}\nerrors: {kinds}; {neg}"
+
+    def error_list(self) -> str:
+        """Every error with its quotes (for a development set: read these, never the test set's)."""
+        lines = []
+        for kind, items in self.errors.items():
+            for g, e in items:
+                gold = (f"gold {g['id']} {g['type']} {g['date_min']}..{g['date_max']} {g.get('place', '')}: "
+                        f"{g['quote'][:90]}") if g else ""
+                pred = (f"got {e.type} {e.date} {e.place.name if e.place else '-'}: {e.quote[:90]}") if e else ""
+                lines.append(f"[{kind}] " + " | ".join(x for x in (gold, pred) if x))
+        return "\n".join(lines)
+
 
 def _assign(golds: list[dict[str, Any]], preds: list[Event]) -> dict[int, int]:
     """A maximum one-to-one matching gold → prediction (Kuhn's augmenting paths), core gold first,
@@ -118,8 +163,12 @@ def _assign(golds: list[dict[str, Any]], preds: list[Event]) -> dict[int, int]:
     return {gi: pi for pi, gi in owner.items()}
 
 
-def score(gold: Sequence[dict[str, Any]], predicted: dict[str, list[Event]]) -> Evaluation:
-    """Score predictions (article key → events) against gold rows keyed by their ``seed`` field."""
+def score(gold: Sequence[dict[str, Any]], predicted: dict[str, list[Event]],
+          languages: dict[str, str] | None = None) -> Evaluation:
+    """Score predictions (article key → events) against gold rows keyed by their ``seed`` field.
+
+    An article in ``predicted`` with no gold row is a negative: whatever is found there is an error.
+    """
     ev = Evaluation()
     by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for g in gold:
@@ -128,6 +177,16 @@ def score(gold: Sequence[dict[str, Any]], predicted: dict[str, list[Event]]) -> 
         golds = sorted(by_article.get(key, []), key=lambda g: (not g.get("core"), g["id"]))
         preds = list(predicted.get(key, []))
         assignment = _assign(golds, preds)
+        lang = ev.by_language[(languages or {}).get(key, "ar")]
+        ev.articles += 1
+        if not golds:
+            ev.negatives += 1
+            ev.negatives_clean += not preds
+        used_now = set(assignment.values())
+        lang.tp += len(assignment)
+        lang.fn += len(golds) - len(assignment)
+        lang.fp += len(preds) - len(used_now)
+        _classify(ev, golds, preds, assignment)
         for gi, g in enumerate(golds):
             ct = canonical_type(g["type"])
             if g.get("core"):
@@ -150,6 +209,24 @@ def score(gold: Sequence[dict[str, Any]], predicted: dict[str, list[Event]]) -> 
     return ev
 
 
+def _classify(ev: Evaluation, golds: list[dict[str, Any]], preds: list[Event], assignment: dict[int, int]) -> None:
+    """Sort one article's errors into kinds: a left-over gold and prediction that differ in one thing
+    only are that near miss; the rest are missed, spurious, or events on a negative."""
+    free_g = [g for gi, g in enumerate(golds) if gi not in assignment]
+    used = set(assignment.values())
+    free_p = [p for pi, p in enumerate(preds) if pi not in used]
+    for g in list(free_g):
+        for p in free_p:
+            kind = _near_miss(p, g)
+            if kind is not None:
+                ev.errors[kind].append((g, p))
+                free_g.remove(g)
+                free_p.remove(p)
+                break
+    ev.errors["missed"] += [(g, None) for g in free_g]
+    ev.errors["event on a negative" if not golds else "spurious"] += [(None, p) for p in free_p]
+
+
 def load_gold(path: Path) -> list[dict[str, Any]]:
     try:
         with open(path, encoding="utf-8") as f:
@@ -170,11 +247,9 @@ def evaluate_file(gold_path: Path, seeds_dir: Path | None = None) -> Evaluation:
     index = seeds_dir / INDEX_FILE
     if not index.exists():
         raise InputError(f"{index} not found; give --seeds FOLDER holding the articles and their index.csv")
-    wanted = {g["seed"] for g in gold}
     predicted: dict[str, list[Event]] = {}
-    for name, row in read_index(index).items():
-        if name not in wanted:
-            continue
+    rows = read_index(index)
+    for name, row in rows.items():  # every article of the index: one without gold rows is a negative
         # planned and extracted exactly as ingest does (reader, date, label), so the score is the store's
         jobs, skipped = plan_file(seeds_dir / name, row, None, None, EXTRACTOR_VERSION)
         if skipped and not jobs:
@@ -187,4 +262,56 @@ def evaluate_file(gold_path: Path, seeds_dir: Path | None = None) -> Evaluation:
                 raise InputError(f"{seeds_dir / name}: {result}")
             events.extend(result)
         predicted[name] = events
-    return score(gold, predicted)
+    return score(gold, predicted, {n: (r.get("language") or "ar").strip() for n, r in rows.items()})
+
+
+# The sets ``make eval`` scores: (label, gold file, articles folder). Real sets first: they are the truth.
+PROJECT_SETS = (
+    ("real articles, dev half", "tests/data/real/dev/gold.jsonl", "tests/data/real/dev"),
+    ("real articles, test half", "tests/data/real/test/gold.jsonl", "tests/data/real/test"),
+    ("seed articles", "tests/data/seed_events.jsonl", "seeds"),
+    ("held-out set 1 (written to imitate)", "tests/data/heldout/gold.jsonl", "tests/data/heldout"),
+    ("held-out set 2 (written to imitate)", "tests/data/heldout2/gold.jsonl", "tests/data/heldout2"),
+    ("held-out set 3 (written to imitate)", "tests/data/heldout3/gold.jsonl", "tests/data/heldout3"),
+)
+
+
+def eval_table(root: Path, sets: Sequence[tuple[str, str, str]] = PROJECT_SETS) -> tuple[str, dict[str, Evaluation]]:
+    """One Markdown table over every set, and the evaluations by label."""
+    out: dict[str, Evaluation] = {}
+    lines = ["| set | articles (negatives) | gold | predicted | P | R | F1 | ar F1 | en F1 | clean negatives |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for label, gold, folder in sets:
+        ev = evaluate_file(root / gold, root / folder)
+        out[label] = ev
+        o = ev.overall
+
+        def lang(code: str, e: Evaluation = ev) -> str:
+            return f"{e.by_language[code].f1:.3f}" if code in e.by_language else "–"
+
+        clean = f"{ev.negatives_clean}/{ev.negatives}" if ev.negatives else "–"
+        lines.append(f"| {label} | {ev.articles} ({ev.negatives}) | {o.tp + o.fn} | {o.tp + o.fp} | "
+                     f"{o.precision:.3f} | {o.recall:.3f} | {o.f1:.3f} | {lang('ar')} | {lang('en')} | {clean} |")
+    return "\n".join(lines), out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``make eval``: the table over every set, the error kinds of each, and the dev half's error list."""
+    import argparse
+
+    from ..core.settings import PROJECT_ROOT
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--errors", action="store_true", help="list the dev half's errors with their quotes")
+    args = parser.parse_args(argv)
+    table, evals = eval_table(PROJECT_ROOT)
+    print(table)
+    for label, ev in evals.items():
+        print(f"\n{label}: {ev.summary()}")
+    if args.errors:
+        print("\n" + evals[PROJECT_SETS[0][0]].error_list())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

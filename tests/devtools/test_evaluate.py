@@ -65,3 +65,49 @@ def test_third_heldout_set_in_the_seed_analysts_style():
     ev = evaluate_file(DATA / "heldout3" / "gold.jsonl", seeds_dir=DATA / "heldout3")
     assert ev.overall.f1 >= 0.65, ev.report()
     assert ev.core_recall >= 0.9, ev.report()
+
+
+def _located(etype: str, day: dt.date, lat: float, lon: float) -> Event:
+
+    place = Place("p", "P", lat, lon, "air_base", "site")
+    return Event(etype, day, "q", 0, 1, "s", day, place=place)
+
+
+def test_errors_are_sorted_into_kinds_and_negatives_count():
+    from geo.devtools.evaluate import score
+
+    day = dt.date(2021, 4, 18)
+    gold = [
+        {"id": "a", "seed": "x", "type": "attack", "date_min": "2021-04-18", "date_max": "2021-04-18",
+         "lat": 33.0, "lon": 44.0, "max_km": 10, "quote": "q"},
+        {"id": "b", "seed": "x", "type": "handover", "date_min": "2021-04-10", "date_max": "2021-04-10",
+         "lat": 35.0, "lon": 44.0, "max_km": 10, "quote": "q"},
+        {"id": "c", "seed": "x", "type": "withdrawal", "date_min": "2021-04-01", "date_max": "2021-04-30",
+         "lat": 30.0, "lon": 47.0, "max_km": 10, "quote": "q"},
+    ]
+    predicted = {
+        "x": [_located("attack", day, 33.5, 44.0),  # 55 km off: wrong place
+              _located("handover", day, 35.0, 44.0)],  # 8 days late: wrong date
+        "neg": [_located("attack", day, 33.0, 44.0)],  # an article with no gold: a negative
+        "clean": [],
+    }
+    ev = score(gold, predicted, {"x": "ar", "neg": "en", "clean": "en"})
+    kinds = {k: len(v) for k, v in ev.errors.items()}
+    assert kinds == {"missed": 1, "spurious": 0, "wrong type": 0, "wrong date": 1, "wrong place": 1,
+                     "event on a negative": 1}
+    assert (ev.articles, ev.negatives, ev.negatives_clean) == (3, 2, 1)
+    assert (ev.overall.tp, ev.overall.fp, ev.overall.fn) == (0, 3, 3)
+    assert ev.by_language["en"].fp == 1 and ev.by_language["ar"].fn == 3
+
+
+def test_real_sets_are_well_formed():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("check_gold", DATA / "real" / "check_gold.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for half in ("dev", "test"):
+        assert module.check(DATA / "real" / half) == []
+        names = [p.name for p in (DATA / "real" / half).glob("*.txt") if p.name != "negatives.txt"]
+        assert len(names) == 41

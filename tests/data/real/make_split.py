@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""How dev/ and test/ were made, once: the helpers' folders (_incoming/h1..h4) pooled and split by
+article, stratified by language and by negative/positive, with a fixed seed. Kept for the record;
+running it again rebuilds the same split from _incoming/ when that folder exists."""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+import shutil
+from collections import defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).parent
+FIELDS = ["file", "url", "published", "language", "outlet", "published_basis"]
+
+
+def main() -> None:
+    rows, gold, negatives = [], defaultdict(list), {}
+    for folder in sorted((HERE / "_incoming").iterdir()):
+        with open(folder / "index.csv", encoding="utf-8", newline="") as f:
+            rows += [dict(r, _dir=str(folder)) for r in csv.DictReader(f)]
+        for line in (folder / "gold.jsonl").read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                g = json.loads(line)
+                gold[g["seed"]].append(g)
+        neg = folder / "negatives.txt"
+        if neg.exists():
+            for line in neg.read_text(encoding="utf-8").splitlines():
+                name = line.split()[0].rstrip(":") if line.strip() else ""
+                if name.endswith(".txt"):
+                    negatives[name] = line
+    strata = defaultdict(list)
+    for r in rows:
+        strata[(r["language"], bool(gold[r["file"]]))].append(r)
+    rng = random.Random(20261201)
+    split: dict[str, list[dict[str, str]]] = {"dev": [], "test": []}
+    for key in sorted(strata):
+        group = sorted(strata[key], key=lambda r: r["file"])
+        rng.shuffle(group)
+        half = (len(group) + 1) // 2
+        split["dev"] += group[:half]
+        split["test"] += group[half:]
+    for part, chosen in split.items():
+        out = HERE / part
+        out.mkdir(exist_ok=True)
+        chosen.sort(key=lambda r: r["file"])
+        with open(out / "index.csv", "w", encoding="utf-8", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=FIELDS, extrasaction="ignore")
+            w.writeheader()
+            w.writerows(chosen)
+        with open(out / "gold.jsonl", "w", encoding="utf-8") as f:
+            for r in chosen:
+                shutil.copy(Path(r["_dir"]) / r["file"], out / r["file"])
+                for g in gold[r["file"]]:
+                    f.write(json.dumps(g, ensure_ascii=False) + "\n")
+        (out / "negatives.txt").write_text(
+            "".join(negatives.get(r["file"], r["file"]) + "\n" for r in chosen if not gold[r["file"]]), encoding="utf-8")
+        print(part, len(chosen), "articles,", sum(len(gold[r["file"]]) for r in chosen), "events")
+
+
+if __name__ == "__main__":
+    main()
