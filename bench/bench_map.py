@@ -18,7 +18,8 @@ SIZES = (1_000, 10_000, 100_000)
 
 
 def run(results: dict[str, Any]) -> None:
-    from dashboard import data, mapping
+    from dashboard import data
+    from dashboard.map import build_map
     from geo.devtools.sample import synthetic_events
 
     out: dict[str, Any] = {}
@@ -26,7 +27,7 @@ def run(results: dict[str, Any]) -> None:
         events = synthetic_events(n, days=3000)
         bases = data.bases_status(events, at=dt.date(2023, 1, 1))
         t0 = time.perf_counter()
-        m = mapping.build_map(events, bases, at=dt.date(2023, 1, 1))
+        m = build_map(events, bases, at=dt.date(2023, 1, 1))
         t1 = time.perf_counter()
         html = m.get_root().render()
         t2 = time.perf_counter()

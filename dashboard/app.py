@@ -1,6 +1,6 @@
 """Streamlit dashboard: foreign bases, withdrawals and attacks in Iraq, scrubbed through time.
 
-A thin script: widgets in, pure functions (``filters``, ``mapping.build_map``, ``charts``) out.
+A thin script: widgets in, pure functions (``filters``, ``map.build_map``, ``charts``) out.
 Run with ``geo dashboard`` (or ``make run``); reads ``GEO_STORE`` or the default store. Works with no
 network: Leaflet & co. come from ``static/vendor`` (``scripts/vendor_assets.sh``), the basemap from
 ``static/basemap_countries.geojson``.
@@ -23,7 +23,8 @@ if str(_ROOT) not in sys.path:
 
 from streamlit_folium import st_folium  # noqa: E402
 
-from dashboard import assets, charts, data, filters, mapping  # noqa: E402
+from dashboard import assets, charts, data, filters  # noqa: E402
+from dashboard.map import TYPE_LABEL, build_map  # noqa: E402
 from geo.core.models import Event  # noqa: E402
 
 PLAY_SECONDS = 2.5  # one step of the play loop (a map rebuild takes well under a second)
@@ -94,7 +95,7 @@ with st.sidebar:
         filters.types_present(events_all),
         key="types",
         placeholder="All types",
-        format_func=lambda t: mapping.TYPE_LABEL.get(t, t),
+        format_func=lambda t: TYPE_LABEL.get(t, t),
     )
     govs = st.multiselect("Governorate", filters.governorates(events_all), key="govs", placeholder="All governorates")
     srcs = st.multiselect("Source", filters.sources(events_all), key="srcs", placeholder="All sources")
@@ -218,7 +219,7 @@ m5.metric(
 )
 
 # --- Map ------------------------------------------------------------------------------------------------
-fmap = mapping.build_map(
+fmap = build_map(
     visible, bases, at=end, center=center, mark=mark, governorates=_governorates(), online_tiles=online
 )
 st_folium(fmap, height=MAP_HEIGHT, use_container_width=True, returned_objects=[], key="map")

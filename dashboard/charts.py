@@ -12,7 +12,7 @@ import pandas as pd
 from geo.core.models import Event
 from geo.core.taxonomy import EVENT_TYPES
 
-from .mapping import TYPE_LABEL, TYPE_STYLE
+from .map import TYPE_LABEL, TYPE_STYLE
 
 
 def week_start(d: dt.date) -> dt.date:

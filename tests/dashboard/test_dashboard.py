@@ -14,7 +14,8 @@ import folium
 import pytest
 from folium.elements import JSCSSMixin
 
-from dashboard import assets, basemap, charts, data, filters, mapping
+from dashboard import assets, basemap, charts, data, filters
+from dashboard import map as dmap
 from geo.devtools.sample import PLACES, make_event, small_events, synthetic_events
 
 D = dt.date
@@ -28,14 +29,14 @@ def events():
 def _layer_data(m: folium.Map, prefix: str) -> dict:
     """The FeatureCollection of the map's GeoJsonLayer whose name starts with ``prefix``."""
     for child in m._children.values():
-        if isinstance(child, mapping.GeoJsonLayer) and child.layer_name.startswith(prefix):
+        if isinstance(child, dmap.GeoJsonLayer) and child.layer_name.startswith(prefix):
             return child.data
     raise AssertionError(f"no layer {prefix!r}")
 
 
 def _styles_by_type(m: folium.Map) -> dict[str, dict]:
     """Each event type's marker style as sent to the browser (features point into a shared style table)."""
-    layer = next(c for c in m._children.values() if isinstance(c, mapping.GeoJsonLayer) and c.styles)
+    layer = next(c for c in m._children.values() if isinstance(c, dmap.GeoJsonLayer) and c.styles)
     out = {}
     for f in layer.data["features"]:
         style = layer.styles[f["properties"]["y"]]
@@ -51,7 +52,7 @@ def _html(m: folium.Map) -> str:
 
 
 def test_map_loads_only_vendored_assets(events):
-    m = mapping.build_map(events, [])
+    m = dmap.build_map(events, [])
     html = _html(m)
     urls = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
     assert len(urls) >= 8  # leaflet js+css, jquery, bootstrap js+css, awesome-markers js+css, font awesome
@@ -63,7 +64,7 @@ def test_map_loads_only_vendored_assets(events):
 
 def test_st_folium_links_are_vendored(events):
     """st_folium loads each element's default_js/default_css itself (not from the rendered header)."""
-    m = mapping.build_map(events, [])
+    m = dmap.build_map(events, [])
     stack, seen = [m], 0
     while stack:
         el = stack.pop()
@@ -78,7 +79,7 @@ def test_st_folium_links_are_vendored(events):
 
 
 def test_leaflet_image_path_points_at_vendored_images(events):
-    html = _html(mapping.build_map(events, []))
+    html = _html(dmap.build_map(events, []))
     assert 'L.Icon.Default.prototype.options.imagePath = "/app/static/vendor/leaflet/images/"' in html
     assert (assets.VENDOR_DIR / "leaflet/images/marker-icon.png").is_file()
 
@@ -92,8 +93,8 @@ def test_unvendored_plugin_is_refused():
 
 
 def test_online_tiles_only_when_asked(events):
-    assert "tile.openstreetmap.org" not in _html(mapping.build_map(events, []))
-    m = mapping.build_map(events, [], online_tiles=True)
+    assert "tile.openstreetmap.org" not in _html(dmap.build_map(events, []))
+    m = dmap.build_map(events, [], online_tiles=True)
     html = _html(m)
     assert "tile.openstreetmap.org" in html
     # offered in the layer control, switched off by default
@@ -102,7 +103,7 @@ def test_online_tiles_only_when_asked(events):
 
 
 def test_no_tiles_and_explicit_max_zoom(events):
-    m = mapping.build_map(events, [])
+    m = dmap.build_map(events, [])
     assert not any(isinstance(c, folium.TileLayer) for c in m._children.values())
     assert m.options["max_zoom"] == 18
 
@@ -111,11 +112,11 @@ def test_no_tiles_and_explicit_max_zoom(events):
 
 
 def test_quote_with_script_reaches_the_page_escaped(events):
-    html = _html(mapping.build_map(events, []))
+    html = _html(dmap.build_map(events, []))
     assert "<script>alert" not in html
     assert "<img src=x" not in html
     assert "</script><img" not in html
-    markers = _layer_data(mapping.build_map(events, []), "Events")["features"]
+    markers = _layer_data(dmap.build_map(events, []), "Events")["features"]
     quotes = [f["properties"]["q"] for f in markers]
     assert any(
         q.startswith("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;")
@@ -126,22 +127,22 @@ def test_quote_with_script_reaches_the_page_escaped(events):
 def test_template_syntax_in_a_quote_is_not_executed():
     """branca re-reads rendered scripts as Jinja templates: article text must not reach it as syntax."""
     e = make_event("attack", D(2021, 1, 1), "balad", quote="X{{ 7*7 }}Y{% for i in range(3) %}L{% endfor %}")
-    html = _html(mapping.build_map([e], []))
+    html = _html(dmap.build_map([e], []))
     assert "X49Y" not in html and "LLL" not in html
-    m = mapping.build_map([e], [])
+    m = dmap.build_map([e], [])
     assert _layer_data(m, "Events")["features"][0]["properties"]["q"].startswith("X{{ 7*7 }}Y")
 
 
 def test_every_text_property_is_escaped():
     e = make_event("attack", D(2021, 1, 1), "balad", quote="<b>", source='<i onmouseover="x">')
-    p = mapping.event_properties(e)
+    p = dmap.popup_properties(e)
     assert p["q"] == "&lt;b&gt;"
     assert p["src"] == "&lt;i onmouseover=&quot;x&quot;&gt;"
     assert "<" not in json.dumps(p)
 
 
 def test_popup_is_right_to_left(events):
-    html = _html(mapping.build_map(events, []))
+    html = _html(dmap.build_map(events, []))
     assert '<div class="q" dir="rtl" lang="ar">' in html
     assert "direction: rtl" in html
 
@@ -159,7 +160,7 @@ def test_quote_html_for_the_table_selection(events):
 
 
 def test_markers_for_every_located_event_and_movement_arrows(events):
-    m = mapping.build_map(events, [])
+    m = dmap.build_map(events, [])
     markers = _layer_data(m, "Events")["features"]
     assert len(markers) == 9  # event 10 has no place
     moves = _layer_data(m, "Movements")["features"]
@@ -170,41 +171,41 @@ def test_markers_for_every_located_event_and_movement_arrows(events):
 
 
 def test_types_have_distinct_colour_and_shape(events):
-    by_type = {t: (s["c"], s["s"]) for t, s in _styles_by_type(mapping.build_map(events, [])).items()}
+    by_type = {t: (s["c"], s["s"]) for t, s in _styles_by_type(dmap.build_map(events, [])).items()}
     assert by_type["attack"] == ("#d62728", "triangle")
     assert by_type["airstrike"] == ("#7b2d8e", "star")
-    assert len(set(mapping.TYPE_STYLE.values())) == len(mapping.TYPE_STYLE)
+    assert len(set(dmap.TYPE_STYLE.values())) == len(dmap.TYPE_STYLE)
 
 
 def test_coarse_places_are_dashed_discs_not_pins(events):
-    m = mapping.build_map(events, [])
+    m = dmap.build_map(events, [])
     markers = _styles_by_type(m)
     assert markers["attack"]["d"] is False and markers["attack"]["fo"] == 0.9  # a site: solid
     assert markers["airstrike"]["d"] is True and markers["airstrike"]["fo"] < 0.5  # a governorate: dashed
     areas = _layer_data(m, "Location uncertainty")["features"]
     radii = sorted(f["properties"]["area"] for f in areas)
-    assert radii == [mapping.AREA_M["governorate"]]  # the country-level event gets no disc
+    assert radii == [dmap.AREA_M["governorate"]]  # the country-level event gets no disc
 
 
 def test_vague_dates_are_faded(events):
-    markers = _styles_by_type(mapping.build_map(events, []))
+    markers = _styles_by_type(dmap.build_map(events, []))
     assert markers["agreement"]["fo"] < markers["attack"]["fo"]  # month vs day
     assert markers["agreement"]["op"] < markers["attack"]["op"]
 
 
 def test_events_at_one_place_fan_out():
     evs = [make_event("attack", D(2021, 1, d), "balad", start=d) for d in range(1, 6)]
-    feats = mapping.event_features(evs)["markers"]
+    feats = dmap.event_features(evs)["markers"]
     offsets = [tuple(f["properties"].get("off", (0, 0))) for f in feats]
     assert len(set(offsets)) == 5
     # a crowded place stays compact and says how many events it holds
     many = [make_event("attack", D(2021, 1, 1) + dt.timedelta(days=d), "balad", start=d) for d in range(100)]
-    feats = mapping.event_features(many)
+    feats = dmap.event_features(many)
     radii = [math.hypot(*f["properties"].get("off", (0, 0))) for f in feats["markers"]]
     assert max(radii) < 50
     assert [f["properties"]["n"] for f in feats["stacks"]] == [100]
     # around a base the fan starts off-centre, so the base square stays visible
-    feats = mapping.event_features(evs[:1], bases_at=["balad"])["markers"]
+    feats = dmap.event_features(evs[:1], bases_at=["balad"])["markers"]
     assert feats[0]["properties"]["off"] != [0.0, 0.0]
 
 
@@ -213,24 +214,24 @@ def test_bases_layer_coloured_by_status(events):
     by_id = {b.place.id: b.status for b in bases}
     assert by_id["taji"] == "handed_over"  # withdrawal then handover in spring 2021
     assert by_id["ain_al_asad"] == "present"  # attacked in January 2021
-    m = mapping.build_map(events, bases, at=D(2021, 12, 31))
+    m = dmap.build_map(events, bases, at=D(2021, 12, 31))
     feats = _layer_data(m, "Bases on 2021-12-31")["features"]
     assert len(feats) == len(bases)
     colour = {f["properties"]["id"]: f["properties"]["c"] for f in feats}
-    assert colour["taji"] == mapping.STATUS_STYLE["handed_over"][0]
-    assert colour["ain_al_asad"] == mapping.STATUS_STYLE["present"][0]
+    assert colour["taji"] == dmap.STATUS_STYLE["handed_over"][0]
+    assert colour["ain_al_asad"] == dmap.STATUS_STYLE["present"][0]
 
 
 def test_legend_lists_types_statuses_and_precision(events):
-    html = mapping.legend_html()
-    for label in [*mapping.TYPE_LABEL.values(), "Handed over to Iraq", "Withdrawn", "governorate"]:
+    html = dmap.legend_html()
+    for label in [*dmap.TYPE_LABEL.values(), "Handed over to Iraq", "Withdrawn", "governorate"]:
         assert label in html
 
 
 def test_ten_thousand_events_stay_one_layer_on_canvas():
     evs = synthetic_events(10_000)
     t0 = time.perf_counter()
-    m = mapping.build_map(evs, [])
+    m = dmap.build_map(evs, [])
     html = _html(m)
     elapsed = time.perf_counter() - t0
     assert m.options["prefer_canvas"] is True
@@ -243,14 +244,14 @@ def test_ten_thousand_events_stay_one_layer_on_canvas():
 
 
 def test_search_centre_moves_the_view_and_rings_the_place(events):
-    m = mapping.build_map(events, [], center=(36.19, 44.01), mark=(36.19, 44.01, "Erbil <Hewlêr>"))
+    m = dmap.build_map(events, [], center=(36.19, 44.01), mark=(36.19, 44.01, "Erbil <Hewlêr>"))
     assert m.location == [36.19, 44.01]
     assert m.options["zoom"] == 9
     ring = _layer_data(m, "Search result")["features"]
     assert ring[0]["geometry"]["coordinates"] == [44.01, 36.19]
     assert ring[0]["properties"]["tip"] == "Erbil &lt;Hewlêr&gt;"
     # without a search the first view fits Iraq, leaving room for the legend
-    assert "fitBounds" in _html(mapping.build_map(events, []))
+    assert "fitBounds" in _html(dmap.build_map(events, []))
     assert "fitBounds" not in _html(m)
 
 

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 import geo
-from dashboard import data, filters, mapping
+from dashboard import data, filters
+from dashboard import map as dmap
 from geo import extract_events
 from geo.cli import main as geo_main
 from geo.ingest import ingest_paths
@@ -164,12 +165,12 @@ def test_script_and_template_text_go_through_store_export_and_dashboard_inert(tm
 
     # The dashboard: the map's HTML never carries the tag, and branca never evaluates the braces.
     events = data.load_events(store)
-    m = mapping.build_map(events, data.bases_status(events), at=SUN)
+    m = dmap.build_map(events, data.bases_status(events), at=SUN)
     html = m.get_root().render()
     assert "<script>alert(1)" not in html and "alert(1)</script>" not in html
     assert "X49Y" not in html
     layer = next(c for c in m._children.values()
-                 if isinstance(c, mapping.GeoJsonLayer) and c.layer_name.startswith("Events"))
+                 if isinstance(c, dmap.GeoJsonLayer) and c.layer_name.startswith("Events"))
     (q,) = [f["properties"]["q"] for f in layer.data["features"]]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in q and TEMPLATE in q
     panel = filters.quote_html(events, events[0].id)
