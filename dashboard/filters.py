@@ -50,7 +50,7 @@ def date_bounds(events: Sequence[Event], today: dt.date | None = None) -> Window
         d = today or dt.date.today()
         return d, d
     first = min(e.date for e in events)
-    last = max(max(e.date, e.end_date or e.date) for e in events)
+    last = max(e.last_date for e in events)
     return first, last
 
 
@@ -59,7 +59,7 @@ def governorates(events: Sequence[Event]) -> list[str]:
 
 
 def sources(events: Sequence[Event]) -> list[str]:
-    return sorted({s for e in events for s in (e.sources or (e.source,)) if s})
+    return sorted({s for e in events for s in e.all_sources if s})
 
 
 def types_present(events: Sequence[Event]) -> list[str]:
@@ -135,7 +135,7 @@ def table_frame(events: Sequence[Event]) -> pd.DataFrame:
             "status": e.status,
             "destination": e.destination.name if e.destination else "",
             "quote": e.quote,
-            "source": " · ".join(e.sources or (e.source,)),
+            "source": " · ".join(e.all_sources),
             "published": e.published,
             "id": e.id,
         }
@@ -159,7 +159,7 @@ def quote_html(events: Sequence[Event], event_id: str) -> str:
             html.escape(e.type),
             html.escape(e.date.isoformat()) + f" ({html.escape(e.date_precision)})",
             html.escape(e.place.name if e.place else "no place") + f" ({html.escape(e.geo_precision)})",
-            html.escape(" · ".join(e.sources or (e.source,))),
+            html.escape(" · ".join(e.all_sources)),
             "published " + html.escape(e.published.isoformat()),
         ]
     )

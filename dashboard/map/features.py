@@ -78,7 +78,7 @@ def popup_properties(e: Event) -> dict[str, Any]:
         "gp": esc(e.geo_precision),
         "da": esc(date_text),
         "dp": esc(e.date_precision),
-        "src": esc(" · ".join(e.sources or (e.source,))),
+        "src": esc(" · ".join(e.all_sources)),
         "pub": esc(e.published.isoformat()),
     }
     if e.destination is not None:

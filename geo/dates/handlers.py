@@ -20,7 +20,7 @@ from .days import (
     safe_date,
     weekday_date,
 )
-from .lexicon import Lexicon
+from .lexicon import DateLexicon
 
 if TYPE_CHECKING:
     from .patterns import Patterns
@@ -51,7 +51,7 @@ class Cand:
 class Ctx:
     norm: str
     pub: dt.date
-    lex: Lexicon
+    lex: DateLexicon
     cue_cache: dict[int, bool]
     pats: Patterns  # the compiled regexes (``patterns.compiled()``), which pair with these handlers
 

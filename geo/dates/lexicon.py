@@ -28,7 +28,7 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 
 @dataclass
-class Lexicon:
+class DateLexicon:
     """Normalized date vocabulary, keyed for lookups after a regex match."""
 
     months: dict[str, int] = field(default_factory=dict)
@@ -57,9 +57,9 @@ class Lexicon:
 
 
 @lru_cache(maxsize=1)
-def lexicon() -> Lexicon:
+def lexicon() -> DateLexicon:
     """Load every date lexicon file once."""
-    lex = Lexicon()
+    lex = DateLexicon()
     for row in _rows("months.csv"):
         k = lexicon_key(row["word"])
         lex.months[k] = int(row["month"])

@@ -104,7 +104,7 @@ def _norm_word(word: str) -> str:
     return w
 
 
-class Lexicon:
+class TriggerLexicon:
     """Compiled patterns with an index from first word to entries."""
 
     def __init__(self, entries: list[Entry]):
@@ -185,24 +185,24 @@ def _entries(pattern: str, **kw: object) -> list[Entry]:
 
 
 @cache
-def triggers() -> Lexicon:
+def triggers() -> TriggerLexicon:
     """Event triggers and cues from ``triggers.csv``."""
     entries: list[Entry] = []
     for r in _rows("triggers.csv"):
         entries += _entries(
             r["pattern"], role=r["role"], type=r["type"], weapon=r["weapon"], priority=int(r["priority"] or 0)
         )
-    return Lexicon(entries)
+    return TriggerLexicon(entries)
 
 
 @cache
-def count_words() -> Lexicon:
+def count_words() -> TriggerLexicon:
     """Nouns that say what a number counts, from ``counts.csv``."""
     entries: list[Entry] = []
     for r in _rows("counts.csv"):
         if not r["field"].startswith("_"):
             entries += _entries(r["word"], role="count", type="", weapon="", priority=0, field=r["field"])
-    return Lexicon(entries)
+    return TriggerLexicon(entries)
 
 
 @cache
