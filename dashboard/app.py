@@ -105,6 +105,11 @@ with st.sidebar:
         key="min_prec",
         help="'city' keeps events located to a site or a town; 'any' also keeps events with no place.",
     )
+    min_conf = st.number_input(
+        "Minimum confidence", 0.0, 1.0, 0.0, 0.05, key="min_conf",
+        help="How likely an event is right, from its evidence (place, date, trigger) and how many sources "
+             "report it; calibrated on real articles. 0 shows everything.",
+    )
     st.header("Find a place")
     query = st.text_input("Place name (Arabic or English)", key="place_q", placeholder="e.g. عين الأسد, Balad")
     center: tuple[float, float] | None = None
@@ -201,6 +206,7 @@ base_filters = filters.Filters(
     governorates=tuple(govs) or None,
     sources=tuple(srcs) or None,
     min_precision=filters.precision_filter(prec),
+    min_confidence=min_conf or None,
 )
 in_filters = filters.apply(events_all, base_filters)  # every date: the timeline's bars
 visible = filters.apply(in_filters, filters.Filters(start=start, end=end))

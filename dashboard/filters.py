@@ -29,6 +29,7 @@ class Filters:
     governorates: tuple[str, ...] | None = None
     sources: tuple[str, ...] | None = None
     min_precision: str | None = None
+    min_confidence: float | None = None
 
 
 def apply(events: Sequence[Event], f: Filters) -> list[Event]:
@@ -41,6 +42,7 @@ def apply(events: Sequence[Event], f: Filters) -> list[Event]:
         governorates=f.governorates,
         sources=f.sources,
         min_precision=f.min_precision,
+        min_confidence=f.min_confidence,
     )
 
 
@@ -114,6 +116,7 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "geo_precision",
     "date_precision",
     "status",
+    "confidence",
     "destination",
     "quote",
     "source",
@@ -133,6 +136,7 @@ def table_frame(events: Sequence[Event]) -> pd.DataFrame:
             "geo_precision": e.geo_precision,
             "date_precision": e.date_precision,
             "status": e.status,
+            "confidence": e.confidence,
             "destination": e.destination.name if e.destination else "",
             "quote": e.quote,
             "source": " · ".join(e.all_sources),

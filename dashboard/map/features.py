@@ -87,6 +87,8 @@ def popup_properties(e: Event) -> dict[str, Any]:
         props["st"] = esc(e.status)
     if counts := _counts_text(e):
         props["n"] = esc(counts)
+    if e.confidence is not None:
+        props["cf"] = f"{e.confidence:.2f}"
     return props
 
 

@@ -50,6 +50,8 @@ class Event:
     shipments: int | None = None
     trigger: str = ""
     date_text: str = ""  # the words the date was read from, "" when the report date was used
+    # How likely the event is right (0-1), from its evidence (geo.extract.confidence); merged reports raise it.
+    confidence: float | None = None
     # After deduplication: every source/quote that reported this event (first is ``source``).
     sources: tuple[str, ...] = field(default=(), compare=False)
     quotes: tuple[str, ...] = field(default=(), compare=False)
@@ -176,6 +178,7 @@ PROPERTIES: tuple[Property, ...] = (
     _plain("published", "date"),
     _plain("trigger"),
     _plain("date_text"),
+    _plain("confidence", "real"),
 )
 
 FIELD_DEFAULTS: dict[str, Any] = {

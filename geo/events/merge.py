@@ -14,6 +14,7 @@ from gazetteer.models import Place
 from ..core import settings
 from ..core.models import Event
 from ..core.taxonomy import COUNT_FIELDS, canonical_type
+from ..extract.confidence import combined
 
 # Clusters whose date range is longer than this are checked against every event of their kind
 # rather than indexed day by day.
@@ -101,6 +102,13 @@ class _Cluster:
         if rep.destination is None and rep.place is not None:
             # A movement's destination told by a later report keeps the merged event a line on the map.
             fill["destination"] = next((m.destination for m in self.members if m.destination), None)
+        # Each source's best report counts once: independent reports make the event surer.
+        best: dict[str, float] = {}
+        for m in self.members:
+            if m.confidence is not None:
+                best[m.source] = max(best.get(m.source, 0.0), m.confidence)
+        if best:
+            fill["confidence"] = combined(list(best.values()))
         return replace(
             rep,
             sources=tuple(s for s, _ in self.pairs),

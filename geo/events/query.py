@@ -29,6 +29,7 @@ def filter_events(
     bbox: BBox | None = None,
     sources: Iterable[str] | None = None,
     min_precision: str | None = None,
+    min_confidence: float | None = None,
 ) -> list[Event]:
     """Events that pass every given filter, in their input order.
 
@@ -37,6 +38,7 @@ def filter_events(
     - ``bbox``: (minlon, minlat, maxlon, maxlat); a movement passes when either end lies inside.
     - ``sources``: any of the event's sources; ``min_precision``: geo precision at least this fine
       ("site" < "city" < ... < "country"); unlocated events fail it.
+    - ``min_confidence``: the event's confidence at least this (events without one fail it).
     """
     type_set = set(types) if types is not None else None
     gov_set = _folded(governorates)
@@ -57,6 +59,8 @@ def filter_events(
         if src_set is not None and src_set.isdisjoint(e.all_sources):
             continue
         if max_rank is not None and (e.place is None or precision_rank(e.place.precision) > max_rank):
+            continue
+        if min_confidence is not None and (e.confidence is None or e.confidence < min_confidence):
             continue
         out.append(e)
     return out

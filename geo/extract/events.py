@@ -24,6 +24,7 @@ from parliament). For each clause of each sentence:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 
@@ -32,6 +33,7 @@ from ..core.models import Event
 from ..core.taxonomy import MOVEMENT_TYPES
 from ..dates import DateSpan, older_item_start
 from .clauses import Span, clauses, sentences
+from .confidence import report_confidence
 from .counts import find_counts
 from .document import Document, read_document, token_index
 from .merge import DATE_RANK, merge_within_article
@@ -47,6 +49,7 @@ TALK_WINDOW = 8  # tokens before a movement trigger in which a plan/talk word ma
 PLANNED_BEFORE, PLANNED_AFTER = 3, 2
 DATE_MAX_CHARS = 140  # a clause date farther than this from the trigger belongs to something else
 TO_IRAQI_WINDOW = 6  # tokens after a movement word in which "to Iraqi forces" makes it a handover
+AGGREGATE_WINDOW = 4  # tokens before a generic attack word in which "more than", "dozens" make it a tally
 # Processes: "بدأت القوات، منذ الأحد، سحب ..." dates their start with "منذ".
 _PROCESS_TYPES = {"withdrawal", "redeployment", "handover"}
 
@@ -148,8 +151,9 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
     if etype in {"attack", "airstrike"} and (
         any(h.entry.role == "generic" for h in hits)
         or _cue_near(hits, "not_attack", trig.first, NOT_ATTACK_WINDOW, NOT_ATTACK_WINDOW)
+        or (not trig.entry.weapon and _cue_near(hits, "aggregate", trig.first, AGGREGATE_WINDOW))
     ):
-        return [], None
+        return [], None  # habits, air defence, and tallies ("أكثر من 100 هجوم") are not one event
     if etype in MOVEMENT_TYPES and _cue_near(hits, "to_iraqi", trig.first, 0, TO_IRAQI_WINDOW):
         etype = "handover"  # "نقلت إلى قوات الأمن العراقية معدات": moved into Iraqi hands
     planned_cue = _cue_near(hits, "planned", trig.first, PLANNED_BEFORE, PLANNED_AFTER)
@@ -169,6 +173,13 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
             return [], None  # "سوف ينسحبون": a future with no date is too vague to map
         status = "occurred"
         d0, d1, prec, dtext = _default_date(doc, anchor)
+        background = [h for h in hits if h.entry.role == "background" and h.last < trig.first]
+        if background:
+            # The occasion of another event ("ردا على استهداف ...", "days after a rocket attack"): undated,
+            # it is not the report day's event. "Hours before" allows the honest two-day range.
+            if not any(h.entry.type == "hours" for h in background) or prec != "day":
+                return [], None
+            d0, d1, prec = d0 - dt.timedelta(days=1), d0, "range"
     places, destination = event_places(doc, clause, etype, trig, toks)
     if etype == "presence" and not places:
         rest = Span(clause.start, sent.end)
@@ -261,4 +272,5 @@ def extract_events(text: str, published: dt.date, source: str = "") -> list[Even
             sent_date = sent_date or d
         sent_dates = [d for d in doc.dates_in(sent) if d.precision == "day"]
         prev_date = sent_date or (sent_dates[0] if sent_dates else (prev_date if continuation else None))
-    return merge_within_article(events, doc.older_from)
+    merged = merge_within_article(events, doc.older_from)
+    return [dataclasses.replace(e, confidence=report_confidence(e)) for e in merged]

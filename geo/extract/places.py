@@ -16,6 +16,9 @@ ANTECEDENT_MAX_CHARS = 2500  # how far back a definite noun ("القاعدة") m
 # One event per named site for these ("انسحبت من قاعدتي عين الأسد وحرير": two withdrawals).
 _SITE_TYPES = {"presence", "attack", "airstrike", "withdrawal", "handover"}
 _BASE_KINDS = {"air_base", "military_base", "base", "airport"}
+# A list of places under one of these triggers is one event per place.
+_LIST_TYPES = {"attack", "airstrike"}
+_COARSE = {"country", "region"}
 
 
 def contains(big: Place, small: Place) -> bool:
@@ -79,10 +82,18 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
         towns = [p for p in places if p.precision in {"site", "city"}]
         if etype == "airstrike" and len(towns) > 1:
             return towns, None  # "غارات على مواقع في مدينتي البوكمال والميادين": one strike per town
-    if not places:
-        site = antecedent(doc, cue_hits)
+    if not places or all(p.precision in _COARSE for p in places):
+        # "a base in northern Iraq that hosts coalition troops", "the base": the site the article names
+        site = antecedent(doc, cue_hits) or described_site(doc, cue_hits)
         if site is not None:
             return [site], destination
+    if etype in _LIST_TYPES and len(places) > 1:
+        # "عبوات ناسفة استهدفت أرتالاً في النجف وكربلاء والمثنى": one event per place of the list
+        level = min(precision_rank(p.precision) for p in places)
+        same = [p for p in places if precision_rank(p.precision) == level]
+        if len(same) > 1:
+            return same, destination
+    if not places:
         if destination is not None and main is not None and destination.country == main.country:
             return [destination], None  # "تعزيزات إلى قاعدة حرير": where they went is all we know
         return ([main] if main is not None else []), destination
@@ -98,6 +109,26 @@ def is_site(doc: Document, m: Mention) -> bool:
     if m.place.precision == "site":
         return True
     return doc.has_role(token_index(doc.tokens, m.start), "base_word")
+
+
+def described_site(doc: Document, hits: list[Hit]) -> Place | None:
+    """The site an indefinite description points to ("قاعدة عسكرية تستضيف قوات أمريكية", "a military base in
+    northern Iraq"): the base the story names most often (the first of those, on a tie), before or after."""
+    if not any(h.entry.role == "base_word" for h in hits):
+        return None
+    pos = doc.tokens[hits[0].first].start
+    older = doc.older_from is not None and pos >= doc.older_from
+    lo, hi = (doc.older_from or 0, len(doc.text)) if older else (0, doc.older_from or len(doc.text))
+    counts: dict[str, int] = {}
+    first: dict[str, Place] = {}
+    for m in doc.mentions:
+        if lo <= m.start < hi and m.place.precision == "site" and m.place.kind in _BASE_KINDS:
+            counts[m.place.id] = counts.get(m.place.id, 0) + 1
+            first.setdefault(m.place.id, m.place)
+    if not counts:
+        return None
+    best = max(counts, key=lambda k: (counts[k], -list(first).index(k)))
+    return first[best]
 
 
 def antecedent(doc: Document, hits: list[Hit]) -> Place | None:

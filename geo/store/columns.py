@@ -72,6 +72,13 @@ def column_defs(columns: Sequence[Column], backend: str, srs: int) -> str:
     return ", ".join(f"{c.name} {types[c.kind].format(srs=srs)}" for c in columns)
 
 
+def missing_columns(have: set[str], columns: Sequence[Column], backend: str, srs: int) -> list[str]:
+    """``ADD COLUMN`` clauses for the columns a store made by an older version lacks (a new property)."""
+    types = SQL_TYPES[backend]
+    return [f"ADD COLUMN {c.name} {types[c.kind].format(srs=srs).replace(' NOT NULL', '')}"
+            for c in columns if c.name not in have]
+
+
 def iso(d: dt.date | None) -> str | None:
     return d.isoformat() if d else None
 

@@ -36,6 +36,7 @@ from .columns import (
     column_defs,
     event_places,
     event_values,
+    missing_columns,
     movement_line,
     movement_values,
     place_values,
@@ -184,6 +185,12 @@ class Store(EventReads):
         c.execute("PRAGMA synchronous = NORMAL")
         c.execute("PRAGMA foreign_keys = ON")
         if "store_meta" in tables:
+            have = {r[1] for r in c.execute("PRAGMA table_info(events)")}
+            added = missing_columns(have, EVENT_COLUMNS, "gpkg", SRS_ID)
+            if added:  # a store from an older version: its new properties start empty
+                with self.transaction():
+                    for clause in added:
+                        c.execute(f"ALTER TABLE events {clause}")
             return
         with self.transaction():
             c.execute(f"PRAGMA application_id = {GPKG_APPLICATION_ID}")

@@ -42,6 +42,7 @@ from .columns import (
     column_defs,
     event_places,
     event_values,
+    missing_columns,
     movement_line,
     movement_values,
     place_values,
@@ -142,6 +143,14 @@ class PostgisStore(EventReads):
         c = self.conn
         ready = c.execute("SELECT to_regclass('store_meta') IS NOT NULL").fetchone()
         if ready and ready[0]:
+            have = {r[0] for r in c.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'events'")}
+            added = missing_columns(have, EVENT_COLUMNS, "postgis", SRS_ID)
+            if added:  # a store from an older version: its new properties start empty
+                with c.transaction():
+                    c.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
+                    clauses = ", ".join(a.replace("ADD COLUMN", "ADD COLUMN IF NOT EXISTS") for a in added)
+                    c.execute(f"ALTER TABLE events {clauses}")
             return
         with c.transaction():
             c.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))

@@ -42,6 +42,7 @@
                 ['Source', p.src], ['Published', p.pub]];
     if (p.de) { rows.splice(1, 0, ['Toward', p.de]); }
     if (p.n) { rows.push(['Counts', p.n]); }
+    if (p.cf) { rows.push(['Confidence', p.cf]); }
     var h = '<div class="gp"><div class="gp-h" style="border-left-color:' + y.c + '">' + y.tl;
     if (p.st) { h += ' <span class="pr">(' + p.st + ')</span>'; }
     h += '</div>';
