@@ -60,6 +60,13 @@ def _clause_breaks(doc: Document, sent: Span) -> list[int]:
     return [doc.tokens[h.first].start for h in doc.hits_between(t0, t1) if h.entry.role == "clause_break"]
 
 
+def _sentence_has(doc: Document, span: Span, roles: tuple[str, ...]) -> bool:
+    """True when a cue of one of ``roles`` stands in ``span`` (a sentence or a clause)."""
+    t0 = token_index(doc.tokens, span.start)
+    t1 = token_index(doc.tokens, span.end) - 1
+    return any(h.entry.role in roles for h in doc.hits_between(t0, t1))
+
+
 def _cue_near(hits: list[Hit], role: str, first: int, before: int, after: int = 0) -> bool:
     return any(h.entry.role == role and first - before <= h.last and h.first <= first + after and h.first != first
                for h in hits)
@@ -180,7 +187,12 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
             if not any(h.entry.type == "hours" for h in background) or prec != "day":
                 return [], None
             d0, d1, prec = d0 - dt.timedelta(days=1), d0, "range"
+    if etype in {"agreement", "announcement"} and not _sentence_has(doc, sent, ("forces", "context")):
+        return [], None  # talks and statements about something else than the foreign forces
     places, destination = event_places(doc, clause, etype, trig, toks)
+    if (etype in {"attack", "airstrike"} and places == [doc.main_country] and not doc.mentions_in(clause)
+            and not _sentence_has(doc, clause, ("context",))):
+        return [], None  # "تبادل القصف مع فصائل لبنانية": no place and no foreign forces named, not this map's
     if etype == "presence" and not places:
         rest = Span(clause.start, sent.end)
         places, _ = event_places(doc, rest, etype, trig, (toks[0], token_index(doc.tokens, sent.end) - 1))

@@ -12,6 +12,8 @@ from ..core.taxonomy import canonical_type
 from .places import contains
 
 DATE_RANK = {"day": 0, "range": 1, "month": 2, "year": 3}
+_STRIKES = {"attack", "airstrike"}
+_COARSE = {"country", "region"}
 
 
 def _mergeable(a: Event, b: Event) -> bool:
@@ -34,6 +36,9 @@ def _mergeable(a: Event, b: Event) -> bool:
         return not (a.type == "presence" and pa != pb)
     if a.type in {"presence"}:
         return False
+    if anaphoric and a.type in _STRIKES and {pa.precision, pb.precision} & _COARSE:
+        # "the attack ... in the Middle East", "a drone attack on US forces in Syria" after the base was named
+        return True
     # A base inside the country: the same event only if one is a bare mention or both are dated alike
     # ("withdrew from Speicher on 28 May" is not "withdrew 184 troops from Iraq last month").
     if not anaphoric and a.date_precision != b.date_precision:

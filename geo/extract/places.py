@@ -56,10 +56,15 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
     main = doc.main_country
     if main is not None:
         # Foreign capitals and countries are usually actors ("بين بغداد وواشنطن", "الولايات المتحدة"),
-        # not where it happened: keep one only when the text places the event there ("في بروكسل").
-        kept = [m for m in kept if m.place.country == main.country or m.place.precision == "site"
-                or preceded_by(m, "locative", 2)
-                or (etype in MOVEMENT_TYPES and preceded_by(m, "origin", 1))]
+        # not where it happened: keep one only when the text places the event there ("في بروكسل"),
+        # also as the next item of such a list ("in Iraq and Syria").
+        located: list[Mention] = []
+        for m in kept:
+            if (m.place.country == main.country or m.place.precision == "site" or preceded_by(m, "locative", 2)
+                    or (etype in MOVEMENT_TYPES and preceded_by(m, "origin", 1))
+                    or (located and _listed_after(doc, located[-1], m))):
+                located.append(m)
+        kept = located
     if etype in MOVEMENT_TYPES:
         # A movement starts where the text says it came from ("من العراق"), else at a named site.
         origins = [m for m in kept if preceded_by(m, "origin", 1)]
@@ -102,6 +107,15 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
     if destination is not None and best.id == destination.id:
         destination = None
     return [best], destination
+
+
+_LIST_JOINS = {"and", "or", "و", ",", "،"}
+
+
+def _listed_after(doc: Document, prev: Mention, m: Mention) -> bool:
+    """True when ``m`` follows ``prev`` as the next item of a list ("Iraq and Syria", "العراق وسوريا")."""
+    between = doc.text[prev.end : m.start].strip()
+    return between in _LIST_JOINS
 
 
 def is_site(doc: Document, m: Mention) -> bool:
