@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
@@ -115,6 +116,19 @@ def with_marked_places(text: str, tokens: list[Token], hits: list[Hit], mentions
     return sorted([*mentions, *extra], key=lambda m: m.start) if extra else mentions
 
 
+# A wire dateline opens a line: a few words (the filing place, maybe a date), the agency in brackets, a dash:
+# "BAGHDAD, Feb 8 (Reuters) -", "بغداد، العراق (CNN)--". The place there is where the report was filed.
+_DATELINE = re.compile(r"(?m)^[^\S\n]*(?:[^\s()]+[^\S\n]*){1,5}\([^()\n]{1,20}\)[^\S\n]*[-–—]+")
+
+
+def without_datelines(text: str, mentions: list[Mention]) -> list[Mention]:
+    """The mentions outside wire datelines."""
+    spans = [(m.start(), m.end()) for m in _DATELINE.finditer(text)]
+    if not spans:
+        return mentions
+    return [m for m in mentions if not any(a <= m.start < b for a, b in spans)]
+
+
 def read_document(text: str, published: dt.date, source: str) -> Document | None:
     """The article with everything found in it, or None when it names neither foreign forces nor a base
     they use (a withdrawal there is from parliament, an attack is on anyone: out of this map's scope).
@@ -125,7 +139,8 @@ def read_document(text: str, published: dt.date, source: str) -> Document | None
     index = offsets.to_list(len(norm))
     tokens = tokenize(text, (norm, index))
     hits = triggers().find(tokens)
-    mentions = with_marked_places(text, tokens, hits, find_places(text, normalized=(norm, offsets)))
+    found = without_datelines(text, find_places(text, normalized=(norm, offsets)))
+    mentions = with_marked_places(text, tokens, hits, found)
     if not any(h.entry.role == "context" for h in hits) and not any(m.place.is_base for m in mentions):
         return None
     older = older_items_offset(text, normalized=(norm, index))

@@ -60,6 +60,25 @@ def _clause_breaks(doc: Document, sent: Span) -> list[int]:
     return [doc.tokens[h.first].start for h in doc.hits_between(t0, t1) if h.entry.role == "clause_break"]
 
 
+def _future_verb(token: str, pattern_word: str) -> bool:
+    """An Arabic imperfect with the future prefix ("ستسلم", "سينسحب", "وستنقل") matched without it."""
+    word = token[1:] if token[:1] in ("و", "ف") else token
+    return (len(word) > 3 and word[0] == "س" and word[1] in "يتنا" and not pattern_word.startswith("س")
+            and word[1:].startswith(pattern_word.rstrip("*")[:2]))
+
+
+def _is_tally(doc: Document, hits: list[Hit], trig_hits: list[Hit]) -> bool:
+    """"أكثر من 100 هجوم", "151 هجوماً", "dozens of attacks": a count of many attacks, not one event."""
+    generic = [t for t in trig_hits if t.entry.type == "attack" and not t.entry.weapon]
+    for t in generic:
+        before = doc.tokens[t.first - 1].norm if t.first else ""
+        if before.isdigit() and 10 <= int(before) < 1900 and t.first - 1 not in doc.date_tokens:
+            return True
+        if any(h.entry.role == "aggregate" and 0 < t.first - h.last <= AGGREGATE_WINDOW for h in hits):
+            return True
+    return False
+
+
 def _sentence_has(doc: Document, span: Span, roles: tuple[str, ...]) -> bool:
     """True when a cue of one of ``roles`` stands in ``span`` (a sentence or a clause)."""
     t0 = token_index(doc.tokens, span.start)
@@ -158,12 +177,13 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
     if etype in {"attack", "airstrike"} and (
         any(h.entry.role == "generic" for h in hits)
         or _cue_near(hits, "not_attack", trig.first, NOT_ATTACK_WINDOW, NOT_ATTACK_WINDOW)
-        or (not trig.entry.weapon and _cue_near(hits, "aggregate", trig.first, AGGREGATE_WINDOW))
+        or _is_tally(doc, hits, trig_hits)
     ):
         return [], None  # habits, air defence, and tallies ("أكثر من 100 هجوم") are not one event
     if etype in MOVEMENT_TYPES and _cue_near(hits, "to_iraqi", trig.first, 0, TO_IRAQI_WINDOW):
         etype = "handover"  # "نقلت إلى قوات الأمن العراقية معدات": moved into Iraqi hands
-    planned_cue = _cue_near(hits, "planned", trig.first, PLANNED_BEFORE, PLANNED_AFTER)
+    planned_cue = (_cue_near(hits, "planned", trig.first, PLANNED_BEFORE, PLANNED_AFTER)
+                   or _future_verb(doc.tokens[trig.first].norm, trig.entry.words[0]))
     # "a plan to withdraw" is an agreement; "under the plan, forces will leave" is a planned withdrawal
     if (etype in MOVEMENT_TYPES | {"handover"} and not planned_cue
             and _cue_near(hits, "talk", trig.first, TALK_WINDOW)):
