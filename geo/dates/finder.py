@@ -116,6 +116,9 @@ def _select(cands: list[Cand]) -> list[Cand]:
     return chosen
 
 
+_OVERNIGHT_GAP = re.compile(r"\s*/?\s*")
+
+
 def _merge_ranges(norm: str, spans: list[Cand]) -> list[Cand]:
     """"من 28 تموز إلى 3 آب 2024", "بين 3 آب و5 أيلول", "June 3 to June 5": two day dates -> one range."""
     pats = compiled()
@@ -126,6 +129,13 @@ def _merge_ranges(norm: str, spans: list[Cand]) -> list[Cand]:
         if i + 1 < len(spans):
             b = spans[i + 1]
             gap = norm[a.nend : b.nstart]
+            if (a.kind == b.kind == "weekday" and (b.date - a.date).days == 1
+                    and (_OVERNIGHT_GAP.fullmatch(gap) or pats.merge_to.fullmatch(gap))):
+                # "ليل الأربعاء الخميس", "ليلة الثلاثاء/الأربعاء": overnight, both days are right
+                out.append(Cand(a.nstart, b.nend, a.date, b.date, "range", "weekday", a.future or b.future,
+                                a.relative and b.relative, a.wide_in_older or b.wide_in_older))
+                i += 2
+                continue
             ok = a.precision == "day" and b.precision == "day" and a.kind in ("absolute", "deadline") \
                 and b.kind in ("absolute", "deadline")
             between = pats.before_between.search(norm[max(0, a.nstart - 20) : a.nstart]) is not None
