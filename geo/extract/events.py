@@ -49,6 +49,7 @@ TALK_WINDOW = 8  # tokens before a movement trigger in which a plan/talk word ma
 PLANNED_BEFORE, PLANNED_AFTER = 3, 2
 DATE_MAX_CHARS = 140  # a clause date farther than this from the trigger belongs to something else
 TO_IRAQI_WINDOW = 6  # tokens after a movement word in which "to Iraqi forces" makes it a handover
+MEDICAL_WINDOW = 5  # tokens around a movement word in which the wounded or treatment make it medical
 AGGREGATE_WINDOW = 4  # tokens before a generic attack word in which "more than", "dozens" make it a tally
 # Processes: "بدأت القوات، منذ الأحد، سحب ..." dates their start with "منذ".
 _PROCESS_TYPES = {"withdrawal", "redeployment", "handover"}
@@ -67,10 +68,11 @@ def _future_verb(token: str, pattern_word: str) -> bool:
             and word[1:].startswith(pattern_word.rstrip("*")[:2]))
 
 
-def _is_tally(doc: Document, hits: list[Hit], trig_hits: list[Hit]) -> bool:
-    """"أكثر من 100 هجوم", "151 هجوماً", "dozens of attacks": a count of many attacks, not one event."""
-    generic = [t for t in trig_hits if t.entry.type == "attack" and not t.entry.weapon]
-    for t in generic:
+def _is_tally(doc: Document, hits: list[Hit]) -> bool:
+    """"أكثر من 100 هجوم", "151 هجوماً", "dozens of attacks", "165 times": a count of many attacks, not one."""
+    for t in hits:
+        if t.entry.role != "tally_noun":
+            continue
         before = doc.tokens[t.first - 1].norm if t.first else ""
         if before.isdigit() and 10 <= int(before) < 1900 and t.first - 1 not in doc.date_tokens:
             return True
@@ -126,12 +128,16 @@ def _default_date(doc: Document, pos: int) -> tuple[dt.date, dt.date | None, str
     return doc.published, None, "day", ""
 
 
-def _trigger_ok(doc: Document, hits: list[Hit], h: Hit, has_site: bool, has_object: bool) -> bool:
+def _trigger_ok(doc: Document, hits: list[Hit], h: Hit, has_site: bool, has_object: bool,
+                has_deadline: bool = False) -> bool:
     """A trigger counts unless a wish/demand precedes it in the clause, a negation or a demonstrative
-    ("هذا الهجوم": a reference to an event told elsewhere) stands just before it, or it needs a site."""
+    ("هذا الهجوم": a reference to an event told elsewhere) stands just before it, or it needs a site
+    (``trigger_site``), an object (``trigger_object``) or a deadline (``trigger_until``: "will remain in
+    Kurdistan until September 2026" is a withdrawal planned for then)."""
     role = h.entry.role
     if not (role == "trigger" or (role == "trigger_site" and has_site)
-            or (role == "trigger_object" and (has_site or has_object))):
+            or (role == "trigger_object" and (has_site or has_object))
+            or (role == "trigger_until" and has_deadline)):
         return False
     return not (
         _cue_near(hits, "irrealis", h.first, IRREALIS_WINDOW)
@@ -149,7 +155,8 @@ def _events_in_clause(doc: Document, sent: Span, clause: Span, prev_date: DateSp
     hits = doc.hits_between(t0, t1)
     has_site = any(is_site(doc, m) for m in doc.mentions_in(clause)) or antecedent(doc, hits) is not None
     has_object = any(h.entry.role == "equipment" for h in hits)
-    trig_hits = [h for h in hits if _trigger_ok(doc, hits, h, has_site, has_object)]
+    has_deadline = any(d.kind == "deadline" for d in doc.dates_in(clause))
+    trig_hits = [h for h in hits if _trigger_ok(doc, hits, h, has_site, has_object, has_deadline)]
     if not trig_hits:
         return [], None
     trig = max(trig_hits, key=lambda h: (h.entry.priority, -h.first))
@@ -174,10 +181,12 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
     etype = trig.entry.type
     if etype in MOVEMENT_TYPES and _cue_near(hits, "political", trig.first + 4, 4):
         return [], None  # "انسحاب الكتلة من البرلمان": a political withdrawal
+    if etype in MOVEMENT_TYPES and _cue_near(hits, "medical", trig.first, MEDICAL_WINDOW, MEDICAL_WINDOW):
+        return [], None  # "wounded soldiers were evacuated", "نقل الجرحى لتلقي العلاج": a medical move
     if etype in {"attack", "airstrike"} and (
         any(h.entry.role == "generic" for h in hits)
         or _cue_near(hits, "not_attack", trig.first, NOT_ATTACK_WINDOW, NOT_ATTACK_WINDOW)
-        or _is_tally(doc, hits, trig_hits)
+        or _is_tally(doc, hits)
     ):
         return [], None  # habits, air defence, and tallies ("أكثر من 100 هجوم") are not one event
     if etype in MOVEMENT_TYPES and _cue_near(hits, "to_iraqi", trig.first, 0, TO_IRAQI_WINDOW):
@@ -198,6 +207,8 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
     else:
         if planned_cue:
             return [], None  # "سوف ينسحبون": a future with no date is too vague to map
+        if etype in {"attack", "airstrike"} and any(d.since for d in doc.dates_in(clause)):
+            return [], None  # "استُهدفت القواعد منذ 19 أكتوبر": a campaign counted since a date, not one attack
         status = "occurred"
         d0, d1, prec, dtext = _default_date(doc, anchor)
         background = [h for h in hits if h.entry.role == "background" and h.last < trig.first]
