@@ -49,6 +49,7 @@ TALK_WINDOW = 8  # tokens before a movement trigger in which a plan/talk word ma
 PLANNED_BEFORE, PLANNED_AFTER = 3, 2
 DATE_MAX_CHARS = 140  # a clause date farther than this from the trigger belongs to something else
 TO_IRAQI_WINDOW = 6  # tokens after a movement word in which "to Iraqi forces" makes it a handover
+SEIZED_WINDOW = 6  # tokens before a weapon word in which "seized", "found" make it cargo
 MEDICAL_WINDOW = 5  # tokens around a movement word in which the wounded or treatment make it medical
 AGGREGATE_WINDOW = 4  # tokens before a generic attack word in which "more than", "dozens" make it a tally
 # Processes: "بدأت القوات، منذ الأحد، سحب ..." dates their start with "منذ".
@@ -68,17 +69,21 @@ def _future_verb(token: str, pattern_word: str) -> bool:
             and word[1:].startswith(pattern_word.rstrip("*")[:2]))
 
 
-def _is_tally(doc: Document, hits: list[Hit]) -> bool:
-    """"أكثر من 100 هجوم", "151 هجوماً", "dozens of attacks", "165 times": a count of many attacks, not one."""
+def _tallied(doc: Document, hits: list[Hit]) -> set[int]:
+    """First tokens of tally nouns: "أكثر من 100 هجوم", "151 هجوماً", "dozens of attacks", "165 times"
+    count many attacks; they are not one (another trigger of the clause may still be: "أعنفها ... حين استهدفت")."""
+    out = set()
     for t in hits:
         if t.entry.role != "tally_noun":
             continue
         before = doc.tokens[t.first - 1].norm if t.first else ""
-        if before.isdigit() and 10 <= int(before) < 1900 and t.first - 1 not in doc.date_tokens:
-            return True
-        if any(h.entry.role == "aggregate" and 0 < t.first - h.last <= AGGREGATE_WINDOW for h in hits):
-            return True
-    return False
+        if ((before.isdigit() and 10 <= int(before) < 1900 and t.first - 1 not in doc.date_tokens)
+                or any(h.entry.role == "aggregate" and 0 < t.first - h.last <= AGGREGATE_WINDOW for h in hits)):
+            out.add(t.first)
+            if t.entry.type == "times":  # "attacked US forces 165 times": the verb is the tally's
+                out |= {h.first for h in hits if h.entry.role == "trigger" and h.entry.type == "attack"
+                        and not h.entry.weapon}
+    return out
 
 
 def _sentence_has(doc: Document, span: Span, roles: tuple[str, ...]) -> bool:
@@ -156,7 +161,9 @@ def _events_in_clause(doc: Document, sent: Span, clause: Span, prev_date: DateSp
     has_site = any(is_site(doc, m) for m in doc.mentions_in(clause)) or antecedent(doc, hits) is not None
     has_object = any(h.entry.role == "equipment" for h in hits)
     has_deadline = any(d.kind == "deadline" for d in doc.dates_in(clause))
-    trig_hits = [h for h in hits if _trigger_ok(doc, hits, h, has_site, has_object, has_deadline)]
+    tallied = _tallied(doc, hits)
+    trig_hits = [h for h in hits if h.first not in tallied
+                 and _trigger_ok(doc, hits, h, has_site, has_object, has_deadline)]
     if not trig_hits:
         return [], None
     trig = max(trig_hits, key=lambda h: (h.entry.priority, -h.first))
@@ -186,9 +193,9 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
     if etype in {"attack", "airstrike"} and (
         any(h.entry.role == "generic" for h in hits)
         or _cue_near(hits, "not_attack", trig.first, NOT_ATTACK_WINDOW, NOT_ATTACK_WINDOW)
-        or _is_tally(doc, hits)
+        or (trig.entry.weapon and _cue_near(hits, "seized", trig.first, SEIZED_WINDOW))
     ):
-        return [], None  # habits, air defence, and tallies ("أكثر من 100 هجوم") are not one event
+        return [], None  # habits and air defence are not an attack
     if etype in MOVEMENT_TYPES and _cue_near(hits, "to_iraqi", trig.first, 0, TO_IRAQI_WINDOW):
         etype = "handover"  # "نقلت إلى قوات الأمن العراقية معدات": moved into Iraqi hands
     planned_cue = (_cue_near(hits, "planned", trig.first, PLANNED_BEFORE, PLANNED_AFTER)
@@ -218,7 +225,7 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
             if not any(h.entry.type == "hours" for h in background) or prec != "day":
                 return [], None
             d0, d1, prec = d0 - dt.timedelta(days=1), d0, "range"
-    if etype in {"agreement", "announcement"} and not _sentence_has(doc, sent, ("forces", "context")):
+    if etype in {"agreement", "announcement"} and not _sentence_has(doc, sent, ("forces",)):
         return [], None  # talks and statements about something else than the foreign forces
     places, destination = event_places(doc, clause, etype, trig, toks)
     if (etype in {"attack", "airstrike"} and places == [doc.main_country] and not doc.mentions_in(clause)

@@ -19,6 +19,7 @@ _BASE_KINDS = {"air_base", "military_base", "base", "airport"}
 # A list of places under one of these triggers is one event per place.
 _LIST_TYPES = {"attack", "airstrike"}
 _COARSE = {"country", "region"}
+_LIST_LEVEL = {"city": 10, "district": 10, "governorate": 10}
 
 
 def contains(big: Place, small: Place) -> bool:
@@ -42,8 +43,10 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
     trig_pos = doc.tokens[trig.first].start
 
     def preceded_by(m: Mention, role: str, window: int) -> bool:
+        # a date between the cue and the place belongs to the cue's phrase ("In February, U.S. warplanes")
         i = token_index(doc.tokens, m.start)
-        return any(h.entry.role == role and i - window <= h.last < i for h in cue_hits)
+        return any(h.entry.role == role and i - window <= h.last < i
+                   and not any(k in doc.date_tokens for k in range(h.last + 1, i)) for h in cue_hits)
 
     destination: Place | None = None
     if etype in MOVEMENT_TYPES:
@@ -57,12 +60,13 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
     if main is not None:
         # Foreign capitals and countries are usually actors ("بين بغداد وواشنطن", "الولايات المتحدة"),
         # not where it happened: keep one only when the text places the event there ("في بروكسل"),
-        # also as the next item of such a list ("in Iraq and Syria").
+        # also, for strikes, as the next item of such a list ("attacks in Iraq and Syria"; "بين بغداد
+        # وواشنطن" stays two actors).
         located: list[Mention] = []
         for m in kept:
             if (m.place.country == main.country or m.place.precision == "site" or preceded_by(m, "locative", 2)
                     or (etype in MOVEMENT_TYPES and preceded_by(m, "origin", 1))
-                    or (located and _listed_after(doc, located[-1], m))):
+                    or (etype in _LIST_TYPES and located and _listed_after(doc, located[-1], m))):
                 located.append(m)
         kept = located
     if etype in MOVEMENT_TYPES:
@@ -93,9 +97,10 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
         if site is not None:
             return [site], destination
     if etype in _LIST_TYPES and len(places) > 1:
-        # "عبوات ناسفة استهدفت أرتالاً في النجف وكربلاء والمثنى": one event per place of the list
-        level = min(precision_rank(p.precision) for p in places)
-        same = [p for p in places if precision_rank(p.precision) == level]
+        # "عبوات ناسفة استهدفت أرتالاً في النجف وكربلاء والمثنى": one event per place of the list (towns
+        # and governorates are one level: the press names a governorate by its capital)
+        level = min(_LIST_LEVEL.get(p.precision, precision_rank(p.precision)) for p in places)
+        same = [p for p in places if _LIST_LEVEL.get(p.precision, precision_rank(p.precision)) == level]
         if len(same) > 1:
             return same, destination
     if not places:

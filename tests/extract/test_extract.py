@@ -105,7 +105,8 @@ def test_airstrike_with_killed_count_in_words():
 
 
 def test_month_precision_is_not_turned_into_a_day():
-    text = "واستؤنفت مفاوضات بغداد وواشنطن في شباط/فبراير الماضي."
+    # (talks about anything else are no event: the sentence is about the forces, as an agreement must be)
+    text = "واتفقت بغداد وواشنطن في شباط/فبراير الماضي على جدول زمني لانسحاب قوات التحالف."
     (e,) = extract_events(text, THU)
     assert e.type == "agreement" and e.date_precision == "month"
     assert (e.date, e.end_date) == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))
@@ -229,9 +230,13 @@ def test_a_town_only_geonames_knows_is_found_after_a_marker():
     assert e.place is not None and e.place.origin == "geonames" and e.date == dt.date(2021, 5, 24)
     assert haversine_km(e.lat, e.lon, 30.39, 47.70) < 15  # Az Zubayr, south-west of Basra
     # ... but when the text also names the governorate, the curated one is kept
-    text2 = "انفجرت عبوة ناسفة على رتل للتحالف في قضاء الرميثة بمحافظة المثنى، أمس."
+    text2 = "انفجرت عبوة ناسفة على رتل للتحالف في قضاء الشطرة بمحافظة ذي قار، أمس."
     (e2,) = extract_events(text2, dt.date(2021, 5, 25))
-    assert e2.place is not None and e2.place.id == "gov:muthanna"
+    assert e2.place is not None and e2.place.id == "gov:dhi_qar"
+    # a curated town inside the governorate named with it is the finer place
+    text3 = "انفجرت عبوة ناسفة على رتل للتحالف في قضاء الرميثة بمحافظة المثنى، أمس."
+    (e3,) = extract_events(text3, dt.date(2021, 5, 25))
+    assert e3.place is not None and e3.place.id == "rumaitha" and e3.place.province == "Muthanna"
 
 
 def test_articles_about_other_things_give_no_events():

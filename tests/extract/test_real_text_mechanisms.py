@@ -1,0 +1,84 @@
+"""The mechanisms added for real news (issue 12), each on a sentence written for the test: lists of
+places, descriptions, background occasions, tallies, plans, overnight ranges, datelines, medical moves."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from gazetteer.index import haversine_km
+from geo import extract_events
+
+PUB = dt.date(2021, 7, 8)  # a Thursday
+
+
+def kinds(events):
+    return sorted((e.type, e.place.name if e.place else None) for e in events)
+
+
+def test_one_event_per_place_of_a_list():
+    text = "استهدفت عبوات ناسفة أرتالاً للتحالف الدولي، اليوم الخميس، في محافظات النجف وكربلاء والمثنى."
+    events = [e for e in extract_events(text, PUB) if e.type == "attack"]
+    assert len(events) == 3
+    assert {e.place.province for e in events if e.place} == {"Najaf", "Karbala", "Muthanna"}
+    assert all(e.date == PUB for e in events)
+
+
+def test_a_list_after_in_keeps_its_foreign_items():
+    text = "Last Thursday, a series of rocket attacks targeted American troops in Iraq and Syria."
+    events = extract_events(text, dt.date(2022, 1, 13))
+    assert {e.place.name for e in events if e.place} >= {"Syria"}
+    assert all(e.date == dt.date(2022, 1, 6) for e in events)
+
+
+def test_an_indefinite_base_is_the_base_the_story_names():
+    text = ("The US-led coalition on Sunday withdrew from a military base in northern Iraq. "
+            "The coalition handed over the K1 air base in Kirkuk province, it said in a statement.")
+    events = extract_events(text, dt.date(2020, 3, 29))
+    withdrawal = next(e for e in events if e.type == "withdrawal")
+    assert withdrawal.place is not None and withdrawal.place.id == "k1"
+    assert withdrawal.date == dt.date(2020, 3, 29)
+
+
+def test_an_undated_occasion_is_not_the_report_days_event():
+    text = "ردا على استهداف القوات الأمريكية في قاعدة عين الأسد، شنت طائرات أمريكية اليوم الخميس غارات في القائم."
+    events = extract_events(text, PUB)
+    assert [e.type for e in events] == ["airstrike"]
+    hours = "سقطت ثلاثة صواريخ قرب السفارة الأمريكية في بغداد، بعيد ساعات من تعرض قاعدة عين الأسد لقصف مماثل."
+    attack = next(e for e in extract_events(hours, PUB) if e.place and e.place.id == "ain_al_asad")
+    assert (attack.date, attack.end_date, attack.date_precision) == (PUB - dt.timedelta(days=1), PUB, "range")
+
+
+def test_tallies_and_campaigns_are_not_one_attack():
+    for text in ("وأكد البنتاغون تعرض القوات الأمريكية في العراق وسوريا إلى 151 هجوما.",
+                 "Iran-aligned groups have attacked US forces in Iraq and Syria more than 165 times.",
+                 "ومنذ 19 أكتوبر، تم استهداف القواعد الأمريكية في سوريا."):
+        assert [e for e in extract_events(text, PUB) if e.type == "attack"] == [], text
+    # a number of rockets is a count, not a tally
+    rockets = extract_events("استهدف هجوم بأكثر من 10 صواريخ قاعدة عين الأسد اليوم الخميس.", PUB)
+    assert [e.type for e in rockets] == ["attack"] and rockets[0].rockets == 10
+
+
+def test_the_future_prefix_and_remain_until():
+    assert extract_events("وقال المصدر إن القوات الأمريكية ستسلم قاعدة القيارة إلى القوات العراقية.", PUB) == []
+    text = "Coalition forces will then remain in the Kurdistan Region until September 2026."
+    (e,) = extract_events(text, dt.date(2024, 9, 27))
+    assert (e.type, e.status, e.date) == ("withdrawal", "planned", dt.date(2026, 9, 1))
+
+
+def test_overnight_weekdays_are_a_range():
+    text = "سقطت ثلاثة صواريخ ليل الأربعاء الخميس قرب قاعدة عين الأسد التي تضم قوات التحالف."
+    (e,) = [e for e in extract_events(text, PUB) if e.type == "attack"]
+    assert (e.date, e.end_date) == (dt.date(2021, 7, 7), PUB)
+
+
+def test_a_dateline_is_where_the_report_was_filed():
+    text = "بغداد، العراق (CNN)-- أعلنت قوات الأمن العراقية، الخميس، سقوط صاروخين على قاعدة عين الأسد."
+    (e,) = extract_events(text, PUB)
+    assert e.place is not None and haversine_km(e.place.lat, e.place.lon, 33.7856, 42.4412) < 10
+
+
+def test_medical_moves_seizures_and_other_topics_are_no_events():
+    assert extract_events("Wounded US soldiers were evacuated from Ain al-Asad air base for treatment.", PUB) == []
+    assert extract_events("وضبطت القوات الأمنية 10 صواريخ نوع غراد قرب قاعدة عين الأسد.", PUB) == []
+    talks = "وقال بيان للبيت الأبيض إن الاجتماع الأمريكي الإسرائيلي بحث منع إيران من امتلاك سلاح نووي."
+    assert [e for e in extract_events(talks, PUB) if e.type in {"agreement", "announcement"}] == []
