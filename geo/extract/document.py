@@ -118,7 +118,7 @@ def with_marked_places(text: str, tokens: list[Token], hits: list[Hit], mentions
 
 # A wire dateline opens a line: a few words (the filing place, maybe a date), the agency in brackets, a dash:
 # "BAGHDAD, Feb 8 (Reuters) -", "بغداد، العراق (CNN)--". The place there is where the report was filed.
-_DATELINE = re.compile(r"(?m)^[^\S\n]*(?:[^\s()]+[^\S\n]*){1,5}\([^()\n]{1,20}\)[^\S\n]*[-–—]+")
+_DATELINE = re.compile(r"(?m)^[^\n()]{1,60}\([^()\n]{1,20}\)[^\S\n]*[-–—]+")
 
 
 def without_datelines(text: str, mentions: list[Mention]) -> list[Mention]:
