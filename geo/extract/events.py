@@ -49,6 +49,7 @@ TALK_WINDOW = 8  # tokens before a movement trigger in which a plan/talk word ma
 PLANNED_BEFORE, PLANNED_AFTER = 3, 2
 DATE_MAX_CHARS = 140  # a clause date farther than this from the trigger belongs to something else
 TO_IRAQI_WINDOW = 6  # tokens after a movement word in which "to Iraqi forces" makes it a handover
+SPEECH_WINDOW = 6  # tokens before a date in which a speech verb makes it the day of the statement
 SEIZED_WINDOW = 6  # tokens before a weapon word in which "seized", "found" make it cargo
 MEDICAL_WINDOW = 5  # tokens around a movement word in which the wounded or treatment make it medical
 AGGREGATE_WINDOW = 4  # tokens before a generic attack word in which "more than", "dozens" make it a tally
@@ -100,9 +101,17 @@ def _cue_near(hits: list[Hit], role: str, first: int, before: int, after: int = 
 
 def _pick_date(doc: Document, clause: Span, sent: Span, anchor: int, etype: str,
                planned: bool = False) -> DateSpan | None:
-    def key(d: DateSpan) -> tuple[bool, int, int]:
-        # a future verb ("will end", "سينتهي") takes the deadline over the day it was announced
-        return (planned and d.status != "planned", DATE_RANK.get(d.precision, 4), abs(d.start - anchor))
+    def said_on(d: DateSpan) -> bool:
+        # "قالت المتحدثة، اليوم الاثنين، إن ...", "said Monday that ...": when it was said, not done
+        i = token_index(doc.tokens, d.start)
+        before = doc.hits_between(max(0, i - SPEECH_WINDOW), i)
+        return d.start < anchor and any(h.entry.role == "speech" for h in before)
+
+    def key(d: DateSpan) -> tuple[bool, bool, int, int]:
+        # a future verb ("will end", "سينتهي") takes the deadline over the day it was announced; the
+        # event's own date wins over the day a statement about it was made
+        return (planned and d.status != "planned", etype not in {"announcement", "agreement"} and said_on(d),
+                DATE_RANK.get(d.precision, 4), abs(d.start - anchor))
 
     def usable(d: DateSpan) -> bool:
         # "منذ 2014" says since when a state holds; "قبل عام 2003" is before the event, not its date;
@@ -228,7 +237,8 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
     if etype in {"agreement", "announcement"} and not _sentence_has(doc, sent, ("forces",)):
         return [], None  # talks and statements about something else than the foreign forces
     places, destination = event_places(doc, clause, etype, trig, toks)
-    if (etype in {"attack", "airstrike"} and places == [doc.main_country] and not doc.mentions_in(clause)
+    if (etype in {"attack", "airstrike"} and places == [doc.main_country]
+            and all(m.place != doc.main_country for m in doc.mentions_in(clause))
             and not _sentence_has(doc, clause, ("context",))):
         return [], None  # "تبادل القصف مع فصائل لبنانية": no place and no foreign forces named, not this map's
     if etype == "presence" and not places:

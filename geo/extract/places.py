@@ -12,6 +12,7 @@ from .tokens import Hit
 
 DESTINATION_WINDOW = 2  # tokens between a destination cue and the place
 LOCATOR_WINDOW = 3
+ORIGIN_DESCRIBED_WINDOW = 5  # tokens from "من" to the place when a description stands between
 ANTECEDENT_MAX_CHARS = 2500  # how far back a definite noun ("القاعدة") may point
 # One event per named site for these ("انسحبت من قاعدتي عين الأسد وحرير": two withdrawals).
 _SITE_TYPES = {"presence", "attack", "airstrike", "withdrawal", "handover"}
@@ -72,6 +73,8 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
     if etype in MOVEMENT_TYPES:
         # A movement starts where the text says it came from ("من العراق"), else at a named site.
         origins = [m for m in kept if preceded_by(m, "origin", 1)]
+        if not origins:  # "من قاعدة عسكرية في منطقة أبو غريب": the first place of the described origin
+            origins = [m for m in kept if preceded_by(m, "origin", ORIGIN_DESCRIBED_WINDOW)][:1]
         kept = origins or [m for m in kept if m.place.precision == "site"]
     places = list(dict.fromkeys(m.place for m in kept))
     places = [p for p in places if not any(contains(p, q) for q in places)]
