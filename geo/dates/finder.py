@@ -50,7 +50,7 @@ from gazetteer.normalize import normalize_with_map, original_span
 
 from .days import safe_date
 from .handlers import Cand, Ctx, Handler
-from .lexicon import lexicon
+from .lexicon import DateLexicon, lexicon
 from .patterns import compiled
 from .spans import DateSpan
 
@@ -244,13 +244,25 @@ def find_dates(
     chosen = _merge_ranges(norm, _select(_candidates(norm, published, pats.generators)))
     _anchor_weekdays(chosen, published)
     out: list[DateSpan] = []
+    lex = lexicon()
     for c in chosen:
         s, e = original_span(index, c.nstart, c.nend)
+        if _lowercase_month(text[s:e], lex):
+            continue  # "Tower 22 may have been": an English month the writer did not capitalise is a word
         in_older = older_from is not None and s >= older_from
         date, end, prec, status, resolved = _finish(c, ctx, in_older)
         since = pats.before_since.search(norm, max(0, c.nstart - 12), c.nstart) is not None
         out.append(DateSpan(s, e, text[s:e], date, end, prec, status, c.kind, resolved, since))
     return out
+
+
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _lowercase_month(span: str, lex: DateLexicon) -> bool:
+    """True when ``span`` reads an ambiguous English month ("may", "march") written in lower case."""
+    return any(w.islower() and w in lex.ambiguous_months and lex.month_lang.get(w) == "en"
+               for w in _LATIN_WORD.findall(span))
 
 
 def older_items_offset(text: str, normalized: tuple[str, list[int]] | None = None) -> int | None:
