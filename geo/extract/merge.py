@@ -58,7 +58,8 @@ def _better(a: Event, b: Event) -> Event:
 
     prim, other = (b, a) if rank(b) < rank(a) else (a, b)
     changes: dict[str, object] = {}
-    if date_rank(other) < date_rank(prim):
+    # the finer date; between equals, the one told first (the lead dates the event, later lines the statements)
+    if date_rank(other) < date_rank(prim) or (date_rank(other) == date_rank(prim) and other.start < prim.start):
         changes.update(date=other.date, end_date=other.end_date, date_precision=other.date_precision,
                        date_text=other.date_text)
     for k, v in other.counts().items():
