@@ -54,6 +54,7 @@ bench: build
 
 eval: $(STAMP)
 	$(PY) -m geo.devtools.evaluate --errors
+	$(PY) -m geo.devtools.calibrate --check
 
 corpus: $(STAMP)
 	$(PY) -m geo.devtools.corpus -n $(N) -o data/corpus

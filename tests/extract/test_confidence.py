@@ -66,3 +66,15 @@ def test_a_store_without_the_column_gains_it(tmp_path):
         assert old and all(e.confidence is None for e in old)  # nothing invented for old rows
     cols = {r[1] for r in sqlite3.connect(store).execute("PRAGMA table_info(events)")}
     assert "confidence" in cols
+
+
+def test_calibrated_on_the_real_dev_half():
+    """Among dev events with confidence >= 0.8 at least 90% are right, and there are enough of them to say so;
+    the low band is mostly wrong (the number means something at both ends)."""
+    from geo.devtools.calibrate import labelled
+
+    rows = labelled("dev")
+    high = [right for _, right, c in rows if c >= 0.8]
+    low = [right for _, right, c in rows if c < 0.4]
+    assert len(high) >= 5 and sum(high) / len(high) >= 0.9, (len(high), sum(high))
+    assert low and sum(low) / len(low) <= 0.4, (len(low), sum(low))
