@@ -12,7 +12,7 @@ from .tokens import Hit
 
 DESTINATION_WINDOW = 2  # tokens between a destination cue and the place
 LOCATOR_WINDOW = 3
-ORIGIN_DESCRIBED_WINDOW = 5  # tokens from "من" to the place when a description stands between
+ORIGIN_DESCRIBED_WINDOW = 8  # tokens from "من" to the place when a description stands between
 ANTECEDENT_MAX_CHARS = 2500  # how far back a definite noun ("القاعدة") may point
 # One event per named site for these ("انسحبت من قاعدتي عين الأسد وحرير": two withdrawals).
 _SITE_TYPES = {"presence", "attack", "airstrike", "withdrawal", "handover"}
@@ -86,7 +86,9 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
     if destination is not None and any(p.id == destination.id for p in places):
         places = [p for p in places if p.id != destination.id]
     if etype in _SITE_TYPES:
-        sites = [p for p in places if p.precision == "site" and (etype != "presence" or p.kind in _BASE_KINDS)]
+        named_bases = {m.place.id for m in kept if is_site(doc, m)}  # "قاعدة القائم": a town that names a base
+        sites = [p for p in places if (p.precision == "site" or (etype != "presence" and p.id in named_bases))
+                 and (etype != "presence" or p.kind in _BASE_KINDS)]
         if etype == "presence":
             return sites, None
         if len(sites) > 1:
@@ -130,7 +132,10 @@ def is_site(doc: Document, m: Mention) -> bool:
     """A named base or airport, also when the place record is a town that names a base ("قاعدة القائم")."""
     if m.place.precision == "site":
         return True
-    return doc.has_role(token_index(doc.tokens, m.start), "base_word")
+    i = token_index(doc.tokens, m.start)
+    after = token_index(doc.tokens, m.end)  # "al-Qaim base": the base word follows in English
+    return (doc.has_role(i, "base_word") or (i > 0 and doc.has_role(i - 1, "base_word"))
+            or doc.has_role(after, "base_word"))
 
 
 def described_site(doc: Document, hits: list[Hit]) -> Place | None:
