@@ -86,7 +86,8 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
     if destination is not None and any(p.id == destination.id for p in places):
         places = [p for p in places if p.id != destination.id]
     if etype in _SITE_TYPES:
-        named_bases = {m.place.id for m in kept if is_site(doc, m)}  # "قاعدة القائم": a town that names a base
+        # "قاعدة القائم", "al-Qaim base": a town that names a base (not "the US base": a country is no site)
+        named_bases = {m.place.id for m in kept if m.place.precision in {"city", "district"} and is_site(doc, m)}
         sites = [p for p in places if (p.precision == "site" or (etype != "presence" and p.id in named_bases))
                  and (etype != "presence" or p.kind in _BASE_KINDS)]
         if etype == "presence":

@@ -82,3 +82,12 @@ def test_medical_moves_seizures_and_other_topics_are_no_events():
     assert extract_events("وضبطت القوات الأمنية 10 صواريخ نوع غراد قرب قاعدة عين الأسد.", PUB) == []
     talks = "وقال بيان للبيت الأبيض إن الاجتماع الأمريكي الإسرائيلي بحث منع إيران من امتلاك سلاح نووي."
     assert [e for e in extract_events(talks, PUB) if e.type in {"agreement", "announcement"}] == []
+
+
+def test_a_town_named_as_a_base_is_one_of_a_list_but_a_country_is_not():
+    text = "They already handed over al-Qaim base near the Iraqi border with Syria, and the Qayyarah West base."
+    handovers = [e for e in extract_events(text, dt.date(2020, 3, 29)) if e.type == "handover"]
+    assert {e.place.id for e in handovers if e.place} == {"al_qaim", "qayyarah_west"}
+    tanf = "A drone attack targeted US troops at the US base at At-Tanf in Syria on Wednesday."
+    (e,) = extract_events(tanf, dt.date(2021, 10, 20))
+    assert e.place is not None and e.place.id == "al_tanf" and e.date == dt.date(2021, 10, 20)
