@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
-"""How dev/ and test/ were made, once: the helpers' folders (_incoming/h1..h4) pooled and split by
-article, stratified by language and by negative/positive, with a fixed seed. Kept for the record;
-running it again rebuilds the same split from _incoming/ when that folder exists."""
+"""How dev/ and test/ were made, once: the helpers' folders (_incoming/h1..h4, 82 articles) pooled and
+split by article, stratified by language and by negative/positive, with a fixed seed. Kept for the
+record; running it again rebuilds the same split from _incoming/ when that folder exists.
+
+Later batches go to dev/ only, after being scored once unseen (so test/ stays the same 41 articles):
+h5 and h6 (40 articles, 68 events; 2026-12-01: F1 0.578 and 0.297 unseen, against 0.529 and 0.286 for
+the extractor before this work)."""
 
 from __future__ import annotations
 
