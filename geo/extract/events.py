@@ -49,6 +49,8 @@ TALK_WINDOW = 8  # tokens before a movement trigger in which a plan/talk word ma
 PLANNED_BEFORE, PLANNED_AFTER = 3, 2
 DATE_MAX_CHARS = 140  # a clause date farther than this from the trigger belongs to something else
 TO_IRAQI_WINDOW = 6  # tokens after a movement word in which "to Iraqi forces" makes it a handover
+AGREED_WINDOW = 16  # tokens before a movement word in which "agreed"/"signed" (and its subjects) make an agreement
+INTENT_WINDOW = 3  # tokens before a movement word in which an intention or decision makes it an announcement
 SPEECH_WINDOW = 6  # tokens before a date in which a speech verb makes it the day of the statement
 SEIZED_WINDOW = 6  # tokens before a weapon word in which "seized", "found" make it cargo
 MEDICAL_WINDOW = 5  # tokens around a movement word in which the wounded or treatment make it medical
@@ -211,8 +213,12 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
                    or _future_verb(doc.tokens[trig.first].norm, trig.entry.words[0]))
     # "a plan to withdraw" is an agreement; "under the plan, forces will leave" is a planned withdrawal
     if (etype in MOVEMENT_TYPES | {"handover"} and not planned_cue
-            and _cue_near(hits, "talk", trig.first, TALK_WINDOW)):
-        etype = "agreement"
+            and (_cue_near(hits, "talk", trig.first, TALK_WINDOW)
+                 or _cue_near(hits, "agreed", trig.first, AGREED_WINDOW))):
+        etype = "agreement"  # "اتفقت الولايات المتحدة وجمهورية العراق، مساء أمس الجمعة، على إنهاء مهمة التحالف"
+    # "أعلنت وزارة الدفاع اعتزامها تقليص عدد قواتها": the announced intention is the event
+    if etype in MOVEMENT_TYPES and _cue_near(hits, "intent", trig.first, INTENT_WINDOW):
+        etype = "announcement"
     anchor = doc.tokens[trig.first].start
     date = _pick_date(doc, clause, sent, anchor, etype, planned_cue)
     if date is None and continuation and prev_date is not None and prev_date.precision == "day":

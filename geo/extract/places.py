@@ -97,10 +97,11 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
         towns = [p for p in places if p.precision in {"site", "city"}]
         if etype == "airstrike" and len(towns) > 1:
             return towns, None  # "غارات على مواقع في مدينتي البوكمال والميادين": one strike per town
-    if not places or all(p.precision in _COARSE for p in places):
-        # "a base in northern Iraq that hosts coalition troops", "the base": the site the article names
+    if not places or all(p.precision not in {"site"} for p in places):
+        # "a base in northern Iraq that hosts coalition troops", "an air base in Kirkuk", "the base": the site
+        # the article names (inside the place the clause gives, when it gives one)
         site = antecedent(doc, cue_hits) or described_site(doc, cue_hits)
-        if site is not None:
+        if site is not None and (not places or any(contains(p, site) or p.precision in _COARSE for p in places)):
             return [site], destination
     if etype in _LIST_TYPES and len(places) > 1:
         # "عبوات ناسفة استهدفت أرتالاً في النجف وكربلاء والمثنى": one event per place of the list (towns
