@@ -75,6 +75,9 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
         origins = [m for m in kept if preceded_by(m, "origin", 1)]
         if not origins:  # "من قاعدة عسكرية في منطقة أبو غريب": the first place of the described origin
             origins = [m for m in kept if preceded_by(m, "origin", ORIGIN_DESCRIBED_WINDOW)][:1]
+        for m in kept:  # "من عين الأسد ومطار بغداد": every item of the origin list
+            if origins and m.start > origins[-1].start and _listed_after(doc, origins[-1], m):
+                origins.append(m)
         kept = origins or [m for m in kept if m.place.precision == "site"]
     places = list(dict.fromkeys(m.place for m in kept))
     places = [p for p in places if not any(contains(p, q) for q in places)]
@@ -101,7 +104,7 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
         # "a base in northern Iraq that hosts coalition troops", "an air base in Kirkuk", "the base": the site
         # the article names (inside the place the clause gives, when it gives one)
         site = antecedent(doc, cue_hits) or described_site(doc, cue_hits)
-        if site is not None and (not places or any(contains(p, site) or p.precision in _COARSE for p in places)):
+        if site is not None and all(contains(p, site) or p.precision in _COARSE for p in places):
             return [site], destination
     if etype in _LIST_TYPES and len(places) > 1:
         # "عبوات ناسفة استهدفت أرتالاً في النجف وكربلاء والمثنى": one event per place of the list (towns
@@ -116,6 +119,11 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
         return ([main] if main is not None else []), destination
     best = min(places, key=lambda p: (precision_rank(p.precision),
                                       min(abs(m.start - trig_pos) for m in kept if m.place == p)))
+    if etype in _LIST_TYPES and best.kind == "country":
+        # "the drone strike that killed three U.S. troops in Jordan": the one base the story names there
+        site = _only_site_in(doc, best, trig_pos)
+        if site is not None:
+            best = site
     if destination is not None and best.id == destination.id:
         destination = None
     return [best], destination
@@ -138,6 +146,16 @@ def is_site(doc: Document, m: Mention) -> bool:
     after = token_index(doc.tokens, m.end)  # "al-Qaim base": the base word follows in English
     return (doc.has_role(i, "base_word") or (i > 0 and doc.has_role(i - 1, "base_word"))
             or doc.has_role(after, "base_word"))
+
+
+def _only_site_in(doc: Document, country: Place, pos: int) -> Place | None:
+    """The single base of ``country`` that the story around ``pos`` names, if there is exactly one."""
+    older = doc.older_from is not None and pos >= doc.older_from
+    lo, hi = (doc.older_from or 0, len(doc.text)) if older else (0, doc.older_from or len(doc.text))
+    sites = {m.place.id: m.place for m in doc.mentions
+             if lo <= m.start < hi and m.place.precision == "site" and m.place.kind in _BASE_KINDS
+             and m.place.country == country.country}
+    return next(iter(sites.values())) if len(sites) == 1 else None
 
 
 def described_site(doc: Document, hits: list[Hit]) -> Place | None:
