@@ -50,6 +50,7 @@ PLANNED_BEFORE, PLANNED_AFTER = 3, 2
 DATE_MAX_CHARS = 140  # a clause date farther than this from the trigger belongs to something else
 TO_IRAQI_WINDOW = 6  # tokens after a movement word in which "to Iraqi forces" makes it a handover
 AGREED_WINDOW = 16  # tokens before a movement word in which "agreed"/"signed" (and its subjects) make an agreement
+PAST_STATE_WINDOW = 1  # tokens before a presence word in which "كانت", "previously" make it the past
 INTENT_WINDOW = 3  # tokens before a movement word in which an intention or decision makes it an announcement
 SPEECH_WINDOW = 6  # tokens before a date in which a speech verb makes it the day of the statement
 SEIZED_WINDOW = 6  # tokens before a weapon word in which "seized", "found" make it cargo
@@ -207,6 +208,8 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
         or (trig.entry.weapon and _cue_near(hits, "seized", trig.first, SEIZED_WINDOW))
     ):
         return [], None  # habits and air defence are not an attack
+    if etype == "presence" and _cue_near(hits, "past_state", trig.first, PAST_STATE_WINDOW):
+        return [], None  # "من قواعد كانت تتمركز بها": where they used to be
     if etype in MOVEMENT_TYPES and _cue_near(hits, "to_iraqi", trig.first, 0, TO_IRAQI_WINDOW):
         etype = "handover"  # "نقلت إلى قوات الأمن العراقية معدات": moved into Iraqi hands
     planned_cue = (_cue_near(hits, "planned", trig.first, PLANNED_BEFORE, PLANNED_AFTER)
