@@ -314,4 +314,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    try:
+        raise SystemExit(main())
+    except BrokenPipeError:  # `make eval | head`: the reader has seen enough
+        raise SystemExit(0) from None

@@ -54,6 +54,12 @@ class Document:
     def dates_in(self, span: Span) -> list[DateSpan]:
         return self.dates[bisect_left(self._date_starts, span.start) : bisect_left(self._date_starts, span.end)]
 
+    def story(self, pos: int) -> tuple[int, int]:
+        """The span of the story ``pos`` is in: the page's own, or the appended older stories."""
+        if self.older_from is not None and pos >= self.older_from:
+            return self.older_from, len(self.text)
+        return 0, self.older_from if self.older_from is not None else len(self.text)
+
     def mentions_before(self, pos: int) -> list[Mention]:
         return self.mentions[: bisect_left(self._mention_starts, pos)]
 

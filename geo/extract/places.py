@@ -150,8 +150,7 @@ def is_site(doc: Document, m: Mention) -> bool:
 
 def _only_site_in(doc: Document, country: Place, pos: int) -> Place | None:
     """The single base of ``country`` that the story around ``pos`` names, if there is exactly one."""
-    older = doc.older_from is not None and pos >= doc.older_from
-    lo, hi = (doc.older_from or 0, len(doc.text)) if older else (0, doc.older_from or len(doc.text))
+    lo, hi = doc.story(pos)
     sites = {m.place.id: m.place for m in doc.mentions
              if lo <= m.start < hi and m.place.precision == "site" and m.place.kind in _BASE_KINDS
              and m.place.country == country.country}
@@ -164,8 +163,7 @@ def described_site(doc: Document, hits: list[Hit]) -> Place | None:
     if not any(h.entry.role == "base_word" for h in hits):
         return None
     pos = doc.tokens[hits[0].first].start
-    older = doc.older_from is not None and pos >= doc.older_from
-    lo, hi = (doc.older_from or 0, len(doc.text)) if older else (0, doc.older_from or len(doc.text))
+    lo, hi = doc.story(pos)
     counts: dict[str, int] = {}
     first: dict[str, Place] = {}
     for m in doc.mentions:
