@@ -20,3 +20,7 @@ DEDUP_MAX_KM = float(os.environ.get("GEO_DEDUP_MAX_KM", 5.0))
 
 # The country the collection is about: breaks ties when an article names several countries equally.
 HOME_COUNTRY = os.environ.get("GEO_HOME_COUNTRY", "IQ")
+
+# Where the map's attacks and strikes are: events of those types placed only in another country (a strike
+# in Yemen) are out of its scope. ISO codes, comma-separated.
+STRIKE_COUNTRIES = tuple(os.environ.get("GEO_STRIKE_COUNTRIES", "IQ,SY,JO,KW").split(","))

@@ -30,6 +30,7 @@ import logging
 
 from ..core.errors import InputError
 from ..core.models import Event
+from ..core.settings import STRIKE_COUNTRIES
 from ..core.taxonomy import MOVEMENT_TYPES
 from ..dates import DateSpan, older_item_start
 from .clauses import Span, clauses, sentences
@@ -250,6 +251,11 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
             and all(m.place != doc.main_country for m in doc.mentions_in(clause))
             and not _sentence_has(doc, clause, ("context",))):
         return [], None  # "تبادل القصف مع فصائل لبنانية": no place and no foreign forces named, not this map's
+    if etype in {"attack", "airstrike"}:
+        # strikes elsewhere (Yemen, Israel) are not this map's; a place with no country (a region) stays
+        places = [p for p in places if not p.country or p.country in STRIKE_COUNTRIES]
+        if not places:
+            return [], None
     if etype == "presence" and not places:
         rest = Span(clause.start, sent.end)
         places, _ = event_places(doc, rest, etype, trig, (toks[0], token_index(doc.tokens, sent.end) - 1))

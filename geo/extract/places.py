@@ -56,7 +56,10 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
                 destination = m.place
                 ms = [x for x in ms if x is not m]
                 break
-    kept = [m for m in ms if not preceded_by(m, "locator", LOCATOR_WINDOW)] or ms
+    # "Victory, adjoining the airport": the place after a locator only locates the one named before it;
+    # "rockets impacted near Camp Victory": with nothing named before, it is where it happened
+    kept = [m for m in ms if not (preceded_by(m, "locator", LOCATOR_WINDOW) and any(o.start < m.start for o in ms))]
+    kept = kept or ms
     main = doc.main_country
     if main is not None:
         # Foreign capitals and countries are usually actors ("بين بغداد وواشنطن", "الولايات المتحدة"),
