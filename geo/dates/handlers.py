@@ -368,7 +368,8 @@ def h_plural(m: re.Match[str], ctx: Ctx) -> Cand | None:
         b = dt.date(pub.year + n, 12, 31)
     else:
         b = pub + dt.timedelta(days=n * (7 if unit == "week" else 1))
-    return Cand(_start(m), m.end(), pub + dt.timedelta(days=1), b, "range", "relative",
+    # "الأيام المقبلة", "the next few days": a future the text gives no date for
+    return Cand(_start(m), m.end(), pub + dt.timedelta(days=1), b, "range", "vague",
                  future=True, relative=True)
 
 

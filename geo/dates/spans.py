@@ -17,6 +17,7 @@ class DateSpan:
     end_date: dt.date | None  # inclusive last day for month/year/range; None for a single day
     precision: str  # "day" | "month" | "year" | "range"
     status: str  # "occurred" | "planned"
-    kind: str  # "absolute" | "weekday" | "relative" | "month" | "year" | "deadline" | "hijri"
+    # "absolute" | "weekday" | "relative" | "vague" (the coming days) | "month" | "year" | "deadline" | "hijri"
+    kind: str
     resolved: bool = True  # False: a relative word inside appended older stories
     since: bool = False  # after "منذ"/"since": a state holds from this date, not an event on it

@@ -227,6 +227,8 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
     date = _pick_date(doc, clause, sent, anchor, etype, planned_cue)
     if date is None and continuation and prev_date is not None and prev_date.precision == "day":
         date = prev_date  # "وقال ... الأحد" then "وأضاف ...": the same statement, the same day
+    if date is not None and date.kind == "vague" and date.status == "planned":
+        return [], None  # "within the next few days", "في الأشهر المقبلة": a future with no date
     if date is not None:
         status = "planned" if (date.status == "planned" or date.date > doc.published) else "occurred"
         d0, d1, prec, dtext = date.date, date.end_date, date.precision, date.text
