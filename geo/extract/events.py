@@ -147,15 +147,17 @@ def _default_date(doc: Document, pos: int) -> tuple[dt.date, dt.date | None, str
 
 
 def _trigger_ok(doc: Document, hits: list[Hit], h: Hit, has_site: bool, has_object: bool,
-                has_deadline: bool = False) -> bool:
+                has_deadline: bool = False, has_planned_forces: bool = False) -> bool:
     """A trigger counts unless a wish/demand precedes it in the clause, a negation or a demonstrative
     ("هذا الهجوم": a reference to an event told elsewhere) stands just before it, or it needs a site
     (``trigger_site``), an object (``trigger_object``) or a deadline (``trigger_until``: "will remain in
-    Kurdistan until September 2026" is a withdrawal planned for then)."""
+    Kurdistan until September 2026" is a withdrawal planned for then), or a dated plan about the forces
+    (``trigger_planned``: "the coalition's presence ... will end in September 2025")."""
     role = h.entry.role
     if not (role == "trigger" or (role == "trigger_site" and has_site)
             or (role == "trigger_object" and (has_site or has_object))
-            or (role == "trigger_until" and has_deadline)):
+            or (role == "trigger_until" and has_deadline)
+            or (role == "trigger_planned" and has_planned_forces)):
         return False
     return not (
         _cue_near(hits, "irrealis", h.first, IRREALIS_WINDOW)
@@ -174,9 +176,11 @@ def _events_in_clause(doc: Document, sent: Span, clause: Span, prev_date: DateSp
     has_site = any(is_site(doc, m) for m in doc.mentions_in(clause)) or antecedent(doc, hits) is not None
     has_object = any(h.entry.role == "equipment" for h in hits)
     has_deadline = any(d.kind == "deadline" for d in doc.dates_in(clause))
+    has_planned_forces = (any(d.status == "planned" and d.kind != "vague" for d in doc.dates_in(clause))
+                          and any(h.entry.role == "forces" for h in hits))
     tallied = _tallied(doc, hits)
     trig_hits = [h for h in hits if h.first not in tallied
-                 and _trigger_ok(doc, hits, h, has_site, has_object, has_deadline)]
+                 and _trigger_ok(doc, hits, h, has_site, has_object, has_deadline, has_planned_forces)]
     if not trig_hits:
         return [], None
     trig = max(trig_hits, key=lambda h: (h.entry.priority, -h.first))
