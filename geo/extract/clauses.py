@@ -14,7 +14,9 @@ _ABBREVIATIONS = frozenset({
 })
 # A wire dateline ("BAGHDAD, Feb 8 (Reuters) -", "بغداد (الأناضول) -") is not part of the first sentence:
 # its date is the report's, not the event's.
-_SENTENCE_END = re.compile(r"\n+|[.!?؟؛]+(?=[\s\"'”“»)]|$)|(?<=\))\s*[-—–]\s+(?=\S)")
+# A stop ends a sentence before a space, a quote or a bracket, and also straight before an Arabic letter
+# ("رسميا.وجاء": pages that lost the space; a Latin letter or digit after it is "U.S." or "3.5").
+_SENTENCE_END = re.compile(r"\n+|[.!?؟؛]+(?=[\s\"'”“»)]|$|[\u0621-\u064a])|(?<=\))\s*[-—–]\s+(?=\S)")
 _WORD_BEFORE = re.compile(r"(\w+)$")
 
 

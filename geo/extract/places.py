@@ -81,7 +81,11 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
         for m in kept:  # "من عين الأسد ومطار بغداد": every item of the origin list
             if origins and m.start > origins[-1].start and _listed_after(doc, origins[-1], m):
                 origins.append(m)
-        kept = origins or [m for m in kept if m.place.precision == "site"]
+        if not origins:  # a named site, and the towns listed with it ("in Baghdad and at Ain al-Asad")
+            sites = [m for m in kept if m.place.precision == "site"]
+            listed = [m for m in kept if any(_listed_after(doc, m, s) or _listed_after(doc, s, m) for s in sites)]
+            origins = sorted({id(m): m for m in sites + listed}.values(), key=lambda m: m.start)
+        kept = origins
     places = list(dict.fromkeys(m.place for m in kept))
     places = [p for p in places if not any(contains(p, q) for q in places)]
     # A GeoNames town has no governorate on record, so it cannot be checked against one the text also
@@ -100,6 +104,8 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
             return sites, None
         if len(sites) > 1:
             return sites, destination
+        if etype in MOVEMENT_TYPES and len(places) > 1 and all(p.precision in {"site", "city"} for p in places):
+            return places, destination  # the sites and the towns listed with them: one move from each
         towns = [p for p in places if p.precision in {"site", "city"}]
         if etype == "airstrike" and len(towns) > 1:
             return towns, None  # "غارات على مواقع في مدينتي البوكمال والميادين": one strike per town
@@ -135,10 +141,19 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
 _LIST_JOINS = {"and", "or", "و", ",", "،"}
 
 
+_LIST_PREPOSITIONS = {"at", "in", "في", "ب"}
+
+
 def _listed_after(doc: Document, prev: Mention, m: Mention) -> bool:
-    """True when ``m`` follows ``prev`` as the next item of a list ("Iraq and Syria", "العراق وسوريا")."""
+    """True when ``m`` follows ``prev`` as the next item of a list ("Iraq and Syria", "العراق وسوريا",
+    "in Baghdad and at Ain al-Asad", "في بغداد وفي عين الأسد")."""
     between = doc.text[prev.end : m.start].strip()
-    return between in _LIST_JOINS
+    if between in _LIST_JOINS:
+        return True
+    words = between.replace("،", " , ").replace(",", " , ").split()
+    if words and words[0].startswith("و") and len(words[0]) > 1:  # "وفي": the conjunction is a clitic
+        words = ["و", words[0][1:], *words[1:]]
+    return len(words) == 2 and words[0] in _LIST_JOINS and words[1] in _LIST_PREPOSITIONS
 
 
 def is_site(doc: Document, m: Mention) -> bool:
