@@ -51,6 +51,7 @@ PLANNED_BEFORE, PLANNED_AFTER = 3, 2
 DATE_MAX_CHARS = 140  # a clause date farther than this from the trigger belongs to something else
 TO_IRAQI_WINDOW = 6  # tokens after a movement word in which "to Iraqi forces" makes it a handover
 AGREED_WINDOW = 16  # tokens before a movement word in which "agreed"/"signed" (and its subjects) make an agreement
+ANNIVERSARY_DAYS = 1  # an anniversary falls on the day (or, overnight or across time zones, the day after)
 PAST_STATE_WINDOW = 1  # tokens before a presence word in which "كانت", "previously" make it the past
 INTENT_WINDOW = 3  # tokens before a movement word in which an intention or decision makes it an announcement
 SPEECH_WINDOW = 6  # tokens before a date in which a speech verb makes it the day of the statement
@@ -244,12 +245,18 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
         status = "occurred"
         d0, d1, prec, dtext = _default_date(doc, anchor)
         background = [h for h in hits if h.entry.role == "background" and h.last < trig.first]
-        if background:
+        if background and not any(h.entry.role == "anniversary" for h in hits):
             # The occasion of another event ("ردا على استهداف ...", "days after a rocket attack"): undated,
             # it is not the report day's event. "Hours before" allows the honest two-day range.
             if not any(h.entry.type == "hours" for h in background) or prec != "day":
                 return [], None
             d0, d1, prec = d0 - dt.timedelta(days=1), d0, "range"
+    anniversary = next((h for h in hits if h.entry.role == "anniversary" and h.last < trig.first), None)
+    if anniversary is not None and prec == "day" and abs((d0 - doc.published).days) <= ANNIVERSARY_DAYS:
+        # "في الذكرى الثانية لاغتيال سليماني": that many years before the report, give or take a few days
+        years = int(anniversary.entry.type)
+        day = d0.replace(year=d0.year - years, day=min(d0.day, 28) if d0.month == 2 else d0.day)
+        d0, d1, prec, status = day - dt.timedelta(days=ANNIVERSARY_DAYS), day, "range", "occurred"
     if etype in {"agreement", "announcement"} and not _sentence_has(doc, sent, ("forces",)):
         return [], None  # talks and statements about something else than the foreign forces
     places, destination = event_places(doc, clause, etype, trig, toks)

@@ -116,6 +116,9 @@ class TriggerLexicon:
             (self._prefix[w[:-1]] if w.endswith("*") else self._exact[w]).append(e)
         self._prefix_lens = sorted({len(k) for k in self._prefix}, reverse=True)
         self._cache: dict[str, tuple[Entry, ...]] = {}
+        # A token's entries in lexicon order: its stems come as a set, whose order changes with Python's
+        # hash seed from one process to the next, and hits of one token must not change order with it.
+        self._rank = {id(e): i for i, e in enumerate(entries)}
 
     def _word_ok(self, word: str, token: str) -> bool:
         forms = stems(token)
@@ -133,7 +136,7 @@ class TriggerLexicon:
                 for n in self._prefix_lens:
                     if len(f) >= n:
                         found.extend(self._prefix.get(f[:n], ()))
-            hit = tuple(dict.fromkeys(found))
+            hit = tuple(sorted(dict.fromkeys(found), key=lambda e: self._rank[id(e)]))
             if len(self._cache) < 200_000:
                 self._cache[token] = hit
         return hit
