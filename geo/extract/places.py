@@ -60,6 +60,8 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
     # "rockets impacted near Camp Victory": with nothing named before, it is where it happened
     kept = [m for m in ms if not (preceded_by(m, "locator", LOCATOR_WINDOW) and any(o.start < m.start for o in ms))]
     kept = kept or ms
+    # "في منطقة جرف الصخر بمحافظة بابل جنوب بغداد": Baghdad only says where Jurf al-Sakhar is
+    kept = [m for m in kept if not preceded_by(m, "direction", 1)] or kept
     main = doc.main_country
     if main is not None:
         # Foreign capitals and countries are usually actors ("بين بغداد وواشنطن", "الولايات المتحدة"),

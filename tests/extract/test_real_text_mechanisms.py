@@ -117,3 +117,9 @@ def test_the_same_events_whatever_the_hash_seed():
                                env={**os.environ, "PYTHONHASHSEED": seed}, timeout=300, check=True).stdout
                 for seed in ("1", "2", "3")]
         assert runs[0] == runs[1] == runs[2] and len(runs[0]) > 1000, folder
+
+
+def test_a_direction_makes_a_place_a_reference_point():
+    text = "وقالت مصادر أمنية إن 5 انفجارات وقعت اليوم الخميس في منطقة جرف الصخر جنوب بغداد ناجمة عن قصف جوي أمريكي."
+    (e,) = extract_events(text, PUB)
+    assert e.type == "airstrike" and e.place is not None and "jurf" in e.place.id
