@@ -7,15 +7,17 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 
 from gazetteer import find_places, get_place, resolve
 from gazetteer.models import Mention, Place
 from gazetteer.normalize import normalize_with_offsets
 
+from ..core.data import read_rows
 from ..core.settings import HOME_COUNTRY
 from ..dates import DateSpan, find_dates, older_items_offset
 from .clauses import Span
-from .tokens import Hit, Token, tokenize, triggers
+from .tokens import DATA_DIR, Hit, Token, tokenize, triggers
 
 
 @dataclass
@@ -135,6 +137,32 @@ def without_datelines(text: str, mentions: list[Mention]) -> list[Mention]:
     return [m for m in mentions if not any(a <= m.start < b for a, b in spans)]
 
 
+@cache
+def _capitals() -> dict[str, str]:
+    return {r["country"]: r["place_id"] for r in read_rows(DATA_DIR / "capitals.csv")}
+
+
+def with_capital(text: str, tokens: list[Token], hits: list[Hit], mentions: list[Mention],
+                 country: Place | None) -> list[Mention]:
+    """"العاصمة" / "the capital" with no place named right after it: the capital of the article's country."""
+    capital_id = _capitals().get(country.country) if country is not None else None
+    if capital_id is None:
+        return mentions
+    starts = {m.start for m in mentions}
+    extra = []
+    for h in hits:
+        if h.entry.role != "capital_word":
+            continue
+        nxt = tokens[h.last + 1].start if h.last + 1 < len(tokens) else None
+        if nxt in starts:
+            continue  # "العاصمة بغداد": the name is there
+        first, last = tokens[h.first], tokens[h.last]
+        if any(m.start <= first.start < m.end for m in mentions):
+            continue
+        extra.append(Mention(first.start, last.end, text[first.start:last.end], get_place(capital_id)))
+    return sorted([*mentions, *extra], key=lambda m: m.start) if extra else mentions
+
+
 def read_document(text: str, published: dt.date, source: str) -> Document | None:
     """The article with everything found in it, or None when it names neither foreign forces nor a base
     they use (a withdrawal there is from parliament, an attack is on anyone: out of this map's scope).
@@ -150,6 +178,8 @@ def read_document(text: str, published: dt.date, source: str) -> Document | None
     if not any(h.entry.role == "context" for h in hits) and not any(m.place.is_base for m in mentions):
         return None
     older = older_items_offset(text, normalized=(norm, index))
+    country = main_country(mentions)
+    mentions = with_capital(text, tokens, hits, mentions, country)
     return Document(
         text=text,
         published=published,
@@ -159,5 +189,5 @@ def read_document(text: str, published: dt.date, source: str) -> Document | None
         mentions=mentions,
         dates=find_dates(text, published, older_from=older, normalized=(norm, index)),
         older_from=older,
-        main_country=main_country(mentions),
+        main_country=country,
     )

@@ -84,9 +84,9 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
             if origins and m.start > origins[-1].start and _listed_after(doc, origins[-1], m):
                 origins.append(m)
         if not origins:  # a named site, and the towns listed with it ("in Baghdad and at Ain al-Asad")
-            sites = [m for m in kept if m.place.precision == "site"]
-            listed = [m for m in kept if any(_listed_after(doc, m, s) or _listed_after(doc, s, m) for s in sites)]
-            origins = sorted({id(m): m for m in sites + listed}.values(), key=lambda m: m.start)
+            at_sites = [m for m in kept if m.place.precision == "site"]
+            listed = [m for m in kept if any(_listed_after(doc, m, s) or _listed_after(doc, s, m) for s in at_sites)]
+            origins = sorted({id(m): m for m in at_sites + listed}.values(), key=lambda m: m.start)
         kept = origins
     places = list(dict.fromkeys(m.place for m in kept))
     places = [p for p in places if not any(contains(p, q) for q in places)]
