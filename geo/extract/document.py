@@ -163,6 +163,31 @@ def with_capital(text: str, tokens: list[Token], hits: list[Hit], mentions: list
     return sorted([*mentions, *extra], key=lambda m: m.start) if extra else mentions
 
 
+_BASE_JOINS = {"at", "in", "near", "of", "في", "ب"}
+
+
+def with_named_bases(text: str, tokens: list[Token], hits: list[Hit], mentions: list[Mention]) -> list[Mention]:
+    """A town named as the place of a base ("the air base at Balad", "مطار في أربيل") is that base when the
+    gazetteer knows one by the town's name ("Balad Air Base", "Erbil airport")."""
+    words = {h.first: h for h in hits if h.entry.role == "base_word"}
+    out = []
+    for m in mentions:
+        i = bisect_left(tokens, m.start, key=lambda t: t.start)
+        j = i - 1
+        if j >= 0 and tokens[j].norm in _BASE_JOINS:
+            j -= 1
+        base = words.get(j) if m.place.precision in {"city", "district"} else None
+        if base is not None:
+            word = text[tokens[base.first].start : tokens[base.last].end]
+            wider = text[tokens[base.first - 1].start : tokens[base.last].end] if base.first else word  # "air base"
+            site = next((p for name in (f"{m.surface} {word}", f"{word} {m.surface}", f"{m.surface} {wider}")
+                         if (p := resolve(name)) is not None and p.precision == "site"), None)
+            if site is not None:
+                m = Mention(m.start, m.end, m.surface, site)
+        out.append(m)
+    return out
+
+
 def read_document(text: str, published: dt.date, source: str) -> Document | None:
     """The article with everything found in it, or None when it names neither foreign forces nor a base
     they use (a withdrawal there is from parliament, an attack is on anyone: out of this map's scope).
@@ -174,7 +199,7 @@ def read_document(text: str, published: dt.date, source: str) -> Document | None
     tokens = tokenize(text, (norm, index))
     hits = triggers().find(tokens)
     found = without_datelines(text, find_places(text, normalized=(norm, offsets)))
-    mentions = with_marked_places(text, tokens, hits, found)
+    mentions = with_named_bases(text, tokens, hits, with_marked_places(text, tokens, hits, found))
     if not any(h.entry.role == "context" for h in hits) and not any(m.place.is_base for m in mentions):
         return None
     older = older_items_offset(text, normalized=(norm, index))

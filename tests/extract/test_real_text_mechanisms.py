@@ -123,3 +123,9 @@ def test_a_direction_makes_a_place_a_reference_point():
     text = "وقالت مصادر أمنية إن 5 انفجارات وقعت اليوم الخميس في منطقة جرف الصخر جنوب بغداد ناجمة عن قصف جوي أمريكي."
     (e,) = extract_events(text, PUB)
     assert e.type == "airstrike" and e.place is not None and "jurf" in e.place.id
+
+
+def test_a_base_at_a_town_is_the_base_of_that_name():
+    text = "On Sunday, five rockets hit the Iraqi air base at Balad north of Baghdad, hosting US-led coalition contractors."
+    (e,) = extract_events(text, dt.date(2021, 4, 18))
+    assert e.place is not None and e.place.id == "balad_air_base" and e.date == dt.date(2021, 4, 18)
