@@ -172,11 +172,14 @@ def with_named_bases(text: str, tokens: list[Token], hits: list[Hit], mentions: 
     words = {h.first: h for h in hits if h.entry.role == "base_word"}
     out = []
     for m in mentions:
+        if m.place.precision not in {"city", "district"} or not words:
+            out.append(m)
+            continue
         i = bisect_left(tokens, m.start, key=lambda t: t.start)
         j = i - 1
         if j >= 0 and tokens[j].norm in _BASE_JOINS:
             j -= 1
-        base = words.get(j) if m.place.precision in {"city", "district"} else None
+        base = words.get(j)
         if base is not None:
             word = text[tokens[base.first].start : tokens[base.last].end]
             wider = text[tokens[base.first - 1].start : tokens[base.last].end] if base.first else word  # "air base"
