@@ -16,6 +16,9 @@ EVENT_TYPES: tuple[str, ...] = (
 # Movements have an origin (place) and may have a destination; exported as LineStrings.
 MOVEMENT_TYPES: frozenset[str] = frozenset({"withdrawal", "redeployment"})
 
+# Strikes: what hits a place (one event per place of a list; tallies, habits and air defence cancel them).
+STRIKE_TYPES: frozenset[str] = frozenset({"attack", "airstrike"})
+
 # Types an evaluator treats as the same event (the gold's analysts disagree on these).
 EQUIVALENT_TYPES: dict[str, str] = {
     "redeployment": "withdrawal",

@@ -31,7 +31,7 @@ import logging
 from ..core.errors import InputError
 from ..core.models import Event
 from ..core.settings import STRIKE_COUNTRIES
-from ..core.taxonomy import MOVEMENT_TYPES
+from ..core.taxonomy import MOVEMENT_TYPES, STRIKE_TYPES
 from ..dates import DateSpan, older_item_start
 from .clauses import Span, clauses, sentences
 from .confidence import report_confidence
@@ -208,7 +208,7 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
         return [], None  # "انسحاب الكتلة من البرلمان": a political withdrawal
     if etype in MOVEMENT_TYPES and _cue_near(hits, "medical", trig.first, MEDICAL_WINDOW, MEDICAL_WINDOW):
         return [], None  # "wounded soldiers were evacuated", "نقل الجرحى لتلقي العلاج": a medical move
-    if etype in {"attack", "airstrike"} and (
+    if etype in STRIKE_TYPES and (
         any(h.entry.role == "generic" for h in hits)
         or _cue_near(hits, "not_attack", trig.first, NOT_ATTACK_WINDOW, NOT_ATTACK_WINDOW)
         or (trig.entry.weapon and _cue_near(hits, "seized", trig.first, SEIZED_WINDOW))
@@ -240,7 +240,7 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
     else:
         if planned_cue:
             return [], None  # "سوف ينسحبون": a future with no date is too vague to map
-        if etype in {"attack", "airstrike"} and any(d.since for d in doc.dates_in(clause)):
+        if etype in STRIKE_TYPES and any(d.since for d in doc.dates_in(clause)):
             return [], None  # "استُهدفت القواعد منذ 19 أكتوبر": a campaign counted since a date, not one attack
         status = "occurred"
         d0, d1, prec, dtext = _default_date(doc, anchor)
@@ -260,11 +260,11 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
     if etype in {"agreement", "announcement"} and not _sentence_has(doc, sent, ("forces",)):
         return [], None  # talks and statements about something else than the foreign forces
     places, destination = event_places(doc, clause, etype, trig, toks)
-    if (etype in {"attack", "airstrike"} and places == [doc.main_country]
+    if (etype in STRIKE_TYPES and places == [doc.main_country]
             and all(m.place != doc.main_country for m in doc.mentions_in(clause))
             and not _sentence_has(doc, clause, ("context",))):
         return [], None  # "تبادل القصف مع فصائل لبنانية": no place and no foreign forces named, not this map's
-    if etype in {"attack", "airstrike"}:
+    if etype in STRIKE_TYPES:
         # strikes elsewhere (Yemen, Israel) are not this map's; a place with no country (a region) stays
         places = [p for p in places if not p.country or p.country in STRIKE_COUNTRIES]
         if not places:
@@ -280,7 +280,7 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
     if len(places) > 1:
         counts = {}  # "2500 soldiers across three bases" is not 2500 at each
     weapon = None
-    if etype in {"attack", "airstrike"}:
+    if etype in STRIKE_TYPES:
         weapon = next((h.entry.weapon for h in sorted(trig_hits, key=lambda h: -h.entry.priority)
                        if h.entry.weapon and h.entry.type == trig.entry.type), None)
     q = clause if clause.end - clause.start >= 25 else sent

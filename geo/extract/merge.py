@@ -8,12 +8,10 @@ from collections.abc import Sequence
 from gazetteer import precision_rank
 
 from ..core.models import Event
-from ..core.taxonomy import canonical_type
-from .places import contains
+from ..core.taxonomy import STRIKE_TYPES, canonical_type
+from .places import COARSE_PRECISIONS, contains
 
 DATE_RANK = {"day": 0, "range": 1, "month": 2, "year": 3}
-_STRIKES = {"attack", "airstrike"}
-_COARSE = {"country", "region"}
 
 
 def _mergeable(a: Event, b: Event) -> bool:
@@ -36,7 +34,7 @@ def _mergeable(a: Event, b: Event) -> bool:
         return not (a.type == "presence" and pa != pb)
     if a.type in {"presence"}:
         return False
-    if anaphoric and a.type in _STRIKES and {pa.precision, pb.precision} & _COARSE:
+    if anaphoric and a.type in STRIKE_TYPES and {pa.precision, pb.precision} & COARSE_PRECISIONS:
         # "the attack ... in the Middle East", "a drone attack on US forces in Syria" after the base was named
         return True
     # A base inside the country: the same event only if one is a bare mention or both are dated alike

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from gazetteer import precision_rank
 from gazetteer.models import Mention, Place
 
-from ..core.taxonomy import MOVEMENT_TYPES
+from ..core.taxonomy import MOVEMENT_TYPES, STRIKE_TYPES
 from .clauses import Span
 from .document import Document, token_index
 from .tokens import Hit
@@ -17,9 +19,8 @@ ANTECEDENT_MAX_CHARS = 2500  # how far back a definite noun ("القاعدة") m
 # One event per named site for these ("انسحبت من قاعدتي عين الأسد وحرير": two withdrawals).
 _SITE_TYPES = {"presence", "attack", "airstrike", "withdrawal", "handover"}
 _BASE_KINDS = {"air_base", "military_base", "base", "airport"}
-# A list of places under one of these triggers is one event per place.
-_LIST_TYPES = {"attack", "airstrike"}
-_COARSE = {"country", "region"}
+# Places too coarse to be where a strike hit when the story names a base there.
+COARSE_PRECISIONS = frozenset({"country", "region"})
 _LIST_LEVEL = {"city": 10, "district": 10, "governorate": 10}
 
 
@@ -72,7 +73,7 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
         for m in kept:
             if (m.place.country == main.country or m.place.precision == "site" or preceded_by(m, "locative", 2)
                     or (etype in MOVEMENT_TYPES and preceded_by(m, "origin", 1))
-                    or (etype in _LIST_TYPES and located and _listed_after(doc, located[-1], m))):
+                    or (etype in STRIKE_TYPES and located and _listed_after(doc, located[-1], m))):
                 located.append(m)
         kept = located
     if etype in MOVEMENT_TYPES:
@@ -115,9 +116,9 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
         # "a base in northern Iraq that hosts coalition troops", "an air base in Kirkuk", "the base": the site
         # the article names (inside the place the clause gives, when it gives one)
         site = antecedent(doc, cue_hits) or described_site(doc, cue_hits)
-        if site is not None and all(contains(p, site) or p.precision in _COARSE for p in places):
+        if site is not None and all(contains(p, site) or p.precision in COARSE_PRECISIONS for p in places):
             return [site], destination
-    if etype in _LIST_TYPES and len(places) > 1:
+    if etype in STRIKE_TYPES and len(places) > 1:
         # "عبوات ناسفة استهدفت أرتالاً في النجف وكربلاء والمثنى": one event per place of the list (towns
         # and governorates are one level: the press names a governorate by its capital)
         level = min(_LIST_LEVEL.get(p.precision, precision_rank(p.precision)) for p in places)
@@ -130,7 +131,7 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
         return ([main] if main is not None else []), destination
     best = min(places, key=lambda p: (precision_rank(p.precision),
                                       min(abs(m.start - trig_pos) for m in kept if m.place == p)))
-    if etype in _LIST_TYPES and best.kind == "country":
+    if etype in STRIKE_TYPES and best.kind == "country":
         # "the drone strike that killed three U.S. troops in Jordan": the one base the story names there
         site = _only_site_in(doc, best, trig_pos)
         if site is not None:
@@ -168,12 +169,16 @@ def is_site(doc: Document, m: Mention) -> bool:
             or doc.has_role(after, "base_word"))
 
 
+def _story_bases(doc: Document, pos: int) -> list[Place]:
+    """The bases the story around ``pos`` names, in text order (repeats kept: they count)."""
+    lo, hi = doc.story(pos)
+    return [m.place for m in doc.mentions
+            if lo <= m.start < hi and m.place.precision == "site" and m.place.kind in _BASE_KINDS]
+
+
 def _only_site_in(doc: Document, country: Place, pos: int) -> Place | None:
     """The single base of ``country`` that the story around ``pos`` names, if there is exactly one."""
-    lo, hi = doc.story(pos)
-    sites = {m.place.id: m.place for m in doc.mentions
-             if lo <= m.start < hi and m.place.precision == "site" and m.place.kind in _BASE_KINDS
-             and m.place.country == country.country}
+    sites = {p.id: p for p in _story_bases(doc, pos) if p.country == country.country}
     return next(iter(sites.values())) if len(sites) == 1 else None
 
 
@@ -182,18 +187,12 @@ def described_site(doc: Document, hits: list[Hit]) -> Place | None:
     northern Iraq"): the base the story names most often (the first of those, on a tie), before or after."""
     if not any(h.entry.role == "base_word" for h in hits):
         return None
-    pos = doc.tokens[hits[0].first].start
-    lo, hi = doc.story(pos)
-    counts: dict[str, int] = {}
-    first: dict[str, Place] = {}
-    for m in doc.mentions:
-        if lo <= m.start < hi and m.place.precision == "site" and m.place.kind in _BASE_KINDS:
-            counts[m.place.id] = counts.get(m.place.id, 0) + 1
-            first.setdefault(m.place.id, m.place)
-    if not counts:
+    bases = _story_bases(doc, doc.tokens[hits[0].first].start)
+    if not bases:
         return None
-    best = max(counts, key=lambda k: (counts[k], -list(first).index(k)))
-    return first[best]
+    counts = Counter(p.id for p in bases)  # insertion order is text order: max keeps the first on a tie
+    best = max(counts, key=counts.__getitem__)
+    return next(p for p in bases if p.id == best)
 
 
 def antecedent(doc: Document, hits: list[Hit]) -> Place | None:
