@@ -8,6 +8,7 @@ one-to-one assignment, core gold events placed first, each preferring its closes
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 from collections import defaultdict
@@ -20,7 +21,7 @@ from gazetteer.index import haversine_km
 
 from ..core.errors import InputError
 from ..core.models import Event
-from ..core.settings import SEEDS_DIR
+from ..core.settings import PROJECT_ROOT, SEEDS_DIR
 from ..core.taxonomy import canonical_type
 from ..extract import EXTRACTOR_VERSION
 from ..ingest import INDEX_FILE, read_index
@@ -297,10 +298,6 @@ def eval_table(root: Path, sets: Sequence[tuple[str, str, str]] = PROJECT_SETS) 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``make eval``: the table over every set, the error kinds of each, and the dev half's error list."""
-    import argparse
-
-    from ..core.settings import PROJECT_ROOT
-
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--errors", action="store_true", help="list the dev half's errors with their quotes")
     args = parser.parse_args(argv)
