@@ -58,6 +58,7 @@ SPEECH_WINDOW = 6  # tokens before a date in which a speech verb makes it the da
 SEIZED_WINDOW = 6  # tokens before a weapon word in which "seized", "found" make it cargo
 MEDICAL_WINDOW = 5  # tokens around a movement word in which the wounded or treatment make it medical
 AGGREGATE_WINDOW = 4  # tokens before a generic attack word in which "more than", "dozens" make it a tally
+STRUCK_WINDOW = 6  # tokens after an attack word in which an armed group's people or premises are its object
 # Processes: "بدأت القوات، منذ الأحد، سحب ..." dates their start with "منذ".
 _PROCESS_TYPES = {"withdrawal", "redeployment", "handover"}
 
@@ -90,6 +91,16 @@ def _tallied(doc: Document, hits: list[Hit]) -> set[int]:
                 out |= {h.first for h in hits if h.entry.role == "trigger" and h.entry.type == "attack"
                         and not h.entry.weapon}
     return out
+
+
+def _struck_object(hits: list[Hit], trig: Hit, role: str) -> bool:
+    """True when the attack word's object is of ``role`` (an armed group, a local force): it stands within
+    STRUCK_WINDOW tokens after the word, and no foreign force or base is named after the word (in "استهدفت
+    فصائل الحشد القوات الأمريكية" the group is the subject)."""
+    blockers = ("context",) if role == "local_target" else ("context", "base_word")  # "a Peshmerga base"
+    if any(o.entry.role in blockers and o.first > trig.last for o in hits):
+        return False
+    return any(h.entry.role == role and trig.last < h.first <= trig.last + STRUCK_WINDOW for h in hits)
 
 
 def _sentence_has(doc: Document, span: Span, roles: tuple[str, ...]) -> bool:
@@ -214,6 +225,11 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
         or (trig.entry.weapon and _cue_near(hits, "seized", trig.first, SEIZED_WINDOW))
     ):
         return [], None  # habits and air defence are not an attack
+    if etype == "attack" and _struck_object(hits, trig, "local_target") and not any(
+            h.entry.role == "context" for h in hits):
+        return [], None  # "drones hit a Peshmerga base": a local force's base, no foreign forces named
+    if etype == "attack" and _struck_object(hits, trig, "struck_target"):
+        etype = "airstrike"  # "استهداف آليات تضم قادة في الحشد الشعبي": a strike on an armed group
     if etype == "presence" and _cue_near(hits, "past_state", trig.first, PAST_STATE_WINDOW):
         return [], None  # "من قواعد كانت تتمركز بها": where they used to be
     if etype in MOVEMENT_TYPES and _cue_near(hits, "to_iraqi", trig.first, 0, TO_IRAQI_WINDOW):

@@ -126,6 +126,13 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
         if len(same) > 1:
             return same, destination
     if not places:
+        if (destination is not None and etype in MOVEMENT_TYPES
+                and not any(h.entry.role == "arrival" and h.first <= trig.last and h.last >= trig.first
+                            for h in cue_hits)):
+            # "soldiers who have withdrawn have been transferred to Erbil": they left the story's base
+            origin = _main_base(doc, trig_pos, exclude=destination)
+            if origin is not None:
+                return [origin], destination
         if destination is not None and main is not None and destination.country == main.country:
             return [destination], None  # "تعزيزات إلى قاعدة حرير": where they went is all we know
         return ([main] if main is not None else []), destination
@@ -180,6 +187,16 @@ def _only_site_in(doc: Document, country: Place, pos: int) -> Place | None:
     """The single base of ``country`` that the story around ``pos`` names, if there is exactly one."""
     sites = {p.id: p for p in _story_bases(doc, pos) if p.country == country.country}
     return next(iter(sites.values())) if len(sites) == 1 else None
+
+
+def _main_base(doc: Document, pos: int, exclude: Place) -> Place | None:
+    """The base the story around ``pos`` names most often (the first on a tie), other than ``exclude``."""
+    bases = [p for p in _story_bases(doc, pos) if p.id != exclude.id]
+    if not bases:
+        return None
+    counts = Counter(p.id for p in bases)  # insertion order is text order: max keeps the first on a tie
+    best = max(counts, key=counts.__getitem__)
+    return next(p for p in bases if p.id == best)
 
 
 def described_site(doc: Document, hits: list[Hit]) -> Place | None:

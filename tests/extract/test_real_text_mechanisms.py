@@ -129,3 +129,33 @@ def test_a_base_at_a_town_is_the_base_of_that_name():
     text = "On Sunday, five rockets hit the Iraqi air base at Balad north of Baghdad, hosting US-led coalition contractors."
     (e,) = extract_events(text, dt.date(2021, 4, 18))
     assert e.place is not None and e.place.id == "balad_air_base" and e.date == dt.date(2021, 4, 18)
+
+
+def test_a_strike_on_an_armed_group_is_an_airstrike_not_an_attack_on_the_coalition():
+    text = ("شن الطيران الأمريكي غارة جوية فجر اليوم السبت قرب التاجي. "
+            "وأعلن التلفزيون الرسمي أنه تم استهداف آليات تضم قادة في الحشد الشعبي في التاجي شمال بغداد.")
+    events = extract_events(text, dt.date(2020, 1, 4))
+    assert [e.type for e in events] == ["airstrike"]  # one strike, told twice
+    assert events[0].date == dt.date(2020, 1, 4)
+    assert haversine_km(events[0].lat, events[0].lon, 33.52, 44.25) < 25
+
+
+def test_an_attack_on_coalition_forces_by_an_armed_group_stays_an_attack():
+    text = "استهدفت فصائل الحشد الشعبي القوات الأمريكية في قاعدة عين الأسد بالصواريخ اليوم الخميس."
+    events = extract_events(text, PUB)
+    assert [(e.type, e.place.name) for e in events] == [("attack", "Ain al-Asad Air Base")]
+
+
+def test_a_local_force_base_hit_with_no_foreign_forces_is_not_mapped():
+    text = ("US forces at Harir were on alert on Thursday. "
+            "On Thursday, two suicide drones hit a Peshmerga base in Erbil province.")
+    assert [e for e in extract_events(text, PUB) if e.type == "attack"] == []
+
+
+def test_a_move_that_names_only_its_destination_starts_at_the_story_base():
+    text = ("American forces began a withdrawal from Ain al-Asad air base on Sunday. "
+            "Some of the soldiers who withdrew on Sunday have been transferred to Erbil.")
+    events = extract_events(text, dt.date(2025, 8, 24))
+    moves = [e for e in events if e.type in {"withdrawal", "redeployment"}]
+    assert {e.place.name for e in moves} == {"Ain al-Asad Air Base"}
+    assert any(e.destination is not None and e.destination.name.startswith("Erbil") for e in moves)
