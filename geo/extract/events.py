@@ -66,7 +66,22 @@ _PROCESS_TYPES = {"withdrawal", "redeployment", "handover"}
 def _clause_breaks(doc: Document, sent: Span) -> list[int]:
     t0 = token_index(doc.tokens, sent.start)
     t1 = token_index(doc.tokens, sent.end) - 1
-    return [doc.tokens[h.first].start for h in doc.hits_between(t0, t1) if h.entry.role == "clause_break"]
+    hits = doc.hits_between(t0, t1)
+    breaks = [doc.tokens[h.first].start for h in hits if h.entry.role == "clause_break"]
+    # "استهدفت الميليشيات ... القوات الأمريكية، واستهدفت طائرة مسيرة ...": a comma and a "و" + past verb
+    # open a new clause (a coordinated event of its own); "، واستهداف أرتال" (a noun) only lists
+    for h in hits:
+        tok = doc.tokens[h.first]
+        if (h.entry.role == "trigger" and _coordinated_verb(tok.norm)
+                and doc.text[:tok.start].rstrip()[-1:] in "،,"):
+            breaks.append(tok.start)
+    return breaks
+
+
+def _coordinated_verb(token: str) -> bool:
+    """"واستهدفت", "وانسحبوا": و + a past verb (feminine or plural ending), not a plural noun ("وهجمات")."""
+    return (token.startswith("و") and len(token) > 4 and not token.endswith("ات")
+            and (token.endswith("ت") or token.endswith("وا")))
 
 
 def _future_verb(token: str, pattern_word: str) -> bool:

@@ -59,7 +59,9 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
                 break
     # "Victory, adjoining the airport": the place after a locator only locates the one named before it;
     # "rockets impacted near Camp Victory": with nothing named before, it is where it happened
-    kept = [m for m in ms if not (preceded_by(m, "locator", LOCATOR_WINDOW) and any(o.start < m.start for o in ms))]
+    # (a country named before is an actor, "قاعدة للتحالف بقيادة الولايات المتحدة بالقرب من مطار أربيل")
+    kept = [m for m in ms if not (preceded_by(m, "locator", LOCATOR_WINDOW)
+                                  and any(o.start < m.start and o.place.kind != "country" for o in ms))]
     kept = kept or ms
     # "في منطقة جرف الصخر بمحافظة بابل جنوب بغداد": Baghdad only says where Jurf al-Sakhar is
     kept = [m for m in kept if not preceded_by(m, "direction", 1)] or kept

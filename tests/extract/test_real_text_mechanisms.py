@@ -159,3 +159,19 @@ def test_a_move_that_names_only_its_destination_starts_at_the_story_base():
     moves = [e for e in events if e.type in {"withdrawal", "redeployment"}]
     assert {e.place.name for e in moves} == {"Ain al-Asad Air Base"}
     assert any(e.destination is not None and e.destination.name.startswith("Erbil") for e in moves)
+
+
+def test_a_comma_and_a_past_verb_open_a_coordinated_event_with_its_own_place_and_date():
+    text = ("واستهدفت الميليشيات المدعومة من إيران القوات الأمريكية في العراق، واستهدفت طائرة مسيرة "
+            "الشهر الماضي قاعدة للتحالف بقيادة الولايات المتحدة بالقرب من مطار أربيل الدولي.")
+    events = extract_events(text, dt.date(2021, 5, 4))
+    erbil = [e for e in events if e.place is not None and "Erbil" in e.place.name]
+    assert [(e.type, e.date, e.date_precision) for e in erbil] == [("attack", dt.date(2021, 4, 1), "month")]
+
+
+def test_the_event_avenged_is_background_not_the_report_day():
+    text = ("وتعرضت قاعدة عين الأسد الجوية في يناير 2020 لهجوم بالصواريخ الإيرانية انتقاماً لقاسم سليماني، "
+            "الذي قُتل في غارة جوية أمريكية في مطار بغداد الدولي.")
+    events = extract_events(text, dt.date(2021, 5, 4))
+    assert [(e.type, e.place.name, e.date) for e in events] == [
+        ("attack", "Ain al-Asad Air Base", dt.date(2020, 1, 1))]
