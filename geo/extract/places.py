@@ -90,6 +90,10 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
             at_sites = [m for m in kept if m.place.precision == "site"]
             listed = [m for m in kept if any(_listed_after(doc, m, s) or _listed_after(doc, s, m) for s in at_sites)]
             origins = sorted({id(m): m for m in at_sites + listed}.values(), key=lambda m: m.start)
+        if not origins:  # "المهمة العسكرية للتحالف في سوريا ستستمر حتى سبتمبر 2026": where they are now
+            # (before the date: "... حتى 2026 لدعم العمليات في سوريا" names a purpose)
+            cut = min((d.start for d in doc.dates_in(clause) if d.start > trig_pos), default=clause.end)
+            origins = [m for m in kept if m.start < cut and preceded_by(m, "locative", 2)][:1]
         kept = origins
     places = list(dict.fromkeys(m.place for m in kept))
     places = [p for p in places if not any(contains(p, q) for q in places)]

@@ -175,3 +175,11 @@ def test_the_event_avenged_is_background_not_the_report_day():
     events = extract_events(text, dt.date(2021, 5, 4))
     assert [(e.type, e.place.name, e.date) for e in events] == [
         ("attack", "Ain al-Asad Air Base", dt.date(2020, 1, 1))]
+
+
+def test_forces_that_stay_in_a_named_country_until_a_date_leave_that_country():
+    text = ("اتفق العراق والولايات المتحدة على إنهاء مهمة التحالف في العراق. "
+            "وأضاف أن المهمة العسكرية للتحالف في سوريا ستستمر حتى سبتمبر 2026.")
+    events = extract_events(text, dt.date(2024, 9, 28))
+    planned = [e for e in events if e.status == "planned"]
+    assert [(e.type, e.place.name, e.date) for e in planned] == [("withdrawal", "Syria", dt.date(2026, 9, 1))]
