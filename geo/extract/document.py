@@ -38,12 +38,17 @@ class Document:
         # hits and spans sorted by position, so a clause takes its share with two bisections
         self.hits.sort(key=lambda h: (h.first, h.last))
         self._hit_firsts = [h.first for h in self.hits]
+        self._token_starts = [t.start for t in self.tokens]
         self._date_starts = [d.start for d in self.dates]
         self._mention_starts = [m.start for m in self.mentions]
         self.date_tokens = frozenset(
             i for d in self.dates
-            for i in range(token_index(self.tokens, d.start), token_index(self.tokens, d.end))
+            for i in range(self.token_at(d.start), self.token_at(d.end))
         )
+
+    def token_at(self, pos: int) -> int:
+        """Index of the first token starting at or after ``pos`` (as ``token_index``, without a key per step)."""
+        return bisect_left(self._token_starts, pos)
 
     def has_role(self, i: int, role: str) -> bool:
         """True when a cue of ``role`` starts at token ``i``."""

@@ -36,7 +36,7 @@ from ..dates import DateSpan, older_item_start
 from .clauses import Span, clauses, sentences
 from .confidence import report_confidence
 from .counts import find_counts
-from .document import Document, read_document, token_index
+from .document import Document, read_document
 from .merge import DATE_RANK, merge_within_article
 from .places import antecedent, event_places, is_site
 from .tokens import Hit
@@ -64,8 +64,8 @@ _PROCESS_TYPES = {"withdrawal", "redeployment", "handover"}
 
 
 def _clause_breaks(doc: Document, sent: Span) -> list[int]:
-    t0 = token_index(doc.tokens, sent.start)
-    t1 = token_index(doc.tokens, sent.end) - 1
+    t0 = doc.token_at(sent.start)
+    t1 = doc.token_at(sent.end) - 1
     hits = doc.hits_between(t0, t1)
     breaks = [doc.tokens[h.first].start for h in hits if h.entry.role == "clause_break"]
     # "استهدفت الميليشيات ... القوات الأمريكية، واستهدفت طائرة مسيرة ...": a comma and a "و" + past verb
@@ -120,8 +120,8 @@ def _struck_object(hits: list[Hit], trig: Hit, role: str) -> bool:
 
 def _sentence_has(doc: Document, span: Span, roles: tuple[str, ...]) -> bool:
     """True when a cue of one of ``roles`` stands in ``span`` (a sentence or a clause)."""
-    t0 = token_index(doc.tokens, span.start)
-    t1 = token_index(doc.tokens, span.end) - 1
+    t0 = doc.token_at(span.start)
+    t1 = doc.token_at(span.end) - 1
     return any(h.entry.role in roles for h in doc.hits_between(t0, t1))
 
 
@@ -134,7 +134,7 @@ def _pick_date(doc: Document, clause: Span, sent: Span, anchor: int, etype: str,
                planned: bool = False) -> DateSpan | None:
     def said_on(d: DateSpan) -> bool:
         # "قالت المتحدثة، اليوم الاثنين، إن ...", "said Monday that ...": when it was said, not done
-        i = token_index(doc.tokens, d.start)
+        i = doc.token_at(d.start)
         before = doc.hits_between(max(0, i - SPEECH_WINDOW), i)
         return d.start < anchor and any(h.entry.role == "speech" for h in before)
 
@@ -149,10 +149,10 @@ def _pick_date(doc: Document, clause: Span, sent: Span, anchor: int, etype: str,
         # "بعد يوم من ..." counts from another event.
         if d.since and etype not in _PROCESS_TYPES:
             return False
-        i = token_index(doc.tokens, d.start)
+        i = doc.token_at(d.start)
         if d.status == "occurred" and (doc.has_role(i, "date_before") or (i and doc.has_role(i - 1, "date_before"))):
             return False
-        j = token_index(doc.tokens, d.end)
+        j = doc.token_at(d.end)
         return not (doc.has_role(i, "date_after") and doc.has_role(j, "date_of"))
 
     in_clause = [d for d in doc.dates_in(clause) if usable(d)
@@ -195,8 +195,8 @@ def _trigger_ok(doc: Document, hits: list[Hit], h: Hit, has_site: bool, has_obje
 
 def _events_in_clause(doc: Document, sent: Span, clause: Span, prev_date: DateSpan | None,
                       continuation: bool) -> tuple[list[Event], DateSpan | None]:
-    t0 = token_index(doc.tokens, clause.start)
-    t1 = token_index(doc.tokens, clause.end) - 1
+    t0 = doc.token_at(clause.start)
+    t1 = doc.token_at(clause.end) - 1
     if t1 < t0:
         return [], None
     hits = doc.hits_between(t0, t1)
@@ -302,7 +302,7 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
             return [], None
     if etype == "presence" and not places:
         rest = Span(clause.start, sent.end)
-        places, _ = event_places(doc, rest, etype, trig, (toks[0], token_index(doc.tokens, sent.end) - 1))
+        places, _ = event_places(doc, rest, etype, trig, (toks[0], doc.token_at(sent.end) - 1))
     if etype == "presence" and not places:
         return [], date
     counts = find_counts(doc.tokens, *toks, skip=doc.date_tokens)
@@ -380,7 +380,7 @@ def extract_events(text: str, published: dt.date, source: str = "") -> list[Even
     events: list[Event] = []
     prev_date: DateSpan | None = None
     for sent in sentences(text):
-        first_tok = token_index(tokens, sent.start)
+        first_tok = doc.token_at(sent.start)
         continuation = first_tok < len(tokens) and any(
             h.entry.role == "continuation" for h in doc.hits_between(first_tok, first_tok)
         )

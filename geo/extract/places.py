@@ -9,7 +9,7 @@ from gazetteer.models import Mention, Place
 
 from ..core.taxonomy import MOVEMENT_TYPES, STRIKE_TYPES
 from .clauses import Span
-from .document import Document, token_index
+from .document import Document
 from .tokens import Hit
 
 DESTINATION_WINDOW = 2  # tokens between a destination cue and the place
@@ -46,7 +46,7 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
 
     def preceded_by(m: Mention, role: str, window: int) -> bool:
         # a date between the cue and the place belongs to the cue's phrase ("In February, U.S. warplanes")
-        i = token_index(doc.tokens, m.start)
+        i = doc.token_at(m.start)
         return any(h.entry.role == role and i - window <= h.last < i
                    and not any(k in doc.date_tokens for k in range(h.last + 1, i)) for h in cue_hits)
 
@@ -176,8 +176,8 @@ def is_site(doc: Document, m: Mention) -> bool:
     """A named base or airport, also when the place record is a town that names a base ("قاعدة القائم")."""
     if m.place.precision == "site":
         return True
-    i = token_index(doc.tokens, m.start)
-    after = token_index(doc.tokens, m.end)  # "al-Qaim base": the base word follows in English
+    i = doc.token_at(m.start)
+    after = doc.token_at(m.end)  # "al-Qaim base": the base word follows in English
     return (doc.has_role(i, "base_word") or (i > 0 and doc.has_role(i - 1, "base_word"))
             or doc.has_role(after, "base_word"))
 

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from gazetteer.normalize import normalize, normalize_with_map
 
@@ -27,9 +28,9 @@ _SUFFIXES = ("هما", "هم", "هن", "ها", "ه", "نا", "كم", "ي", "ات
 _TOKEN = re.compile(r"[^\W\d_]+|\d+")  # letters and digits apart: "بـ6 صواريخ" is ب, 6, صواريخ
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """A word of the normalised text, with its span in the original text."""
+class Token(NamedTuple):
+    """A word of the normalised text, with its span in the original text (a tuple: an article makes
+    thousands, and a frozen dataclass costs a setattr per field)."""
 
     norm: str
     start: int  # original offsets
@@ -48,9 +49,8 @@ class Entry:
     field: str = ""  # counts.csv: the count field
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """An entry matched on tokens ``first..last`` (inclusive)."""
+class Hit(NamedTuple):
+    """An entry matched on tokens ``first..last`` (inclusive); a tuple, as Token."""
 
     entry: Entry
     first: int
