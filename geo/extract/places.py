@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from gazetteer import precision_rank
+from gazetteer.index import haversine_km
 from gazetteer.models import Mention, Place
 
 from ..core.taxonomy import MOVEMENT_TYPES, STRIKE_TYPES
@@ -20,13 +21,20 @@ ANTECEDENT_MAX_CHARS = 2500  # how far back a definite noun ("القاعدة") m
 _SITE_TYPES = {"presence", "attack", "airstrike", "withdrawal", "handover"}
 _BASE_KINDS = {"air_base", "military_base", "base", "airport"}
 # Places too coarse to be where a strike hit when the story names a base there.
+CITY_QUARTER_KM = 15  # how far from a city's point a "district" record may lie and still be a quarter of it
 COARSE_PRECISIONS = frozenset({"country", "region"})
 _LIST_LEVEL = {"city": 10, "district": 10, "governorate": 10}
 
 
 def contains(big: Place, small: Place) -> bool:
     """True when ``small`` lies inside ``big`` by the gazetteer's admin fields."""
-    if big.id == small.id or precision_rank(big.precision) <= precision_rank(small.precision):
+    if big.id == small.id:
+        return False
+    if big.precision == "city" and small.precision == "district":
+        # a quarter of the city ("المنطقة الخضراء وسط بغداد"), not a district of the governorate
+        return (bool(small.province) and small.province == big.province
+                and haversine_km(big.lat, big.lon, small.lat, small.lon) <= CITY_QUARTER_KM)
+    if precision_rank(big.precision) <= precision_rank(small.precision):
         return False
     if big.kind == "country":
         return bool(small.country) and small.country == big.country

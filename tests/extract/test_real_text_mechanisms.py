@@ -183,3 +183,11 @@ def test_forces_that_stay_in_a_named_country_until_a_date_leave_that_country():
     events = extract_events(text, dt.date(2024, 9, 28))
     planned = [e for e in events if e.status == "planned"]
     assert [(e.type, e.place.name, e.date) for e in planned] == [("withdrawal", "Syria", dt.date(2026, 9, 1))]
+
+
+def test_a_city_and_its_quarter_are_one_attack():
+    text = ("قالت مصادر أمنية إن صاروخي كاتيوشا استهدفا اليوم المنطقة الخضراء وسط بغداد. "
+            "ولم تعلن أي جهة مسؤوليتها عن الهجوم على بغداد اليوم.")
+    events = extract_events(text, dt.date(2020, 7, 19))
+    assert len(events) == 1 and events[0].type == "attack"
+    assert haversine_km(events[0].lat, events[0].lon, 33.305, 44.385) < 10
