@@ -186,7 +186,7 @@ def test_forces_that_stay_in_a_named_country_until_a_date_leave_that_country():
 
 
 def test_a_city_and_its_quarter_are_one_attack():
-    text = ("قالت مصادر أمنية إن صاروخي كاتيوشا استهدفا اليوم المنطقة الخضراء وسط بغداد. "
+    text = ("رفعت القوات الأمريكية حالة التأهب. قالت مصادر أمنية إن صاروخي كاتيوشا استهدفا اليوم المنطقة الخضراء وسط بغداد. "
             "ولم تعلن أي جهة مسؤوليتها عن الهجوم على بغداد اليوم.")
     events = extract_events(text, dt.date(2020, 7, 19))
     assert len(events) == 1 and events[0].type == "attack"
