@@ -48,7 +48,7 @@ import re
 
 from gazetteer.normalize import normalize_with_map, original_span
 
-from .days import safe_date
+from .days import last_day, safe_date
 from .handlers import Cand, Ctx, Handler
 from .lexicon import DateLexicon, lexicon
 from .patterns import compiled
@@ -243,6 +243,7 @@ def find_dates(
     ctx = Ctx(norm, published, lexicon(), {}, compiled())
     chosen = _merge_ranges(norm, _select(_candidates(norm, published, pats.generators)))
     _anchor_weekdays(chosen, published)
+    _same_month(norm, chosen)
     out: list[DateSpan] = []
     lex = lexicon()
     for c in chosen:
@@ -254,6 +255,23 @@ def find_dates(
         since = pats.before_since.search(norm, max(0, c.nstart - 12), c.nstart) is not None
         out.append(DateSpan(s, e, text[s:e], date, end, prec, status, c.kind, resolved, since))
     return out
+
+
+def _same_month(norm: str, chosen: list[Cand]) -> None:
+    """"انسحبت في 19 آذار ... وفي 26 من الشهر ذاته": the day is in the month of the last date before it
+    (day or month precision, in the text order); with none before, the cand is dropped."""
+    prev: Cand | None = None
+    for c in sorted(chosen, key=lambda c: c.nstart):
+        if c.same_month:
+            if prev is None:
+                chosen.remove(c)
+                continue
+            y, mo = prev.date.year, prev.date.month
+            day = min(c.date.day, last_day(y, mo))
+            c.date = dt.date(y, mo, day)
+            c.same_month = False
+        elif c.precision in ("day", "month"):
+            prev = c
 
 
 _LATIN_WORD = re.compile(r"[A-Za-z]+")

@@ -45,6 +45,7 @@ class Cand:
     year_explicit: bool = True
     deadline: bool = False
     weekday: int | None = None  # an unmarked weekday, which a nearby explicit date may anchor
+    same_month: bool = False  # "26 من الشهر ذاته": a day of the month of the date told before
 
 
 @dataclass(slots=True)
@@ -310,6 +311,11 @@ def h_relunit(m: re.Match[str], ctx: Ctx) -> Cand | None:
         return None
     part = lex.role_in(_g(m, "part"), "part_")
     direction = _marker_dir(ctx, _g(m, "mk")) or _marker_dir(ctx, _g(m, "pre"))
+    day = _g(m, "d")
+    if direction is None and day is not None and unit[0] == "month" and lex.has(_g(m, "mk"), "same"):
+        # the month is filled in by find_dates from the date told before; the report's month meanwhile
+        a = dt.date(ctx.pub.year, ctx.pub.month, min(int(day), last_day(ctx.pub.year, ctx.pub.month)))
+        return Cand(_start(m), m.end(), a, None, "day", "relative", relative=True, same_month=True)
     if direction is None:
         if part is None:
             return None  # "العام" alone is an adjective ("الرأي العام"), not a date
@@ -319,6 +325,9 @@ def h_relunit(m: re.Match[str], ctx: Ctx) -> Cand | None:
     u = unit[0]
     if u == "month":
         y, mo = add_months(pub.year, pub.month, shift)
+        if day is not None and 1 <= int(day) <= last_day(y, mo):
+            a = b = dt.date(y, mo, int(day))  # "في الـ15 من الشهر الجاري": a day of that month
+            return Cand(_start(m), m.end(), a, None, "day", "relative", future=a > pub, relative=True)
         if part:
             a, b = part_of_month(y, mo, part)
             prec = "range"

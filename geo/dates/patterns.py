@@ -40,7 +40,7 @@ def compiled() -> Patterns:
     month = trie_alt(list(lex.months)) + r"(?!\w)"
     month_en = trie_alt([k for k, v in lex.month_lang.items() if v == "en"]) + r"(?!\w)"
     weekday = trie_alt(list(lex.weekdays)) + r"(?!\w)"
-    post = word("past", "future", "current")
+    post = word("past", "future", "current", "same")
     pre = word("pre_past", "pre_future", "pre_current")
     part = word("part_early", "part_mid", "part_late")
     ordinal = trie_alt(list(lex.ordinals)) + r"(?!\w)"
@@ -68,7 +68,7 @@ def compiled() -> Patterns:
 
     g_abs = (rf"{lb}{cl}{dl}{wkpfx}(?:(?P<part>{part})\s+)?(?:{word('from', 'between')}\s+)?"
              rf"(?:(?P<d1>\d{{1,2}})\s*(?:{alt('to', 'and')}|[-–])\s*)?"
-             rf"(?:(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)\s*(?:{word('of')}\s+)?"
+             rf"(?:(?:ال)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)\s*(?:{word('of')}\s+)?"  # "الـ19 من آذار"
              rf"|(?P<od>{ordinal})\s+{word('of')}\s+)(?:{word('month_word')}\s+)?"
              rf"{monthx('1')}{yearspec}(?:\s+(?P<mk>{post}))?")
     g_mdy = (rf"{lb}{cl}{dl}{wkpfx}(?:(?P<part>{part}){sep})?(?:(?P<pmk>{pre})\s+)?"
@@ -90,7 +90,9 @@ def compiled() -> Patterns:
     g_relday = (rf"{lb}{cl}{dl}(?:(?:{word('part_of_day', 'day_word')})\s+)?(?P<rel>{day_rel})"
                 rf"(?:\s+{word('part_of_day')})?")
     unit = trie_alt(list(lex.relative["unit"])) + r"(?!\w)"
-    g_relunit = (rf"{lb}{cl}{dl}(?:(?P<part>{part}){sep}(?:{word('of')}\s+)?)?(?:{word('det')}\s+)?"
+    g_relunit = (rf"{lb}{cl}{dl}(?:(?P<part>{part}){sep}(?:{word('of')}\s+)?)?"
+                 rf"(?:(?:ال)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)\s+(?:{word('of')}\s+)?)?"  # "الـ15 من الشهر الجاري"
+                 rf"(?:{word('det')}\s+)?"
                  rf"(?:(?P<pre>{pre})\s+)?(?P<u>{unit})(?:\s+(?P<mk>{post}))?")
     plural = trie_alt(list(lex.relative["plural"])) + r"(?!\w)"
     g_plural = (rf"{lb}{cl}(?:{word('in')}\s+)?(?:{word('det')}\s+)?"

@@ -21,6 +21,7 @@ ANTECEDENT_MAX_CHARS = 2500  # how far back a definite noun ("القاعدة") m
 _SITE_TYPES = {"presence", "attack", "airstrike", "withdrawal", "handover"}
 _BASE_KINDS = {"air_base", "military_base", "base", "airport"}
 # Places too coarse to be where a strike hit when the story names a base there.
+CITY_SITE_KM = 60  # how far from a town's point a base may lie and still be "at" that town
 CITY_QUARTER_KM = 15  # how far from a city's point a "district" record may lie and still be a quarter of it
 COARSE_PRECISIONS = frozenset({"country", "region"})
 _LIST_LEVEL = {"city": 10, "district": 10, "governorate": 10}
@@ -41,7 +42,10 @@ def contains(big: Place, small: Place) -> bool:
     if big.precision == "governorate":
         return bool(small.province) and small.province == big.province
     if big.precision == "city" and small.precision == "site":
-        return bool(small.province) and small.province == big.province
+        # a base by the town ("Balad air base", "مطار بغداد"), not anywhere in its governorate (al-Qaim is
+        # 300 km from al-Taqaddum, both in Anbar)
+        return (bool(small.province) and small.province == big.province
+                and haversine_km(big.lat, big.lon, small.lat, small.lon) <= CITY_SITE_KM)
     return False
 
 
@@ -58,12 +62,31 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
         return any(h.entry.role == role and i - window <= h.last < i
                    and not any(k in doc.date_tokens for k in range(h.last + 1, i)) for h in cue_hits)
 
+    # "ردا على استهداف ... عين الأسد، شنت طائرات أمريكية غارات في القائم": the occasion's places are not
+    # the event's (the phrase runs from the cue to the trigger, or to the next comma after it)
+    def in_occasion(m: Mention) -> bool:
+        for h in cue_hits:
+            if h.entry.role != "background":
+                continue
+            lo = doc.tokens[h.first].start
+            if lo < trig_pos:
+                hi = trig_pos
+            else:
+                comma = min((i for i in (doc.text.find("،", lo, clause.end), doc.text.find(",", lo, clause.end))
+                             if i >= 0), default=clause.end)
+                hi = comma
+            if lo <= m.start < hi:
+                return True
+        return False
+
+    ms = [m for m in ms if not in_occasion(m)] or ms
     destination: Place | None = None
     if etype in MOVEMENT_TYPES:
         for m in ms:
             if m.start > trig_pos and preceded_by(m, "destination", DESTINATION_WINDOW):
                 destination = m.place
-                ms = [x for x in ms if x is not m]
+                # "إلى قاعدة حرير في أربيل": Erbil only locates the destination
+                ms = [x for x in ms if x is not m and not contains(x.place, m.place)]
                 break
     # "Victory, adjoining the airport": the place after a locator only locates the one named before it;
     # "rockets impacted near Camp Victory": with nothing named before, it is where it happened
@@ -216,7 +239,12 @@ def _main_base(doc: Document, pos: int, exclude: Place) -> Place | None:
 def described_site(doc: Document, hits: list[Hit]) -> Place | None:
     """The site an indefinite description points to ("قاعدة عسكرية تستضيف قوات أمريكية", "a military base in
     northern Iraq"): the base the story names most often (the first of those, on a tie), before or after."""
-    if not any(h.entry.role == "base_word" for h in hits):
+    def in_a_name(h: Hit) -> bool:  # "قاعدة القيارة", "Ain al-Asad air base": the word names a base
+        pos = doc.tokens[h.first].start
+        return any(m.start <= pos < m.end or 0 < m.start - doc.tokens[h.last].end <= 1
+                   or 0 <= pos - m.end <= 1 for m in doc.mentions_in(Span(pos - 200, pos + 200)))
+
+    if not any(h.entry.role == "base_word" and not in_a_name(h) for h in hits):
         return None
     bases = _story_bases(doc, doc.tokens[hits[0].first].start)
     if not bases:

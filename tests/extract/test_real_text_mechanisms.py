@@ -191,3 +191,13 @@ def test_a_city_and_its_quarter_are_one_attack():
     events = extract_events(text, dt.date(2020, 7, 19))
     assert len(events) == 1 and events[0].type == "attack"
     assert haversine_km(events[0].lat, events[0].lon, 33.305, 44.385) < 10
+
+
+def test_a_town_contains_only_the_bases_near_it():
+    text = ("أعلنت قوات التحالف تسليم قاعدة الحبانية. وكانت قوات التحالف الأميركي انسحبت في الـ19 من شهر "
+            "آذار الماضي من القائم وسلمت منشآتها للقوات العراقية، وفي 26 من الشهر ذاته سلّم التحالف "
+            "الأميركي قاعدة القيارة إلى القوات العراقية.")
+    handovers = {(e.place.name.split(" (")[0], e.date) for e in extract_events(text, dt.date(2020, 4, 4))
+                 if e.type == "handover"}
+    assert handovers == {("Al Taqaddum Air Base", dt.date(2020, 4, 4)), ("Al-Qaim", dt.date(2020, 3, 19)),
+                         ("Qayyarah West Airfield", dt.date(2020, 3, 26))}
