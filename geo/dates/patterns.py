@@ -91,7 +91,8 @@ def compiled() -> Patterns:
                 rf"(?:\s+{word('part_of_day')})?")
     unit = trie_alt(list(lex.relative["unit"])) + r"(?!\w)"
     g_relunit = (rf"{lb}{cl}{dl}(?:(?P<part>{part}){sep}(?:{word('of')}\s+)?)?"
-                 rf"(?:(?:ال)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)\s+(?:{word('of')}\s+)?)?"  # "الـ15 من الشهر الجاري"
+                 # a day of that month: "الـ15 من الشهر الجاري", "the 15th of last month"
+                 rf"(?:(?:ال)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)\s+(?:{word('of')}\s+)?)?"
                  rf"(?:{word('det')}\s+)?"
                  rf"(?:(?P<pre>{pre})\s+)?(?P<u>{unit})(?:\s+(?P<mk>{post}))?")
     plural = trie_alt(list(lex.relative["plural"])) + r"(?!\w)"
