@@ -131,7 +131,11 @@ def with_marked_places(text: str, tokens: list[Token], hits: list[Hit], mentions
 
 # A wire dateline opens a line: a few words (the filing place, maybe a date), the agency in brackets, a dash:
 # "BAGHDAD, Feb 8 (Reuters) -", "بغداد، العراق (CNN)--". The place there is where the report was filed.
-_DATELINE = re.compile(r"(?m)^[^\n()]{1,60}\([^()\n]{1,20}\)[^\S\n]*[-–—]+")
+_DATELINE = re.compile(
+    r"(?m)^[^\n()]{1,60}\([^()\n]{1,20}\)[^\S\n]*[-–—]+"  # "بغداد (الأناضول) -", "BAGHDAD, Feb 8 (Reuters) -"
+    r"|^[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,2}(?:,[^\n—–]{0,30})?[^\S\n]+[—–-]+[^\S\n]"  # "SULAIMANI — "
+    r"|^[\u0621-\u064a]+(?: [\u0621-\u064a]+)?[^\S\n]*[-–—][^\S\n]"  # "بغداد - ", "دير الزور – "
+)
 
 
 def without_datelines(text: str, mentions: list[Mention]) -> list[Mention]:

@@ -243,7 +243,9 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
     if etype == "attack" and _struck_object(hits, trig, "local_target") and not any(
             h.entry.role == "context" for h in hits):
         return [], None  # "drones hit a Peshmerga base": a local force's base, no foreign forces named
-    if etype == "attack" and _struck_object(hits, trig, "struck_target"):
+    if etype == "attack" and (_struck_object(hits, trig, "struck_target") or (
+            _cue_near(hits, "strike_noun", trig.first, STRUCK_WINDOW, 1)
+            and not any(o.entry.role in ("context", "base_word") and o.first > trig.last for o in hits))):
         etype = "airstrike"  # "استهداف آليات تضم قادة في الحشد الشعبي": a strike on an armed group
     if etype == "presence" and _cue_near(hits, "past_state", trig.first, PAST_STATE_WINDOW):
         return [], None  # "من قواعد كانت تتمركز بها": where they used to be
@@ -261,6 +263,9 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
         etype = "announcement"
     anchor = doc.tokens[trig.first].start
     date = _pick_date(doc, clause, sent, anchor, etype, planned_cue)
+    if (date is not None and date not in doc.dates_in(clause)
+            and any(h.entry.role == "background" and h.last < trig.first for h in hits)):
+        date = None  # "... أمس الأحد ردا على هجمات على القوات الأمريكية": the occasion has no date of its own
     if date is None and continuation and prev_date is not None and prev_date.precision == "day":
         date = prev_date  # "وقال ... الأحد" then "وأضاف ...": the same statement, the same day
     if date is not None and date.kind == "vague" and date.status == "planned":

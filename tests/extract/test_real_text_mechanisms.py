@@ -201,3 +201,17 @@ def test_a_town_contains_only_the_bases_near_it():
                  if e.type == "handover"}
     assert handovers == {("Al Taqaddum Air Base", dt.date(2020, 4, 4)), ("Al-Qaim", dt.date(2020, 3, 19)),
                          ("Qayyarah West Airfield", dt.date(2020, 3, 26))}
+
+
+def test_a_wire_dateline_in_capitals_is_not_the_place():
+    text = ("SULAIMANI — Iraq's Security Media Cell said on Friday that an improvised explosive device "
+            "near Diwaniyah targeted a logistics convoy of the International Coalition.")
+    events = extract_events(text, dt.date(2020, 8, 14))
+    assert [(e.type, e.place.name) for e in events] == [("attack", "Diwaniyah")]
+
+
+def test_what_the_press_calls_strikes_are_airstrikes_unless_they_hit_the_coalition():
+    strikes = "وقال أوستن إن الضربتين استهدفتا منشأة تدريب قرب مدينة البوكمال أمس الأحد ردا على هجمات على القوات الأمريكية."
+    assert {e.type for e in extract_events(strikes, dt.date(2023, 11, 13))} == {"airstrike"}
+    on_base = "ضربة بطائرة مسيرة استهدفت قاعدة عين الأسد التي تضم قوات أمريكية أمس الأحد."
+    assert {e.type for e in extract_events(on_base, dt.date(2023, 11, 13))} == {"attack"}
