@@ -350,6 +350,32 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
     return events, date
 
 
+STORY_CHARS = 800  # how far back a plain "القصف" / "the shelling" continues the strike story told before
+
+
+def _strike_story(doc: Document, events: list[Event]) -> list[Event]:
+    """"غارات جوية أمريكية على الميادين ... واستهدف القصف منطقة البطين في البوكمال": a plain attack word
+    (no weapon named) right after an airstrike, on a place that is no foreign base and with no foreign
+    force as its object ("بعد هجمات على قوات التحالف"), goes on telling the airstrikes."""
+    def hits_coalition(e: Event) -> bool:
+        at = doc.text.find(e.trigger, e.start, e.end)
+        t0, t1 = doc.token_at(at if at >= 0 else e.start), doc.token_at(e.end) - 1
+        # a foreign force named after the word is its object; a base word is not ("معسكراً بإدارة إيران")
+        return any(h.entry.role == "context" for h in doc.hits_between(t0 + 1, t1))
+
+    out: list[Event] = []
+    last: Event | None = None
+    for e in sorted(events, key=lambda e: e.start):
+        if (e.type == "attack" and e.weapon is None and last is not None and last.type == "airstrike"
+                and e.start - last.end <= STORY_CHARS and (e.place is None or not e.place.is_base)
+                and not hits_coalition(e)):
+            e = dataclasses.replace(e, type="airstrike")
+        if e.type in STRIKE_TYPES:
+            last = e
+        out.append(e)
+    return out
+
+
 def _check(text: object, published: object) -> dt.date:
     if not isinstance(text, str):
         raise InputError(f"extract_events needs text as str, got {type(text).__name__}; decode the file first")
@@ -396,5 +422,5 @@ def extract_events(text: str, published: dt.date, source: str = "") -> list[Even
             sent_date = sent_date or d
         sent_dates = [d for d in doc.dates_in(sent) if d.precision == "day"]
         prev_date = sent_date or (sent_dates[0] if sent_dates else (prev_date if continuation else None))
-    merged = merge_within_article(events, doc.older_from)
+    merged = merge_within_article(_strike_story(doc, events), doc.older_from)
     return [dataclasses.replace(e, confidence=report_confidence(e)) for e in merged]

@@ -34,6 +34,9 @@ def _mergeable(a: Event, b: Event) -> bool:
         return not (a.type == "presence" and pa != pb)
     if a.type in {"presence"}:
         return False
+    if (a.type in STRIKE_TYPES and "region" in {pa.precision, pb.precision} and a.date == b.date
+            and a.date_precision == b.date_precision == "day"):
+        return True  # "US forces were attacked in the Middle East on Friday" and the base named for Friday
     if anaphoric and a.type in STRIKE_TYPES and {pa.precision, pb.precision} & COARSE_PRECISIONS:
         # "the attack ... in the Middle East", "a drone attack on US forces in Syria" after the base was named
         return True

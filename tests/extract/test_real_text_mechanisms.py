@@ -215,3 +215,18 @@ def test_what_the_press_calls_strikes_are_airstrikes_unless_they_hit_the_coaliti
     assert {e.type for e in extract_events(strikes, dt.date(2023, 11, 13))} == {"airstrike"}
     on_base = "ضربة بطائرة مسيرة استهدفت قاعدة عين الأسد التي تضم قوات أمريكية أمس الأحد."
     assert {e.type for e in extract_events(on_base, dt.date(2023, 11, 13))} == {"attack"}
+
+
+def test_a_plain_attack_word_after_airstrikes_goes_on_telling_them():
+    text = ("أفاد مراسل أن قصفًا جويًّا أمريكيًّا استهدف منطقة الحمدانية في مدينة الميادين فجر اليوم السبت. "
+            "واستهدف القصف منطقة البطين ومعبر السكك في البوكمال على الحدود السورية العراقية.")
+    events = extract_events(text, dt.date(2024, 2, 3))
+    assert {(e.type, e.place.name.split(" (")[0]) for e in events} == {
+        ("airstrike", "Mayadin"), ("airstrike", "Albukamal")}
+
+
+def test_an_attack_in_a_region_and_at_a_base_on_the_same_day_are_one():
+    text = ("US officials said on Friday that US personnel were wounded in an attack in the Middle East. "
+            "On Friday, suicide drones targeted the Kharab al-Jir base in Hasakah.")
+    events = [e for e in extract_events(text, dt.date(2024, 8, 11)) if e.type == "attack"]
+    assert len(events) == 1 and events[0].geo_precision == "site"
