@@ -12,11 +12,13 @@ from ..core.data import read_rows
 from ..core.models import Event
 
 DATA = Path(__file__).parent / "data" / "confidence.csv"
+LEAD_CHARS = 400  # an event told this close to the top is in the title or the lead
 
 
 def evidence(e: Event) -> list[str]:
     """The cues an event carries, as feature names (``bias`` always)."""
-    cues = ["bias", f"place:{e.geo_precision}", f"type:{e.type}"]
+    # type and place together: a country-level attack is weak, a country-level agreement is the norm
+    cues = ["bias", f"place:{e.geo_precision}", f"type:{e.type}", f"{e.type}@{e.geo_precision}"]
     if not e.date_text:
         cues.append("date:report day")
     else:
@@ -28,6 +30,14 @@ def evidence(e: Event) -> list[str]:
         cues.append("counts")
     if e.destination is not None:
         cues.append("destination")
+    if e.start < LEAD_CHARS:
+        cues.append("lead")  # the title and lead tell the article's own events; later lines, background
+    if len(e.all_quotes) >= 2:
+        cues.append("told twice")  # headline and lead, or lead and a later paragraph
+    if e.place is not None and e.place.is_base:
+        cues.append("place:base")
+    if e.date_text and any(ch.isdigit() for ch in e.date_text):
+        cues.append("date:written")  # "19 آذار", "2024-01-28": not a weekday or "last month"
     return cues
 
 

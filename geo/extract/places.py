@@ -227,9 +227,11 @@ def _only_site_in(doc: Document, country: Place, pos: int) -> Place | None:
 
 
 def _main_base(doc: Document, pos: int, exclude: Place) -> Place | None:
-    """The base the story around ``pos`` names most often (the first on a tie), outside the country of
-    ``exclude`` (a move toward Kuwait did not start at another camp in Kuwait)."""
-    bases = [p for p in _story_bases(doc, pos) if p.id != exclude.id and p.country != exclude.country]
+    """The base the story around ``pos`` names most often (the first on a tie), other than ``exclude``
+    and, when that is abroad, outside its country (a move toward Kuwait did not start at a camp there)."""
+    home = doc.main_country.country if doc.main_country is not None else None
+    bases = [p for p in _story_bases(doc, pos) if p.id != exclude.id
+             and (p.country != exclude.country or exclude.country == home)]
     if not bases:
         return None
     counts = Counter(p.id for p in bases)  # insertion order is text order: max keeps the first on a tie
