@@ -95,7 +95,13 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
                                   and any(o.start < m.start and o.place.kind != "country" for o in ms))]
     kept = kept or ms
     # "في منطقة جرف الصخر بمحافظة بابل جنوب بغداد": Baghdad only says where Jurf al-Sakhar is
-    kept = [m for m in kept if not preceded_by(m, "direction", 1)] or kept
+    # ("في شمال شرق الأردن", "in northern Iraq": a part of the place, which stays where it happened)
+    def part_of(m: Mention) -> bool:
+        i = doc.token_at(m.start)
+        return any(h.entry.role == "direction" and h.last == i - 1 and h.first > 0
+                   and doc.tokens[h.first - 1].norm in _IN_WORDS for h in cue_hits)
+
+    kept = [m for m in kept if not preceded_by(m, "direction", 1) or part_of(m)] or kept
     main = doc.main_country
     if main is not None:
         # Foreign capitals and countries are usually actors ("بين بغداد وواشنطن", "الولايات المتحدة"),
@@ -186,6 +192,7 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
 
 
 _LIST_JOINS = {"and", "or", "و", ",", "،"}
+_IN_WORDS = {"في", "وفي", "in", "the"}  # "في شمال شرق الأردن", "in (the) north of Iraq"
 
 
 _LIST_PREPOSITIONS = {"at", "in", "في", "ب"}
