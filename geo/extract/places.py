@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from gazetteer import precision_rank
@@ -80,6 +81,8 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
         return False
 
     ms = [m for m in ms if not in_occasion(m)] or ms
+    # "Nasiriya-Baghdad road", "طريق السماوة - الديوانية": a road's far end is not a second place
+    ms = [m for i, m in enumerate(ms) if not (i and _ROAD_JOIN.fullmatch(doc.text[ms[i - 1].end : m.start]))]
     destination: Place | None = None
     if etype in MOVEMENT_TYPES:
         for m in ms:
@@ -192,6 +195,7 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
 
 
 _LIST_JOINS = {"and", "or", "و", ",", "،"}
+_ROAD_JOIN = re.compile(r"\s*[-–—]\s*")
 _IN_WORDS = {"في", "وفي", "in", "the"}  # "في شمال شرق الأردن", "in (the) north of Iraq"
 
 

@@ -230,3 +230,18 @@ def test_an_attack_in_a_region_and_at_a_base_on_the_same_day_are_one():
             "On Friday, suicide drones targeted the Kharab al-Jir base in Hasakah.")
     events = [e for e in extract_events(text, dt.date(2024, 8, 11)) if e.type == "attack"]
     assert len(events) == 1 and events[0].geo_precision == "site"
+
+
+def test_a_road_between_two_towns_is_one_place():
+    text = ("A roadside bomb targeted a supply convoy of the Coalition earlier today on the "
+            "Nasiriya-Baghdad road in Dhi Qar governorate.")
+    events = extract_events(text, dt.date(2021, 5, 18))
+    assert [(e.type, e.place.name) for e in events] == [("attack", "Nasiriyah")]
+
+
+def test_the_embassy_of_a_charge_d_affaires_is_an_actor():
+    text = ("قالت وزارة الخارجية العراقية إنها ستستدعي القائم بأعمال السفارة الأمريكية في بغداد احتجاجا على "
+            "العدوان الأمريكي الذي استهدف أمس مواقع في منطقتي القائم وعكاشات.")
+    events = extract_events(text, dt.date(2024, 2, 3))
+    assert {(e.type, e.place.name.split(" (")[0]) for e in events} == {("airstrike", "Al-Qaim"),
+                                                                         ("airstrike", "Akashat")}
