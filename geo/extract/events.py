@@ -149,6 +149,8 @@ def _pick_date(doc: Document, clause: Span, sent: Span, anchor: int, etype: str,
         # "بعد يوم من ..." counts from another event.
         if d.since and etype not in _PROCESS_TYPES:
             return False
+        if etype in {"agreement", "announcement"} and d.status == "planned" and not planned:
+            return False  # "الاتفاق على إنهاء مهمة التحالف بحلول أيلول 2025": the content's date, not the deal's
         i = doc.token_at(d.start)
         if d.status == "occurred" and (doc.has_role(i, "date_before") or (i and doc.has_role(i - 1, "date_before"))):
             return False
@@ -376,6 +378,23 @@ def _strike_story(doc: Document, events: list[Event]) -> list[Event]:
     return out
 
 
+def _story_dates(events: list[Event]) -> list[Event]:
+    """"... وشملت الغارات أيضاً مواقع في البوكمال": a strike told with no date of its own, right after a
+    dated one of its type at another place (after merging, so a mere mention has already joined its event),
+    happened on the story's day."""
+    out: list[Event] = []
+    last: Event | None = None
+    for e in events:
+        if (e.type in STRIKE_TYPES and not e.date_text and last is not None and last.type == e.type
+                and last.date_text and 0 <= e.start - last.end <= STORY_CHARS):
+            e = dataclasses.replace(e, date=last.date, end_date=last.end_date, date_precision=last.date_precision,
+                                    date_text=last.date_text, status=last.status)
+        if e.type in STRIKE_TYPES:
+            last = e
+        out.append(e)
+    return out
+
+
 def _check(text: object, published: object) -> dt.date:
     if not isinstance(text, str):
         raise InputError(f"extract_events needs text as str, got {type(text).__name__}; decode the file first")
@@ -422,5 +441,5 @@ def extract_events(text: str, published: dt.date, source: str = "") -> list[Even
             sent_date = sent_date or d
         sent_dates = [d for d in doc.dates_in(sent) if d.precision == "day"]
         prev_date = sent_date or (sent_dates[0] if sent_dates else (prev_date if continuation else None))
-    merged = merge_within_article(_strike_story(doc, events), doc.older_from)
+    merged = _story_dates(merge_within_article(_strike_story(doc, events), doc.older_from))
     return [dataclasses.replace(e, confidence=report_confidence(e)) for e in merged]

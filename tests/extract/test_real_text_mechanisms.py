@@ -245,3 +245,17 @@ def test_the_embassy_of_a_charge_d_affaires_is_an_actor():
     events = extract_events(text, dt.date(2024, 2, 3))
     assert {(e.type, e.place.name.split(" (")[0]) for e in events} == {("airstrike", "Al-Qaim"),
                                                                          ("airstrike", "Akashat")}
+
+
+def test_the_next_places_of_a_dated_strike_story_share_its_day():
+    text = ("أفاد مراسل أن غارات جوية أمريكية استهدفت ليل الجمعة مواقع في مدينة الميادين. "
+            "وقال المراسل إن الغارات الجوية الأمريكية طالت كذلك مواقع للمليشيات في مدينة البوكمال.")
+    events = extract_events(text, dt.date(2024, 2, 4))  # a Sunday: Friday is 2 Feb
+    assert {(e.place.name.split(" (")[0], e.date) for e in events if e.type == "airstrike"} == {
+        ("Mayadin", dt.date(2024, 2, 2)), ("Albukamal", dt.date(2024, 2, 2))}
+
+
+def test_an_agreement_is_dated_when_agreed_not_by_its_content():
+    text = "بيان أمريكي عراقي: الاتفاق على إنهاء مهمة التحالف الدولي بالعراق بحلول أيلول 2025"
+    (e,) = [e for e in extract_events(text, dt.date(2024, 9, 27)) if e.type == "agreement"]
+    assert (e.date, e.status) == (dt.date(2024, 9, 27), "occurred")
