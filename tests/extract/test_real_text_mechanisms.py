@@ -259,3 +259,15 @@ def test_an_agreement_is_dated_when_agreed_not_by_its_content():
     text = "بيان أمريكي عراقي: الاتفاق على إنهاء مهمة التحالف الدولي بالعراق بحلول أيلول 2025"
     (e,) = [e for e in extract_events(text, dt.date(2024, 9, 27)) if e.type == "agreement"]
     assert (e.date, e.status) == (dt.date(2024, 9, 27), "occurred")
+
+
+def test_denials_pledges_and_questions_report_no_event():
+    for text in ("وقال القيادي: ننفي الأنباء عن انسحاب القوات الأمريكية من قاعدة عين الأسد اليوم.",
+                 "واشنطن تتعهد بسحب جزء من قواتها في العراق اليوم.",
+                 "هل سيشكل الانسحاب الأميركي من القائم اليوم مقدمة للخروج من قاعدة التنف؟"):
+        assert [e for e in extract_events(text, PUB) if e.type == "withdrawal"] == [], text
+
+
+def test_a_news_site_named_after_the_capital_is_no_place():
+    text = "وذكرت الخلية في بيان تلقته (بغداد اليوم) أن عبوة ناسفة استهدفت رتلا للتحالف الدولي في الديوانية اليوم."
+    assert [e.place.name for e in extract_events(text, PUB)] == ["Diwaniyah"]
