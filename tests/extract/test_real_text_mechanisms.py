@@ -271,3 +271,15 @@ def test_denials_pledges_and_questions_report_no_event():
 def test_a_news_site_named_after_the_capital_is_no_place():
     text = "وذكرت الخلية في بيان تلقته (بغداد اليوم) أن عبوة ناسفة استهدفت رتلا للتحالف الدولي في الديوانية اليوم."
     assert [e.place.name for e in extract_events(text, PUB)] == ["Diwaniyah"]
+
+
+def test_a_parliament_vote_or_a_recommendation_to_end_the_presence_is_no_event():
+    for text in ("صوت البرلمان العراقي، اليوم الأحد، على قرار يُلزم الحكومة بالعمل على إنهاء تواجد أي قوات أجنبية في البلاد.",
+                 "وقال عبدالمهدي: أوصي البرلمان باتخاذ الإجراءات اللازمة لإنهاء التواجد الأجنبي اليوم."):
+        assert extract_events(text, dt.date(2020, 1, 5)) == [], text
+
+
+def test_a_football_delegation_walking_out_is_no_withdrawal():
+    text = ("دفع التدافع في البصرة اليوم لانسحاب رئيس اتحاد كرة القدم الكويتي والوفد المرافق له من مراسيم "
+            "الافتتاح، فيما أكدت القوات الأمريكية أنها غير معنية.")
+    assert [e for e in extract_events(text, dt.date(2023, 1, 6)) if e.type == "withdrawal"] == []
