@@ -29,13 +29,13 @@ def safe_date(y: int, m: int, d: int) -> dt.date | None:
 
 
 def part_of_month(y: int, m: int, part: str) -> tuple[dt.date, dt.date]:
-    """early = 1-10, mid = 11-20, late = 20-last (the press's "نهاية" reaches back to the 20th)."""
+    """early = 1-10, mid = 11-20, late = 21-last."""
     last = last_day(y, m)
     if part == "part_early":
         return dt.date(y, m, 1), dt.date(y, m, 10)
     if part == "part_mid":
         return dt.date(y, m, 11), dt.date(y, m, 20)
-    return dt.date(y, m, 20), dt.date(y, m, last)
+    return dt.date(y, m, 21), dt.date(y, m, last)
 
 
 def part_of_year(y: int, part: str) -> tuple[dt.date, dt.date]:

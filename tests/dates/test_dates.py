@@ -109,9 +109,9 @@ CASES: list[tuple[str, dt.date, dt.date, dt.date | None, str, str]] = [
     ("كانون الأول وكانون الثاني الماضيين", D(2021, 3, 1), D(2020, 12, 1), D(2021, 1, 31), "range",
      "occurred"),
     # parts of a month
-    ("نهاية يوليو الماضي", THU_2021_11_04, D(2021, 7, 20), D(2021, 7, 31), "range", "occurred"),
-    ("نهاية تموز/ يوليو الماضي", THU_2021_11_04, D(2021, 7, 20), D(2021, 7, 31), "range", "occurred"),
-    ("أواخر شباط 2020", THU_2021_11_04, D(2020, 2, 20), D(2020, 2, 29), "range", "occurred"),
+    ("نهاية يوليو الماضي", THU_2021_11_04, D(2021, 7, 21), D(2021, 7, 31), "range", "occurred"),
+    ("نهاية تموز/ يوليو الماضي", THU_2021_11_04, D(2021, 7, 21), D(2021, 7, 31), "range", "occurred"),
+    ("أواخر شباط 2020", THU_2021_11_04, D(2020, 2, 21), D(2020, 2, 29), "range", "occurred"),
     ("مطلع الشهر", D(2021, 11, 20), D(2021, 11, 1), D(2021, 11, 10), "range", "occurred"),
     ("بداية الشهر الجاري", D(2021, 11, 20), D(2021, 11, 1), D(2021, 11, 10), "range", "occurred"),
     ("منتصف أيار الماضي", SAT_2021_06_05, D(2021, 5, 11), D(2021, 5, 20), "range", "occurred"),
@@ -185,7 +185,7 @@ CASES: list[tuple[str, dt.date, dt.date, dt.date | None, str, str]] = [
     ("April 18, 2021", TUE_2021_04_20, D(2021, 4, 18), None, "day", "occurred"),
     ("18 April 2021", TUE_2021_04_20, D(2021, 4, 18), None, "day", "occurred"),
     ("last month", TUE_2021_04_20, D(2021, 3, 1), D(2021, 3, 31), "month", "occurred"),
-    ("late July", THU_2021_11_04, D(2021, 7, 20), D(2021, 7, 31), "range", "occurred"),
+    ("late July", THU_2021_11_04, D(2021, 7, 21), D(2021, 7, 31), "range", "occurred"),
     ("by the end of the year", THU_2021_11_04, D(2021, 12, 1), D(2021, 12, 31), "range", "planned"),
     ("yesterday", TUE_2021_04_20, D(2021, 4, 19), None, "day", "occurred"),
     ("today", TUE_2021_04_20, D(2021, 4, 20), None, "day", "occurred"),
@@ -399,7 +399,7 @@ def test_seed_000(seeds) -> None:
     assert len(today) == 2 and all(x.date == THU_2021_11_04 for x in today)
     for text in ("نهاية يوليو/ تموز الماضي", "نهاية تموز/ يوليو الماضي"):
         late = span_of(spans, text)
-        assert (late.date, late.end_date, late.precision) == (D(2021, 7, 20), D(2021, 7, 31), "range")
+        assert (late.date, late.end_date, late.precision) == (D(2021, 7, 21), D(2021, 7, 31), "range")
     months = span_of(spans, "خلال الأشهر الماضية")
     assert (months.date, months.end_date) == (D(2021, 5, 1), THU_2021_11_04)  # gold seed-18
     eoy = span_of(spans, "نهاية هذا العام")
