@@ -28,6 +28,8 @@ import dataclasses
 import datetime as dt
 import logging
 
+from gazetteer.models import Place
+
 from ..core.errors import InputError
 from ..core.models import Event
 from ..core.settings import STRIKE_COUNTRIES
@@ -38,7 +40,7 @@ from .confidence import report_confidence
 from .counts import find_counts
 from .document import Document, read_document
 from .merge import DATE_RANK, merge_within_article
-from .places import antecedent, event_places, is_site
+from .places import antecedent, described_site, event_places, is_site
 from .tokens import Hit
 
 log = logging.getLogger("geo.extract")
@@ -298,6 +300,11 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
     if etype in {"agreement", "announcement"} and not _sentence_has(doc, sent, ("forces",)):
         return [], None  # talks and statements about something else than the foreign forces
     places, destination = event_places(doc, clause, etype, trig, toks)
+    if (not places or places == [doc.main_country]) and doc.tokens[toks[0]].norm in _RELATIVES:
+        # "a military base in northern Iraq that had come under rocket attack": the noun the clause qualifies
+        site = _qualified_site(doc, Span(sent.start, clause.start))
+        if site is not None:
+            places = [site]
     if (etype in STRIKE_TYPES and places == [doc.main_country]
             and all(m.place != doc.main_country for m in doc.mentions_in(clause))
             and not _sentence_has(doc, clause, ("context",))):
@@ -393,6 +400,18 @@ def _story_dates(events: list[Event]) -> list[Event]:
             last = e
         out.append(e)
     return out
+
+
+_RELATIVES = frozenset({"that", "which", "where"})  # clause openers that qualify the noun before them
+
+
+def _qualified_site(doc: Document, before: Span) -> Place | None:
+    """The site named or described last before a relative clause, in the same sentence."""
+    sites = [m.place for m in doc.mentions_in(before) if is_site(doc, m)]
+    if sites:
+        return sites[-1]
+    hits = doc.hits_between(doc.token_at(before.start), doc.token_at(before.end) - 1)
+    return antecedent(doc, hits) or described_site(doc, hits) if hits else None
 
 
 def _check(text: object, published: object) -> dt.date:

@@ -283,3 +283,10 @@ def test_a_football_delegation_walking_out_is_no_withdrawal():
     text = ("دفع التدافع في البصرة اليوم لانسحاب رئيس اتحاد كرة القدم الكويتي والوفد المرافق له من مراسيم "
             "الافتتاح، فيما أكدت القوات الأمريكية أنها غير معنية.")
     assert [e for e in extract_events(text, dt.date(2023, 1, 6)) if e.type == "withdrawal"] == []
+
+
+def test_a_relative_clause_happens_at_the_site_it_qualifies():
+    text = ("The US-led coalition on Sunday withdrew from the K1 air base in Kirkuk that had come under "
+            "rocket attack in late December.")
+    attack = next(e for e in extract_events(text, dt.date(2020, 3, 29)) if e.type == "attack")
+    assert (attack.place.id, attack.date, attack.end_date) == ("k1", dt.date(2019, 12, 21), dt.date(2019, 12, 31))
