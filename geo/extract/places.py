@@ -161,7 +161,7 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
     if not places or all(p.precision not in {"site"} for p in places):
         # "a base in northern Iraq that hosts coalition troops", "an air base in Kirkuk", "the base": the site
         # the article names (inside the place the clause gives, when it gives one)
-        site = antecedent(doc, cue_hits) or described_site(doc, cue_hits)
+        site = antecedent(doc, cue_hits) or described_site(doc, cue_hits, _compass_part(doc, cue_hits, ms))
         if site is not None and all(contains(p, site) or p.precision in COARSE_PRECISIONS for p in places):
             return [site], destination
     if etype in STRIKE_TYPES and len(places) > 1:
@@ -187,7 +187,8 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
     if etype in STRIKE_TYPES and best.kind == "country":
         # "the drone strike that killed three U.S. troops in Jordan": the one base the story names there
         site = _only_site_in(doc, best, trig_pos)
-        if site is not None:
+        part = _compass_part(doc, cue_hits, ms)
+        if site is not None and (part is None or _lies(site, part)):
             best = site
     if destination is not None and best.id == destination.id:
         destination = None
@@ -250,9 +251,35 @@ def _main_base(doc: Document, pos: int, exclude: Place) -> Place | None:
     return next(p for p in bases if p.id == best)
 
 
-def described_site(doc: Document, hits: list[Hit]) -> Place | None:
+COMPASS_DEGREES = 1.0  # how far (degrees) from a country's centre a base lies in its "west", "north", ... (Balad is not "northern Iraq")
+_COMPASS = {"N": (1, 0), "S": (-1, 0), "E": (0, 1), "W": (0, -1), "NE": (1, 1), "NW": (1, -1), "SE": (-1, 1),
+            "SW": (-1, -1)}
+
+
+def _compass_part(doc: Document, hits: list[Hit], ms: list[Mention]) -> tuple[Place, str] | None:
+    """("western Iraq") -> (Iraq, "W"): a compass word right before a country mention of the clause."""
+    for m in ms:
+        if m.place.kind != "country":
+            continue
+        i = doc.token_at(m.start)
+        for h in hits:
+            if h.entry.role == "compass" and h.last == i - 1:
+                return m.place, h.entry.type
+    return None
+
+
+def _lies(base: Place, part: tuple[Place, str]) -> bool:
+    country, point = part
+    dlat, dlon = _COMPASS[point]
+    return (base.country == country.country
+            and (dlat == 0 or (base.lat - country.lat) * dlat > COMPASS_DEGREES)
+            and (dlon == 0 or (base.lon - country.lon) * dlon > COMPASS_DEGREES))
+
+
+def described_site(doc: Document, hits: list[Hit], part: tuple[Place, str] | None = None) -> Place | None:
     """The site an indefinite description points to ("قاعدة عسكرية تستضيف قوات أمريكية", "a military base in
-    northern Iraq"): the base the story names most often (the first of those, on a tie), before or after."""
+    northern Iraq"): the base the story names most often (the first of those, on a tie), before or after;
+    with a part of a country named ("in western Iraq"), only a base that lies there."""
     def in_a_name(h: Hit) -> bool:  # "قاعدة القيارة", "Ain al-Asad air base": the word names a base
         pos = doc.tokens[h.first].start
         return any(m.start <= pos < m.end or 0 < m.start - doc.tokens[h.last].end <= 1
@@ -261,6 +288,8 @@ def described_site(doc: Document, hits: list[Hit]) -> Place | None:
     if not any(h.entry.role == "base_word" and not in_a_name(h) for h in hits):
         return None
     bases = _story_bases(doc, doc.tokens[hits[0].first].start)
+    if part is not None:
+        bases = [p for p in bases if _lies(p, part)]
     if not bases:
         return None
     counts = Counter(p.id for p in bases)  # insertion order is text order: max keeps the first on a tie

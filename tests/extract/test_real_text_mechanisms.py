@@ -290,3 +290,13 @@ def test_a_relative_clause_happens_at_the_site_it_qualifies():
             "rocket attack in late December.")
     attack = next(e for e in extract_events(text, dt.date(2020, 3, 29)) if e.type == "attack")
     assert (attack.place.id, attack.date, attack.end_date) == ("k1", dt.date(2019, 12, 21), dt.date(2019, 12, 31))
+
+
+def test_a_described_base_in_a_part_of_the_country_is_a_story_base_that_lies_there():
+    west = ("US troops at Baghdad airport and at the Ain al-Asad air base were on alert on Monday. "
+            "On Monday, a base in western Iraq housing coalition troops was hit by 10 rockets.")
+    attack = next(e for e in extract_events(west, dt.date(2021, 3, 8)) if e.type == "attack")
+    assert attack.place.id == "ain_al_asad"
+    north = west.replace("western Iraq", "northern Iraq")
+    attack = next(e for e in extract_events(north, dt.date(2021, 3, 8)) if e.type == "attack")
+    assert attack.place.id not in {"ain_al_asad", "baghdad_airport"}  # neither lies in the north
