@@ -251,7 +251,7 @@ def _main_base(doc: Document, pos: int, exclude: Place) -> Place | None:
     return next(p for p in bases if p.id == best)
 
 
-COMPASS_DEGREES = 1.0  # how far (degrees) from a country's centre a base lies in its "west", "north", ... (Balad is not "northern Iraq")
+COMPASS_DEGREES = 1.0  # degrees from a country's centre to be in its "west", "north"... (Balad is not "northern Iraq")
 _COMPASS = {"N": (1, 0), "S": (-1, 0), "E": (0, 1), "W": (0, -1), "NE": (1, 1), "NW": (1, -1), "SE": (-1, 1),
             "SW": (-1, -1)}
 
