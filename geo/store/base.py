@@ -11,8 +11,10 @@ from gazetteer.models import Place
 
 from ..core.errors import StoreError
 from ..core.models import Event
-from ..events import filter_events, merge_events
+from ..events import filter_events
+from ..review import ReviewedView, apply_reviews
 from .columns import EVENT_READ_COLS, PLACE_READ_COLS, row_to_event, row_to_place
+from .review import ReviewRows
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ def now() -> str:
 TABLES = ("articles", "events", "movements", "places")
 
 
-class EventReads:
+class EventReads(ReviewRows):
     """What both backends share: the reads written once (with the driver's placeholder), and the
     deduplicated, filtered views derived from ``raw_events()``.
 
@@ -48,6 +50,7 @@ class EventReads:
 
     _cache: list[Event] | None = None
     _cache_key: Any = None
+    _view: ReviewedView | None = None
 
     conn: Any
     path: Any
@@ -98,13 +101,21 @@ class EventReads:
         """A cheap name for the stored state: it changes whenever events are written (any process)."""
         return repr(self._fingerprint())
 
-    def all_events(self) -> list[Event]:
-        """Every event after cross-article deduplication, sorted by (date, id); cached until a write."""
-        key = self._fingerprint()
-        if self._cache is None or key != self._cache_key:
-            self._cache = merge_events([e for _, e in self.raw_events()])
+    def reviewed(self) -> ReviewedView:
+        """The merged events under their analysts' reviews (``geo.review``), rejected ones included;
+        cached until a write (of events or reviews)."""
+        key = (self._fingerprint(), self._review_fingerprint())
+        if self._cache is None or self._view is None or key != self._cache_key:
+            self._view = apply_reviews(self.raw_events(), self.review_rows())
+            self._cache = self._view.events
             self._cache_key = key
-        return list(self._cache)
+        return self._view
+
+    def all_events(self, include_rejected: bool = False) -> list[Event]:
+        """Every event after cross-article deduplication and review, sorted by (date, id); the events
+        an analyst rejected are left out unless ``include_rejected``."""
+        events = self.reviewed().events
+        return [e for e in events if include_rejected or e.review_status != "rejected"]
 
     def events(
         self,
@@ -114,10 +125,11 @@ class EventReads:
         governorates: Iterable[str] | None = None,
         bbox: tuple[float, float, float, float] | None = None,
         sources: Iterable[str] | None = None,
+        include_rejected: bool = False,
     ) -> list[Event]:
-        """Deduplicated events that pass the filters (see ``geo.query.filter_events``), by date."""
+        """Deduplicated, reviewed events that pass the filters (see ``geo.query.filter_events``), by date."""
         return filter_events(
-            self.all_events(),
+            self.all_events(include_rejected),
             start=start,
             end=end,
             types=types,
