@@ -85,7 +85,7 @@ def added_event(r: Review) -> Event:
     v = {k: val for k, val in field_values(r.changes).items() if k in _EVENT_FIELDS}
     v.setdefault("quote", "")
     v.setdefault("start", 0)
-    v.setdefault("end", len(v["quote"]))
+    v.setdefault("end", 0)  # no article: no text the offsets could point into
     v["source"] = v.get("source") or f"analyst {r.reviewer}"
     v["published"] = v.get("published") or v["date"]
     # An analyst's own event is not a guess: it passes any confidence filter.

@@ -116,11 +116,12 @@ def add(fields: dict[str, Any], reviewer: str, *, note: str = "", article: dict[
     values = {k: v for k, v in fields.items() if k in {f.name for f in dataclasses.fields(Event)}}
     if article is not None:
         quote = values.get("quote") or ""
-        start = article["text"].find(quote) if quote else -1
+        start = article["text"].find(quote) if quote else 0
+        if start < 0:
+            raise InputError(f"the quote is not in article {article['id'][:12]}; copy its words exactly")
         values.setdefault("source", article["source"])
         values.setdefault("published", article["published"])
-        if start >= 0:
-            values["start"], values["end"] = start, start + len(quote)
+        values["start"], values["end"] = start, start + len(quote)
     spec = field_data(values)
     if article is not None:
         spec["article_id"] = article["id"]
