@@ -128,6 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("evaluate", help="score the extractor against a gold JSONL file")
     p.add_argument("gold", type=Path)
     p.add_argument("--seeds", type=Path, default=None, help="folder of the gold's articles (with index.csv)")
+    p.add_argument("--store", help="score the events this store holds for those articles, before and after"
+                   " its analysts' reviews (instead of running the extractor)")
 
     _add_review_parser(sub)
 
@@ -210,8 +212,11 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     # the one command that uses the development tools; imported here so the pipeline never loads them
-    from .devtools.evaluate import evaluate_file
+    from .devtools.evaluate import evaluate_file, evaluate_store
 
+    if args.store:
+        print(evaluate_store(args.gold, args.store, seeds_dir=args.seeds).report())
+        return 0
     result = evaluate_file(args.gold, seeds_dir=args.seeds)
     print(result.report())
     return 0
