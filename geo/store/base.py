@@ -98,8 +98,8 @@ class EventReads(ReviewRows):
         return None
 
     def fingerprint(self) -> str:
-        """A cheap name for the stored state: it changes whenever events are written (any process)."""
-        return repr(self._fingerprint())
+        """A cheap name for the stored state: it changes whenever events or reviews are written (any process)."""
+        return repr((self._fingerprint(), self._review_fingerprint()))
 
     def reviewed(self) -> ReviewedView:
         """The merged events under their analysts' reviews (``geo.review``), rejected ones included;
