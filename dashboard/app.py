@@ -23,7 +23,7 @@ if str(_ROOT) not in sys.path:
 
 from streamlit_folium import st_folium  # noqa: E402
 
-from dashboard import assets, charts, data, filters  # noqa: E402
+from dashboard import assets, charts, data, filters, review, review_ui  # noqa: E402
 from dashboard.map import TYPE_LABEL, build_map  # noqa: E402
 from geo.core.models import Event  # noqa: E402
 
@@ -110,6 +110,7 @@ with st.sidebar:
         help="How likely an event is right, from its evidence (place, date, trigger) and how many sources "
              "report it; calibrated on real articles. 0 shows everything.",
     )
+    reviewed_flag = review_ui.sidebar_filter()
     st.header("Find a place")
     query = st.text_input("Place name (Arabic or English)", key="place_q", placeholder="e.g. عين الأسد, Balad")
     center: tuple[float, float] | None = None
@@ -155,7 +156,8 @@ with st.sidebar:
 st.markdown("<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem}</style>", unsafe_allow_html=True)
 st.markdown("## Foreign forces in Iraq: bases, withdrawals and attacks")
 store_label = data.store_path() or "default store"
-st.caption(f"{len(events_all)} events from Arabic news · {bounds[0]} – {bounds[1]} · {store_label}")
+st.caption(f"{len(events_all)} events from Arabic news · {review.counts_line(events_all)} · {bounds[0]} – "
+           f"{bounds[1]} · {store_label}")
 if not st.get_option("server.enableStaticServing"):
     st.error(
         "Static file serving is off, so the map cannot load Leaflet: start the app with `geo dashboard` "
@@ -208,7 +210,7 @@ base_filters = filters.Filters(
     min_precision=filters.precision_filter(prec),
     min_confidence=min_conf or None,
 )
-in_filters = filters.apply(events_all, base_filters)  # every date: the timeline's bars
+in_filters = review.only_reviewed(filters.apply(events_all, base_filters), reviewed_flag)  # every date
 visible = filters.apply(in_filters, filters.Filters(start=start, end=end))
 bases = data.bases_status(events_all, at=end)
 if govs:
@@ -280,3 +282,8 @@ d2.download_button(
     key="dl_csv",
     width="stretch",
 )
+
+# --- Review (geo.review): the queue, and confirm / reject / edit of the picked event ----------------------
+if review_ui.panel(events_all, data.store_path(), str(table.iloc[rows[0]]["id"]) if rows else None):
+    st.cache_data.clear()
+    st.rerun()
