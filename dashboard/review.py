@@ -19,7 +19,16 @@ from gazetteer.models import Place
 from geo.core.errors import InputError
 from geo.core.models import Event
 from geo.ingest import open_seeded_store
-from geo.review import decide, needs_review, point_place, priority, review_counts, reviewed_only, reviewer_name
+from geo.review import (
+    decide,
+    needs_review,
+    point_place,
+    priority,
+    review_counts,
+    reviewed_only,
+    reviewer_name,
+    set_reviewer,
+)
 
 # The dashboard's write switch (`geo dashboard --allow-upload` sets it): uploads and reviews alike.
 WRITE_ENV = "GEO_DASHBOARD_WRITE"
@@ -58,7 +67,7 @@ def default_reviewer() -> str:
 
 def label(e: Event) -> str:
     place = e.place.name if e.place else "no place"
-    return f"{e.date} · {e.type} · {place} · {e.review_status} · {e.id}"
+    return f"{e.id} · {e.date} · {e.type} · {place} · {e.review_status}"
 
 
 def find_place(text: str) -> Place | None:
@@ -128,4 +137,6 @@ def save_decision(store: str | Path | None, event_id: str, status: str, reviewer
         if i is None:
             raise InputError(f"no event {event_id} in the store any more; reload the page")
         st.add_reviews([decide(view, i, status, " ".join(reviewer.split()), note=note, changes=changes)])
+    if default_reviewer() != " ".join(reviewer.split()):
+        set_reviewer(reviewer)  # set once: the next session starts with it
     return f"{status} {event_id}" + (f" ({', '.join(sorted(changes))})" if changes else "")
