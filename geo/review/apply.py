@@ -50,9 +50,11 @@ def attach(reviews: Sequence[Review], raw: Sequence[tuple[str, Event]]) -> dict[
     """
     by_key: dict[str, list[int]] = defaultdict(list)
     by_article: dict[str, list[int]] = defaultdict(list)
+    wanted = {a.article_id for r in reviews for a in r.anchors}  # key only the reviewed articles' events
     for i, (aid, e) in enumerate(raw):
-        by_key[anchor_of(aid, e).key].append(i)
-        by_article[aid].append(i)
+        if aid in wanted:
+            by_key[anchor_of(aid, e).key].append(i)
+            by_article[aid].append(i)
     out: dict[str, int] = {}
     for r in reviews:
         found = None
