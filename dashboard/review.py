@@ -106,7 +106,7 @@ def parse_count(text: str) -> int | None:
 
 
 def edit_changes(event: Event, *, type_: str, date: dt.date, precision: str, status: str, place: str,
-                 counts: dict[str, str]) -> dict[str, Any]:
+                 counts: dict[str, str], destination: str = "") -> dict[str, Any]:
     """What the edit form changes: the fields that differ from the event as shown."""
     out: dict[str, Any] = {}
     for name, value in (("type", type_), ("date", date), ("date_precision", precision), ("status", status)):
@@ -116,6 +116,11 @@ def edit_changes(event: Event, *, type_: str, date: dt.date, precision: str, sta
         new = find_place(place)
         if new is not None and (event.place is None or new.id != event.place.id):
             out["place"] = new
+    if destination.strip():
+        none = destination.strip().lower() in ("none", "-")
+        dest = None if none else find_place(destination)
+        if (dest.id if dest else None) != (event.destination.id if event.destination else None):
+            out["destination"] = dest
     for k, text in counts.items():
         count = parse_count(text)
         if count != getattr(event, k):

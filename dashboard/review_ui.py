@@ -62,6 +62,9 @@ def panel(events: Sequence[Event], store: str | None, selected: str | None = Non
                                  if e.date_precision in DATE_PRECISIONS else 0)
         place = st.text_input("Place (Arabic or English name, or LAT,LON)", key=f"review_place_{ident}",
                               placeholder=e.place.name if e.place else "e.g. قاعدة بلد, Balad, 33.94,44.36")
+        destination = st.text_input("Destination of a movement (name, LAT,LON, or none)",
+                                    key=f"review_destination_{ident}",
+                                    placeholder=e.destination.name if e.destination else "")
         status = st.selectbox("Status", STATUSES, index=STATUSES.index(e.status) if e.status in STATUSES else 0,
                               key=f"review_status_{ident}")
         cols = st.columns(len(COUNT_FIELDS))
@@ -76,7 +79,7 @@ def panel(events: Sequence[Event], store: str | None, selected: str | None = Non
     try:
         if save:
             changes = review.edit_changes(e, type_=type_, date=date, precision=precision, status=status,
-                                          place=place, counts=counts)
+                                          place=place, counts=counts, destination=destination)
             if not changes:
                 st.warning("Nothing changed: edit a field, or confirm the event as it is.")
                 return False

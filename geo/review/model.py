@@ -24,7 +24,7 @@ from gazetteer.models import Place
 
 from ..core.errors import InputError
 from ..core.models import Event
-from ..core.taxonomy import COUNT_FIELDS, canonical_type
+from ..core.taxonomy import COUNT_FIELDS, DATE_PRECISIONS, EVENT_TYPES, STATUSES, canonical_type
 
 DECISIONS: tuple[str, ...] = ("confirmed", "corrected", "rejected", "added")
 # What a correction may change (place and destination are whole places; counts may be set to None).
@@ -145,7 +145,12 @@ class Review:
         try:
             anchors = tuple(Anchor.from_dict(a) for a in d.get("anchors") or ())
             dt.datetime.fromisoformat(str(d["at"]).replace("Z", "+00:00"))
-            field_values(changes)  # every value must read back
+            values = field_values(changes)  # every value must read back, and be one the taxonomy knows
+            for k, allowed in (("type", EVENT_TYPES), ("status", STATUSES), ("date_precision", DATE_PRECISIONS)):
+                if k in values and values[k] not in allowed:
+                    raise ValueError(f"{k} {values[k]!r} is not one of {', '.join(allowed)}")
+            if any((values.get(k) or 0) < 0 for k in COUNT_FIELDS):
+                raise ValueError("a count cannot be negative")
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(f"review {d['key']}: {exc}") from None
         return cls(str(d["key"]), str(d["status"]), str(d["reviewer"]), str(d["at"]), str(d.get("note") or ""),

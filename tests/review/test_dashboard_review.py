@@ -108,6 +108,9 @@ def test_edit_form_changes_and_places():
                                 status="occurred", place="33.94, 44.36", counts={"killed": "3"})
     assert moved["type"] == "airstrike" and moved["killed"] == 3 and moved["date"] == dt.date(2021, 4, 17)
     assert (moved["place"].lat, moved["place"].lon) == (33.94, 44.36)
+    toward = review.edit_changes(e, type_="withdrawal", date=e.date, precision="day", status="occurred", place="",
+                                 counts={}, destination="الكويت")
+    assert toward["destination"].id == "country:KW" and toward["type"] == "withdrawal"
     assert review.find_place("Balad Air Base").id == "balad_air_base"
     from geo.core.errors import InputError
 

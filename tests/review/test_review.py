@@ -307,6 +307,10 @@ def test_review_file_errors_are_one_line_and_store_nothing(seeded, tmp_path, cap
                    encoding="utf-8")
     assert main(["review", "import", str(bad), "--store", str(seeded)]) == 2
     assert "unknown review status 'deleted'" in capsys.readouterr().err
+    bad.write_text('{"key": "x", "status": "corrected", "reviewer": "a", "at": "2026-01-01T00:00:00Z",'
+                   ' "changes": {"type": "picnic"}}\n', encoding="utf-8")
+    assert main(["review", "import", str(bad), "--store", str(seeded)]) == 2
+    assert "type 'picnic' is not one of attack" in capsys.readouterr().err
     with open_store(seeded) as st:
         assert st.review_rows() == []
     assert read_reviews(_write(tmp_path / "ok.jsonl", [])) == []
