@@ -94,6 +94,9 @@ def test_decisions_apply_on_read_and_reach_every_export(seeded, tmp_path):
         # the extractor's rows are untouched: the correction lives in its own table
         raw = [e for _, e in st.raw_events() if e.id == attack.id]
         assert len(raw) == 1 and raw[0].place is not None and raw[0].place.id == "gov:dhi_qar"
+    # QGIS (GDAL) lists the decisions as an attribute table of the GeoPackage
+    table = pyogrio.read_dataframe(seeded, layer="reviews")
+    assert sorted(table["status"]) == ["confirmed", "corrected", "rejected"] and set(table["reviewer"]) == {"alice"}
 
     out = tmp_path / "e.geojson"
     assert main(["export", "-o", str(out), "--store", str(seeded)]) == 0
