@@ -20,6 +20,7 @@ from geo.core.errors import InputError
 from geo.core.models import Event
 from geo.ingest import open_seeded_store
 from geo.review import (
+    add,
     decide,
     needs_review,
     point_place,
@@ -145,3 +146,35 @@ def save_decision(store: str | Path | None, event_id: str, status: str, reviewer
     if default_reviewer() != " ".join(reviewer.split()):
         set_reviewer(reviewer)  # set once: the next session starts with it
     return f"{status} {event_id}" + (f" ({', '.join(sorted(changes))})" if changes else "")
+
+
+def save_added(store: str | Path | None, reviewer: str, *, type_: str, date: dt.date, precision: str, status: str,
+               place: str, note: str = "", article_id: str = "", quote: str = "") -> str:
+    """Record an event the extractor missed; ``article_id`` (a stored article) and ``quote`` (its exact
+    words) are the reference it keeps. The one-line message to show."""
+    if not writes_allowed():
+        raise InputError("this dashboard is read-only; start it with geo dashboard --allow-upload to review")
+    if not reviewer.strip():
+        raise InputError("give your name first (it goes with every decision)")
+    where = find_place(place)
+    fields: dict[str, Any] = {"type": type_, "date": date, "date_precision": precision, "status": status,
+                              "place": where, "quote": quote.strip()}
+    with open_seeded_store(store) as st:
+        article = None
+        if article_id:
+            row = next((a for a in st.articles() if a["id"] == article_id), None)
+            if row is None:
+                raise InputError(f"no article {article_id[:12]} in the store any more; reload the page")
+            article = {"id": row["id"], "text": st.article_text(row["id"]), "source": row["source"] or "",
+                       "published": dt.date.fromisoformat(str(row["published"])[:10])}
+        r = add(fields, " ".join(reviewer.split()), note=note, article=article)
+        st.add_reviews([r])
+    return f"added {r.key.split(':', 1)[1]} ({type_} on {date}" + (f" at {where.name})" if where else ")")
+
+
+def article_choices(store: str | Path | None) -> dict[str, str]:
+    """Stored articles for the add form: id → "published · source · title or file"."""
+    with open_seeded_store(store) as st:
+        rows = st.articles()
+    return {str(a["id"]): " · ".join((str(a["published"])[:10], a["source"] or "",
+                                      a["title"] or Path(a["path"] or "").name)) for a in rows}

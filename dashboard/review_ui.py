@@ -74,6 +74,8 @@ def panel(events: Sequence[Event], store: str | None, selected: str | None = Non
         confirm = b1.form_submit_button("✔ Confirm", disabled=not allowed, width="stretch")
         reject = b2.form_submit_button("✖ Reject", disabled=not allowed, width="stretch")
         save = b3.form_submit_button("Save correction", disabled=not allowed, width="stretch")
+    if add_form(store, who, allowed):
+        return True
     if not (confirm or reject or save):
         return False
     try:
@@ -92,4 +94,29 @@ def panel(events: Sequence[Event], store: str | None, selected: str | None = Non
     ss["review_msg"] = msg
     for k in (f"review_place_{ident}", "review_note"):
         ss.pop(k, None)
+    return True
+
+
+def add_form(store: str | None, who: str, allowed: bool) -> bool:
+    """An event the extractor missed, with the article and quote it comes from when it has them."""
+    with st.expander("Add an event the extractor missed"), st.form("review_add_form", border=False):
+        c1, c2, c3 = st.columns(3)
+        type_ = c1.selectbox("Type", EVENT_TYPES, key="add_type")
+        date = c2.date_input("Date", key="add_date")
+        precision = c3.selectbox("Date precision", DATE_PRECISIONS, key="add_precision")
+        place = st.text_input("Place (Arabic or English name, or LAT,LON)", key="add_place")
+        status = st.selectbox("Status", STATUSES, key="add_status")
+        choices = {"": "no article", **review.article_choices(store)}
+        article = st.selectbox("Article", list(choices), format_func=lambda k: choices[k], key="add_article")
+        quote = st.text_area("Quote (its exact words, optional)", key="add_quote")
+        note = st.text_input("Note (optional)", key="add_note")
+        go = st.form_submit_button("Add event", disabled=not allowed)
+    if not go:
+        return False
+    try:
+        ss["review_msg"] = review.save_added(store, who, type_=type_, date=date, precision=precision, status=status,
+                                             place=place, note=note, article_id=article, quote=quote)
+    except GeoError as exc:
+        st.error(str(exc))
+        return False
     return True

@@ -83,6 +83,23 @@ def test_review_from_the_dashboard_confirm_correct_reject(store, monkeypatch):
     at.checkbox(key="reviewed_only").check().run()
     assert _visible(at) == 1
 
+    # an event the extractor missed, with its article and quote
+    with open_store(store) as st:
+        art = next(a for a in st.articles() if a["path"].endswith("004_a322a2262cb437ac.txt"))
+        text = st.article_text(art["id"])
+    quote = text[text.index("قاعدة بلد"):][:40]
+    at.selectbox(key="add_type").set_value("attack")
+    at.date_input(key="add_date").set_value(dt.date(2021, 4, 18))
+    at.text_input(key="add_place").input("Balad Air Base")
+    at.selectbox(key="add_article").set_value(art["id"])
+    at.text_area(key="add_quote").input(quote)
+    _button(at, "Add event").click().run()
+    assert not at.exception and not at.error, [x.value for x in at.error]
+    added = [e for e in _events(store) if e.review_status == "added"]
+    assert len(added) == 1 and added[0].place.id == "balad_air_base" and added[0].date == dt.date(2021, 4, 18)
+    assert text[added[0].start:added[0].end] == quote and added[0].source == art["source"]
+    assert _visible(at) == 2  # still "reviewed only": the corrected one and the added one
+
 
 def test_the_queue_orders_and_the_panel_is_read_only_without_the_switch(store, monkeypatch):
     monkeypatch.delenv(review.WRITE_ENV, raising=False)
