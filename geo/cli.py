@@ -398,9 +398,11 @@ def _cmd_review(args: argparse.Namespace) -> int:
             for e in events:
                 print(json.dumps(e.to_dict(), ensure_ascii=False) if args.json else _review_line(e))
             counts = view.counts()
-            print(", ".join(f"{counts.get(s, 0)} {s}" for s in REVIEW_STATUSES) +
-                  (f"; {len(view.orphans)} orphaned decisions (geo review list --orphans)" if view.orphans else ""),
-                  file=sys.stderr)
+            orphans = f"; {len(view.orphans)} orphaned decisions (geo review list --orphans)" if view.orphans else ""
+            # two reviewed events that now merge into one: the later decision rules, the other is kept
+            shadowed = f"; {len(view.shadowed)} decisions overruled by a later one on the same event" \
+                if view.shadowed else ""
+            print(", ".join(f"{counts.get(s, 0)} {s}" for s in REVIEW_STATUSES) + orphans + shadowed, file=sys.stderr)
             return 0
         if cmd == "export":
             rows = store.review_rows()
