@@ -111,8 +111,9 @@ def test_correct_a_place_and_reject_an_event_in_the_browser(tmp_path, monkeypatc
         # Correct the attack's place: Dhi Qar governorate → Nasiriyah (typed in Arabic).
         assert page.get_by_label("Your name (goes with every decision)").input_value() == "Alice"
         _pick(page, attack)
-        place = page.get_by_label("Place (Arabic or English name, or LAT,LON)")
-        _until(lambda: place.count() == 1, what="the edit form of the picked event")  # the old one fades out
+        # the picked event's own field (Streamlit marks a widget's box with its key)
+        place = page.locator(f".st-key-review_place_{attack.id} input")
+        _until(lambda: place.count() == 1 and place.is_editable(), what="the edit form of the picked event")
         place.fill("الناصرية")
         page.get_by_role("button", name="Save correction").click()
         _until(lambda: _caption_has(page, f"1 reviewed · {len(events) - 1} unreviewed"), what="the header count")
