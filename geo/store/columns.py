@@ -6,7 +6,9 @@ Event property appears in both schemas, the writers and the reader without anoth
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +18,7 @@ import shapely
 from gazetteer.models import Place
 
 from ..core.models import FIELD_DEFAULTS, PROPERTIES, Event
+from ..events import merge_kind
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,27 @@ EVENT_COLUMNS: tuple[Column, ...] = (
     Column("article_id", "key"),
     *(Column(p.column, p.kind) for p in _STORED if p.column != "event_id"),
     Column("extractor_version", "text"),
+    # The store's own: what the incremental merge looks up (``merge_kind``, the span's last day) and
+    # the merged event this report belongs to (``merged_events.fid``).
+    Column("merge_kind", "text"),
+    Column("last_date", "date"),
+    Column("merged_fid", "int"),
+)
+# The cross-article merge as rows: one per merged event, its kept report's properties (with the counts,
+# destination and confidence the merge filled in), every source and quote (JSON lists) and, for the
+# bounding-box question, the destination's point (a movement is found by either end).
+MERGED_COLUMNS: tuple[Column, ...] = (
+    Column("geom", "point"),
+    Column("event_id", "key"),
+    Column("article_id", "key"),
+    *(Column(p.column, p.kind) for p in _STORED if p.column != "event_id"),
+    Column("merge_kind", "text"),
+    Column("last_date", "date"),
+    Column("sources", "text"),
+    Column("quotes", "text"),
+    Column("reports", "int"),
+    Column("dest_lon", "real"),
+    Column("dest_lat", "real"),
 )
 PLACE_COLUMNS: tuple[Column, ...] = (
     Column("geom", "point"),
@@ -59,11 +83,13 @@ MOVE_COLUMNS: tuple[Column, ...] = (
 )
 
 EVENT_COLS = tuple(c.name for c in EVENT_COLUMNS)
+MERGED_COLS = tuple(c.name for c in MERGED_COLUMNS)
 PLACE_COLS = tuple(c.name for c in PLACE_COLUMNS)
 MOVE_COLS = tuple(c.name for c in MOVE_COLUMNS)
 # What the reader selects: the stored properties and the article key (the geometry is the place's).
 EVENT_READ_COLS = ("article_id", *(p.column for p in _STORED if p.column != "event_id"))
 PLACE_READ_COLS = PLACE_COLS[1:]
+MERGED_READ_COLS = (*EVENT_READ_COLS, "sources", "quotes")
 
 
 def column_defs(columns: Sequence[Column], backend: str, srs: int) -> str:
@@ -98,7 +124,18 @@ def place_values(p: Place) -> tuple[Any, ...]:
 
 def event_values(article_id: str, e: Event, version: str) -> tuple[Any, ...]:
     values = {p.column: p.get(e) for p in _STORED}
-    return (values["event_id"], article_id, *(values[c] for c in EVENT_COLS[3:-1]), version)
+    return (values["event_id"], article_id, *(values[c] for c in EVENT_COLS[3:-4]), version,
+            merge_kind(e), e.last_date.isoformat(), None)
+
+
+def merged_values(article_id: str, e: Event, reports: int) -> tuple[Any, ...]:
+    """A ``MERGED_COLS`` row (minus geom) for the merged event ``e`` whose kept report is of ``article_id``."""
+    values = {p.column: p.get(e) for p in _STORED}
+    dest = e.destination
+    return (values["event_id"], article_id, *(values[c] for c in MERGED_COLS[3:-7]), merge_kind(e),
+            e.last_date.isoformat(), json.dumps(list(e.all_sources), ensure_ascii=False),
+            json.dumps(list(e.all_quotes), ensure_ascii=False), reports,
+            dest.lon if dest else None, dest.lat if dest else None)
 
 
 def movement_line(e: Event) -> shapely.LineString | None:
@@ -155,3 +192,9 @@ def row_to_event(r: Sequence[Any], places: dict[str, Place]) -> tuple[str, Event
     fields["place"] = places.get(d["place_id"]) if d["place_id"] else None
     fields["destination"] = places.get(d["destination_id"]) if d["destination_id"] else None
     return d["article_id"], Event(**fields)
+
+
+def row_to_merged(r: Sequence[Any], places: dict[str, Place]) -> Event:
+    """A ``MERGED_READ_COLS`` row as the merged Event (with its sources and quotes)."""
+    _, e = row_to_event(r[:-2], places)
+    return dataclasses.replace(e, sources=tuple(json.loads(r[-2] or "[]")), quotes=tuple(json.loads(r[-1] or "[]")))

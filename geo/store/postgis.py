@@ -31,10 +31,12 @@ from gazetteer.models import Place
 
 from ..core.errors import StoreError
 from ..core.models import Event
-from .base import Article, EventReads
+from .base import MERGE_VERSION, Article, EventReads, Filters, Seed, seeds_of
 from .columns import (
     EVENT_COLS,
     EVENT_COLUMNS,
+    MERGED_COLS,
+    MERGED_COLUMNS,
     MOVE_COLS,
     MOVE_COLUMNS,
     PLACE_COLS,
@@ -42,6 +44,7 @@ from .columns import (
     column_defs,
     event_places,
     event_values,
+    merged_values,
     missing_columns,
     movement_line,
     movement_values,
@@ -52,6 +55,7 @@ from .geopackage import SCHEMA_VERSION, SRS_ID
 log = logging.getLogger("geo.store")
 SCHEMA_LOCK = 0x67656F  # pg_advisory_xact_lock key: one process creates the schema at a time
 RETRIES = 5  # a deadlock or serialization failure is retried (the transaction had no effect)
+MERGE_LOCK = "geo.merge:"  # + merge kind: writers of one kind update the stored merge one at a time
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS articles (
@@ -76,6 +80,22 @@ CREATE INDEX IF NOT EXISTS places_geom ON places USING gist (geom);
 CREATE TABLE IF NOT EXISTS store_meta (key text PRIMARY KEY, value text)
 """
 
+# The stored cross-article merge and the indexes the questions use (GiST over the geometry and the
+# days of every merged event; over each report's (merge kind, days) for the incremental merge).
+MERGE_SCHEMA = f"""
+CREATE INDEX IF NOT EXISTS events_source ON events (source);
+CREATE INDEX IF NOT EXISTS events_merged ON events (merged_fid);
+CREATE INDEX IF NOT EXISTS events_kind_span ON events USING gist (merge_kind, daterange(date, last_date, '[]'));
+CREATE TABLE IF NOT EXISTS merged_events (
+  fid bigserial PRIMARY KEY, {column_defs(MERGED_COLUMNS, "postgis", SRS_ID)},
+  extent geometry(Geometry, {SRS_ID}));
+CREATE INDEX IF NOT EXISTS merged_date ON merged_events (date, event_id, fid);
+CREATE INDEX IF NOT EXISTS merged_type ON merged_events (type, date);
+CREATE INDEX IF NOT EXISTS merged_province ON merged_events (province);
+CREATE INDEX IF NOT EXISTS merged_span ON merged_events USING gist (daterange(date, last_date, '[]'));
+CREATE INDEX IF NOT EXISTS merged_extent ON merged_events USING gist (extent)
+"""
+
 
 
 def redact(url: str) -> str:
@@ -89,6 +109,24 @@ def _wkb(geom: shapely.Geometry | None) -> bytes | None:
 
 def _point(p: Place | None) -> bytes | None:
     return _wkb(shapely.Point(p.lon, p.lat)) if p is not None else None
+
+
+def _ewkb_hex(geom: shapely.Geometry | None) -> str | None:
+    """A geometry as COPY's text form takes it: hex EWKB with the SRS."""
+    if geom is None:
+        return None
+    return str(shapely.to_wkb(shapely.set_srid(geom, SRS_ID), hex=True, include_srid=True, output_dimension=2))
+
+
+def _point_hex(p: Place | None) -> str | None:
+    return _ewkb_hex(shapely.Point(p.lon, p.lat)) if p is not None else None
+
+
+def _extent(e: Event) -> shapely.Geometry | None:
+    vertices = e.geometry()
+    if not vertices:
+        return None
+    return shapely.LineString(vertices) if len(vertices) == 2 else shapely.Point(vertices[0])
 
 
 def _insert_sql(table: str, cols: Sequence[str], conflict: str) -> str:
@@ -151,6 +189,13 @@ class PostgisStore(EventReads):
                     c.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
                     clauses = ", ".join(a.replace("ADD COLUMN", "ADD COLUMN IF NOT EXISTS") for a in added)
                     c.execute(f"ALTER TABLE events {clauses}")
+            if self._merge_version() != MERGE_VERSION:
+                with c.transaction():
+                    c.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
+                    if self._merge_version() != MERGE_VERSION:  # not done meanwhile by another process
+                        self._create_merge_schema(c)
+                        self._rebuild_merged(c)
+                        self._set_merge_version(c)
             return
         with c.transaction():
             c.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
@@ -167,10 +212,34 @@ class PostgisStore(EventReads):
             for stmt in SCHEMA.split(";"):
                 if stmt.strip():
                     c.execute(stmt)
+            self._create_merge_schema(c)
             c.execute(
                 "INSERT INTO store_meta VALUES ('schema_version', %s) ON CONFLICT (key) DO NOTHING",
                 (str(SCHEMA_VERSION),),
             )
+            self._set_merge_version(c)
+
+    def _merge_version(self) -> str | None:
+        row = self.conn.execute("SELECT value FROM store_meta WHERE key = 'merge_version'").fetchone()
+        return row[0] if row else None
+
+    @staticmethod
+    def _set_merge_version(c: Any) -> None:
+        c.execute("INSERT INTO store_meta VALUES ('merge_version', %s) ON CONFLICT (key) DO UPDATE"
+                  " SET value = excluded.value", (MERGE_VERSION,))
+
+    def _create_merge_schema(self, c: Any) -> None:
+        # btree_gist puts the merge kind into the reports' GiST index; it is a trusted extension
+        # (PostgreSQL 13+), and without it the kind is checked after the day range.
+        try:
+            with c.transaction():
+                c.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
+            schema = MERGE_SCHEMA
+        except self._psycopg.Error:
+            schema = MERGE_SCHEMA.replace("(merge_kind, daterange", "(daterange")
+        for stmt in schema.split(";"):
+            if stmt.strip():
+                c.execute(stmt)
 
     @contextmanager
     def transaction(self) -> Iterator[Any]:
@@ -201,47 +270,150 @@ class PostgisStore(EventReads):
         row = self.conn.execute("SELECT count(*) FROM articles").fetchone()
         return int(row[0]) if row else 0
 
+    def _insert_article(self, c: Any, article: Article) -> bool:
+        row = c.execute(
+            "INSERT INTO articles (id, path, source, outlet, url, title, published, text, encoding,"
+            " ingested_at, extractor_version) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s, now(), %s)"
+            " ON CONFLICT (id) DO NOTHING RETURNING fid",
+            (article.id, article.path, article.source, article.outlet, article.url, article.title,
+             article.published, article.text, article.encoding, article.extractor_version),
+        ).fetchone()
+        return row is not None  # None: stored already, by this or another ingest
+
     def add_article(self, article: Article, events: Sequence[Event]) -> int | None:
-        """Store an article and its events in one transaction.
+        """Store an article and its events in one transaction, the stored merge updated with them.
 
         Returns the number of events added, or None when the article was already stored (by anyone).
         """
 
         def work(c: Any) -> int | None:
-            row = c.execute(
-                "INSERT INTO articles (id, path, source, outlet, url, title, published, text, encoding,"
-                " ingested_at, extractor_version) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s, now(), %s)"
-                " ON CONFLICT (id) DO NOTHING RETURNING fid",
-                (
-                    article.id,
-                    article.path,
-                    article.source,
-                    article.outlet,
-                    article.url,
-                    article.title,
-                    article.published,
-                    article.text,
-                    article.encoding,
-                    article.extractor_version,
-                ),
-            ).fetchone()
-            if row is None:  # stored already, by this or another ingest
+            if not self._insert_article(c, article):
                 return None
-            return self._insert_events(c, article.id, events, article.extractor_version)
+            added = self._insert_events(c, article.id, events, article.extractor_version)
+            self._locked_remerge(c, seeds_of(events))
+            return added
 
         result: int | None = self._retrying(work)
         return result
+
+    def add_articles(self, batch: Sequence[tuple[Article, Sequence[Event]]]) -> list[int | str | None]:
+        """Store many articles in one transaction: multi-row inserts and COPY, one commit and one merge
+        update for the batch. Each article stays all-or-nothing: if the batch fails, it is written
+        again article by article (a savepoint each), and an article that still fails is left out
+        with its reason. Per article: the events added, None when stored already, or that reason.
+        """
+        if not batch:
+            return []
+        try:
+            result: list[int | str | None] = self._retrying(lambda c: self._write_batch(c, batch))
+            return result
+        except self._psycopg.Error as exc:
+            log.debug("batch of %d failed (%s); writing it article by article", len(batch), exc)
+        return self._retrying(lambda c: self._write_one_by_one(c, batch))
+
+    def _write_batch(self, c: Any, batch: Sequence[tuple[Article, Sequence[Event]]]) -> list[int | str | None]:
+        # Articles in id order: two batches sharing articles wait on each other in one order (no deadlock).
+        order = sorted(range(len(batch)), key=lambda i: batch[i][0].id)
+        new: set[str] = set()
+        for i in range(0, len(order), 500):
+            part = [batch[j][0] for j in order[i : i + 500]]
+            values = ", ".join(["(%s,%s,%s,%s,%s,%s,%s,%s,%s, now(), %s)"] * len(part))
+            params = [v for a in part for v in (a.id, a.path, a.source, a.outlet, a.url, a.title, a.published,
+                                                a.text, a.encoding, a.extractor_version)]
+            rows = c.execute(
+                "INSERT INTO articles (id, path, source, outlet, url, title, published, text, encoding,"
+                f" ingested_at, extractor_version) VALUES {values} ON CONFLICT (id) DO NOTHING RETURNING id",
+                params,
+            ).fetchall()
+            new |= {r[0] for r in rows}
+        out: list[int | str | None] = []
+        events_rows, move_rows, chosen = [], [], []
+        seeds: set[Seed] = set()
+        for article, events in batch:
+            if article.id not in new:
+                out.append(None)
+                continue
+            new.discard(article.id)  # an article twice in one batch is stored once
+            kept = list({e.id: e for e in reversed(events)}.values())[::-1]  # INSERT OR IGNORE: first wins
+            chosen += kept
+            seeds |= seeds_of(kept)
+            for e in kept:
+                events_rows.append((_point_hex(e.place), *event_values(article.id, e, article.extractor_version)))
+                line = movement_line(e)
+                if line is not None:
+                    move_rows.append((_ewkb_hex(line), *movement_values(article.id, e)))
+            out.append(len(kept))
+        places = [(_point(p), *place_values(p)) for p in event_places(chosen)]
+        with c.cursor() as cur:
+            if places:
+                cur.executemany(_PLACES_SQL, places)
+            if events_rows:
+                with cur.copy(f"COPY events ({', '.join(EVENT_COLS)}) FROM STDIN") as copy:
+                    for r in events_rows:
+                        copy.write_row(r)
+            if move_rows:
+                with cur.copy(f"COPY movements ({', '.join(MOVE_COLS)}) FROM STDIN") as copy:
+                    for r in move_rows:
+                        copy.write_row(r)
+        self._locked_remerge(c, seeds)
+        return out
+
+    def _write_one_by_one(self, c: Any, batch: Sequence[tuple[Article, Sequence[Event]]]) -> list[int | str | None]:
+        out: list[int | str | None] = []
+        seeds: set[Seed] = set()
+        for article, events in batch:
+            try:
+                with c.transaction():  # a savepoint inside the batch's transaction
+                    if not self._insert_article(c, article):
+                        out.append(None)
+                        continue
+                    out.append(self._insert_events(c, article.id, events, article.extractor_version))
+                    seeds |= seeds_of(events)
+            except self._psycopg.Error as exc:
+                out.append(f"not stored ({str(exc).strip().splitlines()[0] if str(exc).strip() else exc})")
+        self._locked_remerge(c, seeds)
+        return out
 
     def replace_events(self, article_id: str, events: Sequence[Event], extractor_version: str = "") -> int:
         """Replace an article's events (reprocessing) in one transaction; the article row is untouched."""
 
         def work(c: Any) -> int:
-            c.execute("DELETE FROM events WHERE article_id = %s", (article_id,))
-            c.execute("DELETE FROM movements WHERE article_id = %s", (article_id,))
-            return self._insert_events(c, article_id, events, extractor_version)
+            seeds, stale = self._drop_events(c, article_id)
+            added = self._insert_events(c, article_id, events, extractor_version)
+            self._locked_remerge(c, seeds | seeds_of(events), stale)
+            return added
 
         result: int = self._retrying(work)
         return result
+
+    def remove_article(self, article_id: str) -> bool:
+        """Delete an article with its events in one transaction, the stored merge updated; False if absent."""
+
+        def work(c: Any) -> bool:
+            if not self.has_article(article_id):
+                return False
+            seeds, stale = self._drop_events(c, article_id)
+            c.execute("DELETE FROM articles WHERE id = %s", (article_id,))
+            self._locked_remerge(c, seeds, stale)
+            return True
+
+        result: bool = self._retrying(work)
+        return result
+
+    def _drop_events(self, c: Any, article_id: str) -> tuple[set[Seed], set[int]]:
+        seeds, stale = self._old_reports(c, article_id)
+        c.execute("DELETE FROM events WHERE article_id = %s", (article_id,))
+        c.execute("DELETE FROM movements WHERE article_id = %s", (article_id,))
+        return seeds, stale
+
+    def _locked_remerge(self, c: Any, seeds: set[Seed], stale: set[int] | None = None) -> None:
+        # One writer per merge kind at a time, in kind order (no deadlock). Under READ COMMITTED each
+        # later statement sees what other writers committed before we got the lock, so the merge
+        # recomputed here includes their reports, and theirs will include ours.
+        kinds = sorted({k for k, _ in seeds})
+        for k in kinds:
+            c.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (MERGE_LOCK + k,))
+        self._remerge(c, seeds, stale or ())
 
     def _insert_events(self, c: Any, article_id: str, events: Sequence[Event], version: str) -> int:
         with c.cursor() as cur:
@@ -262,6 +434,62 @@ class PostgisStore(EventReads):
             if moves:
                 cur.executemany(_MOVES_SQL, moves)
         return added
+
+    # -------------------------------------------------------- the stored merge (EventReads' hooks)
+    def _in(self, column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+        return f"{column} = ANY(%s)", [list(values)]
+
+    def _span_rows(self, c: Any, probes: Sequence[Seed]) -> list[tuple[int, int, Any, Any]]:
+        rows = c.execute(
+            "SELECT q.i - 1, e.fid, e.date, e.last_date"
+            " FROM unnest(%s::text[], %s::date[], %s::date[]) WITH ORDINALITY AS q(kind, d0, d1, i)"
+            " JOIN events e ON e.merge_kind = q.kind"
+            " AND daterange(e.date, e.last_date, '[]') && daterange(q.d0, q.d1, '[]')",
+            ([k for k, _ in probes], [s for _, (s, _) in probes], [t for _, (_, t) in probes]),
+        ).fetchall()
+        return [(int(i), fid, d0, d1) for i, fid, d0, d1 in rows]
+
+    def _delete_merged(self, c: Any, fids: Sequence[int]) -> None:
+        c.execute("DELETE FROM merged_events WHERE fid = ANY(%s)", (list(fids),))
+
+    def _insert_merged(self, c: Any, rows: Sequence[tuple[Event, str, list[int]]]) -> None:
+        if not rows:
+            return
+        fids = [r[0] for r in c.execute(
+            "SELECT nextval(pg_get_serial_sequence('merged_events', 'fid')) FROM generate_series(1, %s)",
+            (len(rows),)).fetchall()]
+        members: list[int] = []
+        targets: list[int] = []
+        cols = f"fid, {', '.join(MERGED_COLS)}, extent"
+        with c.cursor() as cur, cur.copy(f"COPY merged_events ({cols}) FROM STDIN") as copy:
+            for fid, (e, article_id, reports) in zip(fids, rows, strict=True):
+                copy.write_row((fid, _point_hex(e.place), *merged_values(article_id, e, len(reports)),
+                                _ewkb_hex(_extent(e))))
+                members += reports
+                targets += [fid] * len(reports)
+        c.execute("UPDATE events e SET merged_fid = v.m FROM unnest(%s::bigint[], %s::bigint[]) AS v(f, m)"
+                  " WHERE e.fid = v.f", (members, targets))
+
+    def _reindex_spans(self, c: Any) -> None:
+        pass  # an expression index: PostgreSQL keeps it
+
+    def _time_clause(self, f: Filters) -> tuple[list[str], list[Any], str]:
+        conds: list[str] = []
+        params: list[Any] = []
+        if f.start is not None or f.end is not None:
+            conds.append("daterange(m.date, m.last_date, '[]') && daterange(%s::date, %s::date, '[]')")
+            params += [f.start, f.end]
+        if f.bbox is not None:
+            x0, y0, x1, y1 = f.bbox
+            conds.append(f"m.extent && ST_MakeEnvelope(%s, %s, %s, %s, {SRS_ID})")
+            params += [x0, y0, x1, y1]
+            conds.append("((m.lon BETWEEN %s AND %s AND m.lat BETWEEN %s AND %s)"
+                         " OR (m.dest_lon BETWEEN %s AND %s AND m.dest_lat BETWEEN %s AND %s))")
+            params += [x0, x1, y0, y1] * 2
+        return conds, params, ""
+
+    def _week_expr(self) -> str:
+        return "to_char(date_trunc('week', m.date), 'YYYY-MM-DD')"
 
     # -------------------------------------------------------- reads
     def _fingerprint(self) -> Any:
