@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.models import PROPERTIES, Event
 from ..core.taxonomy import COUNT_FIELDS
-from .files import DECIMALS, dump_json, export_to, rounded
+from .files import DECIMALS, dump_json, export_pages, rounded
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import pyarrow as pa
+
+PAGE = 5000  # events per chunk of a streamed export
 
 
 def _clean(value: Any) -> Any:
@@ -41,15 +46,15 @@ def event_properties(e: Event) -> dict[str, Any]:
     return props
 
 
+def event_features(events: Sequence[Event]) -> list[dict[str, Any]]:
+    """One GeoJSON Feature per event (``id`` = event id)."""
+    return [{"type": "Feature", "id": e.id, "geometry": event_geometry(e), "properties": event_properties(e)}
+            for e in events]
+
+
 def events_geojson(events: Sequence[Event]) -> dict[str, Any]:
     """An RFC 7946 FeatureCollection with one Feature per event (``id`` = event id)."""
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "id": e.id, "geometry": event_geometry(e), "properties": event_properties(e)}
-            for e in events
-        ],
-    }
+    return {"type": "FeatureCollection", "features": event_features(events)}
 
 
 def write_geojson(events: Sequence[Event], path: str | Path) -> int:
@@ -94,8 +99,36 @@ def _columns() -> list[str]:
     return [*(p.name for p in PROPERTIES), "quotes"]
 
 
-def export_events(events: Sequence[Event], out: str | Path, fmt: str | None = None) -> int:
-    """Write events as geojson, gpkg (layer "events"), csv (lat/lon + WKT) or parquet; returns the count."""
-    return export_to(out, fmt, "events", len(events), lambda: events_geojson(events), lambda: events_frame(events))
+@cache
+def parquet_schema() -> pa.Schema:
+    """The GeoParquet schema of the events layer, fixed by ``PROPERTIES`` (so every chunk, and every
+    export, has the same column types), with geopandas' GeoParquet metadata (CRS, WKB encoding)."""
+    import pyarrow as pa
+    from geopandas.io.arrow import _geopandas_to_arrow
+
+    base = _geopandas_to_arrow(events_frame([]), index=False).schema
+    arrow = {"int": pa.int64(), "real": pa.float64()}
+    kinds = {p.name: p.kind for p in PROPERTIES}
+    fields = [f if f.name == "geometry" else pa.field(f.name, arrow.get(kinds.get(f.name, "text"), pa.string()))
+              for f in base]
+    geo = json.loads(base.metadata[b"geo"])
+    for col in geo["columns"].values():
+        col["geometry_types"] = []  # any: Points, LineStrings (movements) and nulls
+        col.pop("bbox", None)
+    return pa.schema(fields, metadata={**base.metadata, b"geo": json.dumps(geo).encode()})
+
+
+def export_events(events: Sequence[Event] | Iterable[Sequence[Event]], out: str | Path, fmt: str | None = None) -> int:
+    """Write events as geojson, gpkg (layer "events"), csv (lat/lon + WKT) or parquet; returns the count.
+
+    ``events`` is a list, or pages of events (``store.iter_query``): the file is written a page at a
+    time, so an export of any size needs the memory of one page.
+    """
+    if isinstance(events, Sequence) and (not events or isinstance(events[0], Event)):
+        seq = list(events)
+        pages: Iterable[Sequence[Event]] = (seq[i : i + PAGE] for i in range(0, len(seq), PAGE))
+    else:
+        pages = events  # type: ignore[assignment]
+    return export_pages(out, fmt, "events", (list(p) for p in pages), event_features, events_frame, parquet_schema)
 
 

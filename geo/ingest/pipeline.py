@@ -137,7 +137,7 @@ def ingest_paths(
     workers = (os.cpu_count() or 1) if jobs == 0 else max(1, jobs)
 
     with open_store(store) as st:
-        before = len(st.all_events())
+        before = st.merged_count()  # counted in SQL: the stored merge is kept on every write
         known = st.article_ids()
         results: Iterator[tuple[Job, list[Event] | str]]
         if engine == "dask":
@@ -170,7 +170,7 @@ def ingest_paths(
             raise
         finally:
             bar.close()
-        after = len(st.all_events())
+        after = st.merged_count()
         report.merged = max(0, report.events_added - (after - before))
     log.debug("%s", report.summary())  # the CLI prints it
     return report
@@ -195,6 +195,6 @@ def reprocess(store: str | Path | None = None) -> IngestReport:
                 total += st.replace_events(aid, result, version)
             report.read += 1
         report.events_added = total
-        report.merged = max(0, st.counts()["events"] - len(st.all_events()))
+        report.merged = max(0, st.counts()["events"] - st.merged_count())
     log.debug("%s", report.summary())  # the CLI prints it
     return report

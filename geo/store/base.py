@@ -284,14 +284,14 @@ class EventReads:
                 cond = (cond + " AND " if cond else " WHERE ") + f"(m.date, m.event_id, m.fid) > ({p}, {p}, {p})"
                 ps += list(after)
             rows = self.conn.execute(
-                f"SELECT {cols}, m.fid FROM merged_events m{extra}{cond} ORDER BY m.date, m.event_id, m.fid"
+                f"SELECT {cols}, m.date, m.event_id, m.fid FROM merged_events m{extra}{cond}"
+                " ORDER BY m.date, m.event_id, m.fid"
                 f" LIMIT {int(page)}", ps,
             ).fetchall()
             if not rows:
                 return
-            yield [row_to_merged(r[:-1], places) for r in rows]
-            last = rows[-1]
-            after = (last[MERGED_READ_COLS.index("date")], last[MERGED_READ_COLS.index("event_id")], last[-1])
+            yield [row_to_merged(r[:-3], places) for r in rows]
+            after = tuple(rows[-1][-3:])
             if len(rows) < page:
                 return
 
