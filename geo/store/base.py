@@ -320,6 +320,22 @@ class EventReads:
         ).fetchall()
         return [(str(k), int(n)) for k, n in rows]
 
+    def overview(self) -> dict[str, Any]:
+        """What a first screen needs without reading the events: their count, first and last day, and
+        the distinct sources, governorates and types (each from an index)."""
+        row = self.conn.execute(
+            "SELECT count(*), min(date), max(last_date) FROM merged_events").fetchone()
+        def distinct(sql: str) -> list[str]:
+            return sorted(r[0] for r in self.conn.execute(sql) if r[0])
+        return {
+            "events": int(row[0]) if row else 0,
+            "first": as_date(row[1]) if row else None,
+            "last": as_date(row[2]) if row else None,
+            "sources": distinct("SELECT DISTINCT source FROM events"),
+            "governorates": distinct("SELECT DISTINCT province FROM merged_events"),
+            "types": distinct("SELECT DISTINCT type FROM merged_events"),
+        }
+
     # -------------------------------------------------------- the stored merge
     def _select_in(self, c: Any, sql: str, column: str, values: Sequence[Any]) -> list[Any]:
         """Rows of ``sql`` (with ``{cond}`` where ``column IN values`` goes), in chunks the driver accepts."""

@@ -105,6 +105,7 @@ CREATE TABLE IF NOT EXISTS merged_events (
 CREATE INDEX IF NOT EXISTS merged_date ON merged_events(date, event_id);
 CREATE INDEX IF NOT EXISTS merged_type ON merged_events(type, date);
 CREATE INDEX IF NOT EXISTS merged_province ON merged_events(province);
+CREATE INDEX IF NOT EXISTS merged_last ON merged_events(last_date);
 CREATE VIRTUAL TABLE IF NOT EXISTS merged_rtree USING rtree(id, minx, maxx, miny, maxy, mint, maxt);
 CREATE VIRTUAL TABLE IF NOT EXISTS events_span USING rtree(id, mink, maxk, mint, maxt);
 """

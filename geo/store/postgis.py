@@ -92,6 +92,7 @@ CREATE TABLE IF NOT EXISTS merged_events (
 CREATE INDEX IF NOT EXISTS merged_date ON merged_events (date, event_id, fid);
 CREATE INDEX IF NOT EXISTS merged_type ON merged_events (type, date);
 CREATE INDEX IF NOT EXISTS merged_province ON merged_events (province);
+CREATE INDEX IF NOT EXISTS merged_last ON merged_events (last_date);
 CREATE INDEX IF NOT EXISTS merged_span ON merged_events USING gist (daterange(date, last_date, '[]'));
 CREATE INDEX IF NOT EXISTS merged_extent ON merged_events USING gist (extent)
 """

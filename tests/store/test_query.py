@@ -114,3 +114,13 @@ def test_aggregates(store):
     assert dict(store.aggregate("governorate", **q)) == dict(Counter(e.place.province if e.place else "" for e in sub))
     with pytest.raises(StoreError, match="cannot count events by 'colour'"):
         store.aggregate("colour")
+
+
+def test_overview(store):
+    everything = store.query()
+    o = store.overview()
+    assert o["events"] == len(everything)
+    assert o["first"] == min(e.date for e in everything) and o["last"] == max(e.last_date for e in everything)
+    assert o["sources"] == sorted({s for e in everything for s in e.all_sources})
+    assert o["governorates"] == sorted({e.place.province for e in everything if e.place and e.place.province})
+    assert o["types"] == sorted({e.type for e in everything})
