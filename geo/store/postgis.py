@@ -313,11 +313,11 @@ class PostgisStore(EventReads):
         return self._retrying(lambda c: self._write_one_by_one(c, batch))
 
     def _write_batch(self, c: Any, batch: Sequence[tuple[Article, Sequence[Event]]]) -> list[int | str | None]:
-        # Articles in id order: two batches sharing articles wait on each other in one order (no deadlock).
-        order = sorted(range(len(batch)), key=lambda i: batch[i][0].id)
+        # In input order, so the rows keep the ingest order. Two batches that share articles may
+        # deadlock on them; PostgreSQL then aborts one, and ``_retrying`` runs it again.
         new: set[str] = set()
-        for i in range(0, len(order), 500):
-            part = [batch[j][0] for j in order[i : i + 500]]
+        for i in range(0, len(batch), 500):
+            part = [a for a, _ in batch[i : i + 500]]
             values = ", ".join(["(%s,%s,%s,%s,%s,%s,%s,%s,%s, now(), %s)"] * len(part))
             params = [v for a in part for v in (a.id, a.path, a.source, a.outlet, a.url, a.title, a.published,
                                                 a.text, a.encoding, a.extractor_version)]
