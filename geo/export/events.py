@@ -37,19 +37,27 @@ def event_geometry(e: Event) -> dict[str, Any] | None:
     return {"type": "Point", "coordinates": vertices[0]}
 
 
+_REAL = tuple(p.name for p in PROPERTIES if p.kind == "real")  # the only values that can be NaN
+
+
 def event_properties(e: Event) -> dict[str, Any]:
-    props = {k: _clean(v) for k, v in e.to_dict().items()}
-    for k in ("lat", "lon"):
-        if props.get(k) is not None:
-            props[k] = rounded(props[k])
+    props = e.to_dict()
+    for k in _REAL:
+        v = props[k]
+        if v is not None:
+            v = _clean(v)
+            props[k] = rounded(v) if v is not None and k in ("lat", "lon") else v
     props["quotes"] = list(e.all_quotes)
     return props
 
 
 def event_features(events: Sequence[Event]) -> list[dict[str, Any]]:
     """One GeoJSON Feature per event (``id`` = event id)."""
-    return [{"type": "Feature", "id": e.id, "geometry": event_geometry(e), "properties": event_properties(e)}
-            for e in events]
+    out = []
+    for e in events:
+        props = event_properties(e)
+        out.append({"type": "Feature", "id": props["id"], "geometry": event_geometry(e), "properties": props})
+    return out
 
 
 def events_geojson(events: Sequence[Event]) -> dict[str, Any]:

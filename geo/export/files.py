@@ -133,9 +133,9 @@ def stream_geojson(pages: Iterable[list[dict[str, Any]]], p: Path) -> int:
     with _replacing(p) as tmp, open(tmp, "w", encoding="utf-8") as f:
         f.write('{"type":"FeatureCollection","features":[')
         for features in pages:
-            for feature in features:
-                f.write(("," if n else "") + _dumps(feature))
-                n += 1
+            if features:  # one dumps per page: "[a,b]" without its brackets
+                f.write(("," if n else "") + _dumps(features)[1:-1])
+                n += len(features)
         f.write("]}\n")
     return n
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Self
 
+from gazetteer.index import haversine_km
 from gazetteer.models import PRECISIONS, Place, precision_rank
 
 from ..core import settings
@@ -48,14 +50,29 @@ def now() -> str:
 TABLES = ("articles", "events", "movements", "places")
 BBox = tuple[float, float, float, float]  # minlon, minlat, maxlon, maxlat
 # What the stored merge was made with: another version or distance rebuilds it on the next write open.
-MERGE_VERSION = f"1 {settings.DEDUP_MAX_KM}"
+MERGE_VERSION = f"2 {settings.DEDUP_MAX_KM}"
 PAGE = 5000  # rows per page of a streamed answer
-# (merge kind, (first day, last day)): a span the incremental merge starts from.
-Seed = tuple[str, tuple[dt.date, dt.date]]
+# (merge kind, (first day, last day), place id, lon, lat): a report the incremental merge starts from.
+Seed = tuple[str, tuple[dt.date, dt.date], str | None, float | None, float | None]
 
 
 def seeds_of(events: Iterable[Event]) -> set[Seed]:
-    return {(merge_kind(e), e.span) for e in events}
+    return {(merge_kind(e), e.span, e.place.id if e.place else None, e.lon, e.lat) for e in events}
+
+
+def _near(a: Seed, b: Seed, max_km: float = settings.DEDUP_MAX_KM) -> bool:
+    """The place test of ``same_event`` on two seeds: both unlocated, the same place, or within ``max_km``."""
+    if a[2] is None or b[2] is None:
+        return a[2] is None and b[2] is None
+    if a[2] == b[2]:
+        return True
+    return haversine_km(a[4], a[3], b[4], b[3]) <= max_km  # type: ignore[arg-type]
+
+
+def box_degrees(lat: float, max_km: float = settings.DEDUP_MAX_KM) -> tuple[float, float]:
+    """(dlon, dlat): a box around a point that holds every point within ``max_km`` of it (with a margin)."""
+    dlat = max_km / 110.0
+    return min(360.0, dlat / max(0.01, math.cos(math.radians(min(89.0, abs(lat)))))), dlat
 
 
 @dataclass(frozen=True)
@@ -114,8 +131,10 @@ class EventReads:
     _param = "?"  # the driver's placeholder: sqlite3 takes "?", psycopg "%s"
 
     # -------------------------------------------------------- backend hooks
-    def _span_rows(self, c: Any, probes: Sequence[Seed]) -> list[tuple[int, int, Any, Any]]:
-        """(probe index, fid, date, last_date) of every report of the probe's kind whose span overlaps it."""
+    def _span_rows(self, c: Any, probes: Sequence[Seed]) -> list[tuple[Any, ...]]:
+        """(probe index, fid, date, last_date, place_id, lon, lat) of every report of the probe's kind
+        whose span overlaps it and whose place lies in the probe's ``box_degrees`` (or, for an unlocated
+        probe, of every unlocated one)."""
         raise NotImplementedError
 
     def _delete_merged(self, c: Any, fids: Sequence[int]) -> None:
@@ -346,22 +365,23 @@ class EventReads:
         return out
 
     def _region(self, c: Any, seeds: Iterable[Seed]) -> list[int]:
-        """Every report the merge of ``seeds`` can reach (``may_merge``, transitively), as sorted fids."""
-        frontier = sorted(set(seeds))
+        """Every report the merge of ``seeds`` can reach, as sorted fids: linked by ``may_merge`` (same
+        kind, overlapping spans of like length) and by place (``_near``), transitively. ``same_event``
+        needs all of these, so the merge of the region equals the whole merge restricted to it."""
+        frontier = sorted(set(seeds), key=repr)
         done = set(frontier)
         region: set[int] = set()
         while frontier:
             nxt: list[Seed] = []
-            for i, fid, d0, d1 in self._span_rows(c, frontier):
-                kind, span = frontier[i]
-                other = (as_date(d0), as_date(d1))
-                if fid in region or not may_merge(span, other):  # type: ignore[arg-type]
+            for i, fid, d0, d1, place_id, lon, lat in self._span_rows(c, frontier):
+                probe = frontier[i]
+                other: Seed = (probe[0], (as_date(d0), as_date(d1)), place_id, lon, lat)  # type: ignore[assignment]
+                if fid in region or not may_merge(probe[1], other[1]) or not _near(probe, other):
                     continue
                 region.add(fid)
-                probe: Seed = (kind, other)  # type: ignore[assignment]
-                if probe not in done:
-                    done.add(probe)
-                    nxt.append(probe)
+                if other not in done:
+                    done.add(other)
+                    nxt.append(other)
             frontier = nxt
         return sorted(region)
 
@@ -391,12 +411,13 @@ class EventReads:
         """The seeds and merged rows of an article's stored reports (before they are replaced or removed)."""
         p = self._param
         found = c.execute(
-            f"SELECT merge_kind, date, last_date, merged_fid FROM events WHERE article_id = {p}", (article_id,)
+            f"SELECT merge_kind, date, last_date, merged_fid, place_id, lon, lat FROM events WHERE article_id = {p}",
+            (article_id,),
         ).fetchall()
         seeds: set[Seed] = set()
-        for kind, d0, d1, _ in found:
+        for kind, d0, d1, _, place_id, lon, lat in found:
             if kind is not None:
-                seeds.add((kind, (as_date(d0), as_date(d1 or d0))))  # type: ignore[arg-type]
+                seeds.add((kind, (as_date(d0), as_date(d1 or d0)), place_id, lon, lat))  # type: ignore[arg-type]
         return seeds, {r[3] for r in found if r[3] is not None}
 
     def _rebuild_merged(self, c: Any) -> None:

@@ -26,7 +26,7 @@ from gazetteer.models import Place
 
 from ..core.errors import StoreError
 from ..core.models import Event
-from .base import MERGE_VERSION, Article, EventReads, Filters, Seed, now, seeds_of
+from .base import MERGE_VERSION, Article, EventReads, Filters, Seed, box_degrees, now, seeds_of
 from .columns import (
     EVENT_COLS,
     EVENT_COLUMNS,
@@ -96,7 +96,7 @@ CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT);
 
 # The stored cross-article merge and the indexes the questions use. Plain SQLite R*Trees (the GeoPackage
 # rtree extension's triggers need SpatiaLite functions): ``merged_rtree`` over each merged event's
-# envelope (both ends of a movement) and its days, ``events_span`` over each report's (merge kind, days).
+# envelope (both ends of a movement) and its days, ``events_span`` over each report's (merge kind, days, place).
 _MERGE_SCHEMA = f"""
 CREATE INDEX IF NOT EXISTS events_source ON events(source);
 CREATE INDEX IF NOT EXISTS events_merged ON events(merged_fid);
@@ -107,7 +107,7 @@ CREATE INDEX IF NOT EXISTS merged_type ON merged_events(type, date);
 CREATE INDEX IF NOT EXISTS merged_province ON merged_events(province);
 CREATE INDEX IF NOT EXISTS merged_last ON merged_events(last_date);
 CREATE VIRTUAL TABLE IF NOT EXISTS merged_rtree USING rtree(id, minx, maxx, miny, maxy, mint, maxt);
-CREATE VIRTUAL TABLE IF NOT EXISTS events_span USING rtree(id, mink, maxk, mint, maxt);
+CREATE VIRTUAL TABLE IF NOT EXISTS events_span USING rtree(id, mink, maxk, mint, maxt, minx, maxx, miny, maxy);
 """
 _MERGED_LAYER = ("merged_events", "features", "POINT", "Events after merging the reports of several articles")
 # An unlocated event's place in ``merged_rtree``: outside every bounding box a question can ask.
@@ -127,6 +127,12 @@ _LAYERS = (
 def _day(d: str | dt.date) -> int:
     """Days since 1900: exact in the R*Tree's 32-bit floats."""
     return (d if isinstance(d, dt.date) else dt.date.fromisoformat(d[:10])).toordinal() - _DAY0
+
+
+def _span_row(fid: int, kind: str, d0: str, d1: str, lon: float | None, lat: float | None) -> tuple[Any, ...]:
+    """A report's ``events_span`` entry: (merge kind, days, place), unlocated ones all at ``_NOWHERE``."""
+    x, y = (_NOWHERE, _NOWHERE) if lon is None or lat is None else (lon, lat)
+    return (fid, _kind_code(kind), _kind_code(kind), _day(d0), _day(d1), x, x, y, y)
 
 
 def _kind_code(kind: str) -> int:
@@ -418,22 +424,28 @@ class Store(EventReads):
         )
         if added:
             spans = self.conn.execute(
-                "SELECT fid, merge_kind, date, last_date FROM events WHERE article_id = ?", (article_id,))
-            self.conn.executemany("INSERT OR REPLACE INTO events_span VALUES (?,?,?,?,?)", [
-                (fid, _kind_code(k), _kind_code(k), _day(d0), _day(d1)) for fid, k, d0, d1 in spans])
+                "SELECT fid, merge_kind, date, last_date, lon, lat FROM events WHERE article_id = ?", (article_id,))
+            self.conn.executemany("INSERT OR REPLACE INTO events_span VALUES (?,?,?,?,?,?,?,?,?)",
+                                  [_span_row(*r) for r in spans])
         return added
 
     # -------------------------------------------------------- the stored merge (EventReads' hooks)
-    def _span_rows(self, c: Any, probes: Sequence[Seed]) -> list[tuple[int, int, Any, Any]]:
-        out: list[tuple[int, int, Any, Any]] = []
-        for i, (kind, (d0, d1)) in enumerate(probes):
+    def _span_rows(self, c: Any, probes: Sequence[Seed]) -> list[tuple[Any, ...]]:
+        out: list[tuple[Any, ...]] = []
+        for i, (kind, (d0, d1), place_id, lon, lat) in enumerate(probes):
             k = _kind_code(kind)
+            if place_id is None or lon is None or lat is None:
+                x0 = x1 = y0 = y1 = _NOWHERE
+            else:
+                dx, dy = box_degrees(lat)
+                x0, x1, y0, y1 = lon - dx, lon + dx, lat - dy, lat + dy
             rows = c.execute(
-                "SELECT e.fid, e.date, e.last_date FROM events e WHERE e.merge_kind = ? AND e.fid IN"
-                " (SELECT id FROM events_span WHERE mink <= ? AND maxk >= ? AND mint <= ? AND maxt >= ?)",
-                (kind, k, k, _day(d1), _day(d0)),
+                "SELECT e.fid, e.date, e.last_date, e.place_id, e.lon, e.lat FROM events e"
+                " WHERE e.merge_kind = ? AND e.fid IN (SELECT id FROM events_span WHERE mink <= ? AND maxk >= ?"
+                " AND mint <= ? AND maxt >= ? AND minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?)",
+                (kind, k, k, _day(d1), _day(d0), x1, x0, y1, y0),
             )
-            out += [(i, fid, a, b) for fid, a, b in rows]
+            out += [(i, *r) for r in rows]
         return out
 
     def _delete_merged(self, c: Any, fids: Sequence[int]) -> None:
@@ -456,10 +468,10 @@ class Store(EventReads):
         c.executemany("UPDATE events SET merged_fid = ? WHERE fid = ?", pointers)
 
     def _reindex_spans(self, c: Any) -> None:
-        c.execute("DELETE FROM events_span")
-        rows = c.execute("SELECT fid, merge_kind, date, last_date FROM events").fetchall()
-        c.executemany("INSERT INTO events_span VALUES (?,?,?,?,?)",
-                      [(fid, _kind_code(k), _kind_code(k), _day(d0), _day(d1)) for fid, k, d0, d1 in rows])
+        c.execute("DROP TABLE IF EXISTS events_span")  # its dimensions may be an older version's
+        self._create_merge_schema(c)
+        rows = c.execute("SELECT fid, merge_kind, date, last_date, lon, lat FROM events").fetchall()
+        c.executemany("INSERT INTO events_span VALUES (?,?,?,?,?,?,?,?,?)", [_span_row(*r) for r in rows])
 
     def _time_clause(self, f: Filters) -> tuple[list[str], list[Any], str]:
         conds: list[str] = []

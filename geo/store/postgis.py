@@ -31,7 +31,7 @@ from gazetteer.models import Place
 
 from ..core.errors import StoreError
 from ..core.models import Event
-from .base import MERGE_VERSION, Article, EventReads, Filters, Seed, seeds_of
+from .base import MERGE_VERSION, Article, EventReads, Filters, Seed, box_degrees, seeds_of
 from .columns import (
     EVENT_COLS,
     EVENT_COLUMNS,
@@ -85,7 +85,7 @@ CREATE TABLE IF NOT EXISTS store_meta (key text PRIMARY KEY, value text)
 MERGE_SCHEMA = f"""
 CREATE INDEX IF NOT EXISTS events_source ON events (source);
 CREATE INDEX IF NOT EXISTS events_merged ON events (merged_fid);
-CREATE INDEX IF NOT EXISTS events_kind_span ON events USING gist (merge_kind, daterange(date, last_date, '[]'));
+CREATE INDEX IF NOT EXISTS events_kind_span ON events USING gist (merge_kind, daterange(date, last_date, '[]'), geom);
 CREATE TABLE IF NOT EXISTS merged_events (
   fid bigserial PRIMARY KEY, {column_defs(MERGED_COLUMNS, "postgis", SRS_ID)},
   extent geometry(Geometry, {SRS_ID}));
@@ -194,6 +194,7 @@ class PostgisStore(EventReads):
                 with c.transaction():
                     c.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
                     if self._merge_version() != MERGE_VERSION:  # not done meanwhile by another process
+                        c.execute("DROP INDEX IF EXISTS events_kind_span")  # an older version's columns
                         self._create_merge_schema(c)
                         self._rebuild_merged(c)
                         self._set_merge_version(c)
@@ -237,7 +238,7 @@ class PostgisStore(EventReads):
                 c.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
             schema = MERGE_SCHEMA
         except self._psycopg.Error:
-            schema = MERGE_SCHEMA.replace("(merge_kind, daterange", "(daterange")
+            schema = MERGE_SCHEMA.replace("gist (merge_kind, daterange", "gist (daterange")
         for stmt in schema.split(";"):
             if stmt.strip():
                 c.execute(stmt)
@@ -411,7 +412,7 @@ class PostgisStore(EventReads):
         # One writer per merge kind at a time, in kind order (no deadlock). Under READ COMMITTED each
         # later statement sees what other writers committed before we got the lock, so the merge
         # recomputed here includes their reports, and theirs will include ours.
-        kinds = sorted({k for k, _ in seeds})
+        kinds = sorted({s[0] for s in seeds})
         for k in kinds:
             c.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (MERGE_LOCK + k,))
         self._remerge(c, seeds, stale or ())
@@ -440,15 +441,21 @@ class PostgisStore(EventReads):
     def _in(self, column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
         return f"{column} = ANY(%s)", [list(values)]
 
-    def _span_rows(self, c: Any, probes: Sequence[Seed]) -> list[tuple[int, int, Any, Any]]:
+    def _span_rows(self, c: Any, probes: Sequence[Seed]) -> list[tuple[Any, ...]]:
+        boxes = [box_degrees(p[4]) if p[4] is not None else (None, None) for p in probes]
         rows = c.execute(
-            "SELECT q.i - 1, e.fid, e.date, e.last_date"
-            " FROM unnest(%s::text[], %s::date[], %s::date[]) WITH ORDINALITY AS q(kind, d0, d1, i)"
+            "SELECT q.i - 1, e.fid, e.date, e.last_date, e.place_id, e.lon, e.lat"
+            " FROM unnest(%s::text[], %s::date[], %s::date[], %s::float8[], %s::float8[], %s::float8[],"
+            " %s::float8[]) WITH ORDINALITY AS q(kind, d0, d1, lon, lat, dx, dy, i)"
             " JOIN events e ON e.merge_kind = q.kind"
-            " AND daterange(e.date, e.last_date, '[]') && daterange(q.d0, q.d1, '[]')",
-            ([k for k, _ in probes], [s for _, (s, _) in probes], [t for _, (_, t) in probes]),
+            " AND daterange(e.date, e.last_date, '[]') && daterange(q.d0, q.d1, '[]')"
+            " AND ((q.lon IS NULL AND e.geom IS NULL) OR (q.lon IS NOT NULL AND e.geom &&"
+            f" ST_MakeEnvelope(q.lon - q.dx, q.lat - q.dy, q.lon + q.dx, q.lat + q.dy, {SRS_ID})))",
+            ([p[0] for p in probes], [p[1][0] for p in probes], [p[1][1] for p in probes],
+             [p[3] if p[2] is not None else None for p in probes], [p[4] if p[2] is not None else None for p in probes],
+             [b[0] for b in boxes], [b[1] for b in boxes]),
         ).fetchall()
-        return [(int(i), fid, d0, d1) for i, fid, d0, d1 in rows]
+        return [(int(r[0]), *r[1:]) for r in rows]
 
     def _delete_merged(self, c: Any, fids: Sequence[int]) -> None:
         c.execute("DELETE FROM merged_events WHERE fid = ANY(%s)", (list(fids),))
