@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Iterable, Iterator, Sequence
@@ -140,8 +141,16 @@ class EventReads:
     def _delete_merged(self, c: Any, fids: Sequence[int]) -> None:
         raise NotImplementedError
 
-    def _insert_merged(self, c: Any, rows: Sequence[tuple[Event, str, list[int]]]) -> None:
-        """Store merged events (event, kept report's article id, member fids) and point the members at them."""
+    def _alloc_merged(self, c: Any, n: int) -> list[int]:
+        """``n`` new, unused ``merged_events`` fids."""
+        raise NotImplementedError
+
+    def _insert_merged(self, c: Any, rows: Sequence[tuple[int, Event, str, int]]) -> None:
+        """Store merged events: (fid, event, kept report's article id, number of reports)."""
+        raise NotImplementedError
+
+    def _set_pointers(self, c: Any, pairs: Sequence[tuple[int, int]]) -> None:
+        """Point reports at their merged events: (merged fid, report fid) pairs."""
         raise NotImplementedError
 
     def _time_clause(self, f: Filters) -> tuple[list[str], list[Any], str]:
@@ -385,27 +394,57 @@ class EventReads:
             frontier = nxt
         return sorted(region)
 
-    def _remerge(self, c: Any, seeds: Iterable[Seed], stale: Iterable[int] = ()) -> None:
+    def _remerge(self, c: Any, seeds: Iterable[Seed], stale: Iterable[int] = (),
+                 new: Sequence[tuple[str, Event]] = ()) -> list[int]:
         """Recompute the merged events of the reports ``seeds`` can reach (inside the caller's transaction).
 
-        ``stale``: merged rows that lost a report (reprocessed or removed); they go too.
+        ``stale``: merged rows that lost a report (reprocessed or removed); they are rewritten.
+        ``new``: (article id, event) reports about to be stored (their seeds among ``seeds``); returns
+        the merged fid of each, for the caller to store them with it. A merged event whose reports
+        are the same as before is left as it is: a batch writes only what changed.
         """
+        stale = set(stale)
         region = self._region(c, seeds)
-        old = set(stale)
-        if region:
-            old |= {r[0] for r in self._select_in(
-                c, "SELECT merged_fid FROM events WHERE {cond}", "fid", region) if r[0] is not None}
-        if old:
-            self._delete_merged(c, sorted(old))
-        if not region:
-            return
         cols = ", ".join(EVENT_READ_COLS)
-        rows = sorted(self._select_in(c, f"SELECT fid, {cols} FROM events WHERE {{cond}}", "fid", region),
-                      key=lambda r: r[0])
+        rows = sorted(self._select_in(c, f"SELECT fid, merged_fid, {cols} FROM events WHERE {{cond}}", "fid", region),
+                      key=lambda r: r[0]) if region else []
+        if not rows and not new and not stale:
+            return []
         places = self._places()
-        reports = [row_to_event(r[1:], places) for r in rows]
-        groups = merge_groups([e for _, e in reports])
-        self._insert_merged(c, [(m, reports[idx[0]][0], [rows[i][0] for i in idx]) for m, idx in groups])
+        # A report is merged as it reads back from the store: its own sources and quotes are not kept.
+        fresh = [(a, dataclasses.replace(e, sources=(), quotes=()) if e.sources or e.quotes else e) for a, e in new]
+        reports = [row_to_event(r[2:], places) for r in rows] + fresh
+        before: dict[int, set[int]] = {}
+        for r in rows:
+            if r[1] is not None:
+                before.setdefault(r[1], set()).add(r[0])
+        n_old = len(rows)
+        keep: set[int] = set()
+        todo: list[tuple[Event, str, list[int]]] = []
+        for m, idx in merge_groups([e for _, e in reports]):
+            if all(i < n_old for i in idx):
+                olds = {rows[i][1] for i in idx}
+                mf = olds.pop() if len(olds) == 1 else None
+                if mf is not None and mf not in stale and before.get(mf) == {rows[i][0] for i in idx}:
+                    keep.add(mf)  # the same reports as before: the same merged event
+                    continue
+            todo.append((m, reports[idx[0]][0], idx))
+        gone = (set(before) | stale) - keep
+        if gone:
+            self._delete_merged(c, sorted(gone))
+        fids = self._alloc_merged(c, len(todo))
+        self._insert_merged(c, [(fid, m, aid, len(idx)) for fid, (m, aid, idx) in zip(fids, todo, strict=True)])
+        pointers: list[tuple[int, int]] = []
+        assigned = [0] * len(new)
+        for fid, (_, _, idx) in zip(fids, todo, strict=True):
+            for i in idx:
+                if i >= n_old:
+                    assigned[i - n_old] = fid
+                elif rows[i][1] != fid:
+                    pointers.append((fid, rows[i][0]))
+        if pointers:
+            self._set_pointers(c, pointers)
+        return assigned
 
     def _old_reports(self, c: Any, article_id: str) -> tuple[set[Seed], set[int]]:
         """The seeds and merged rows of an article's stored reports (before they are replaced or removed)."""
@@ -435,7 +474,10 @@ class EventReads:
         )
         self._reindex_spans(c)
         groups = merge_groups([e for _, e in reports])
-        self._insert_merged(c, [(m, reports[idx[0]][0], [rows[i][0] for i in idx]) for m, idx in groups])
+        fids = self._alloc_merged(c, len(groups))
+        self._insert_merged(c, [(fid, m, reports[idx[0]][0], len(idx))
+                                for fid, (m, idx) in zip(fids, groups, strict=True)])
+        self._set_pointers(c, [(fid, rows[i][0]) for fid, (_, idx) in zip(fids, groups, strict=True) for i in idx])
 
     def _reindex_spans(self, c: Any) -> None:
         """Rebuild the index the merge finds overlapping reports with (after ``_rebuild_merged``'s update)."""

@@ -11,6 +11,7 @@ ingest leaves a consistent store and two ingests at once neither corrupt it nor 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import sqlite3
 import struct
 import time
@@ -46,6 +47,7 @@ from .columns import (
     place_values,
 )
 
+log = logging.getLogger("geo.store")
 GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
 GPKG_USER_VERSION = 10300  # GeoPackage 1.3
 SRS_ID = 4326
@@ -166,8 +168,20 @@ def parse_gpkg_geometry(blob: bytes | None) -> shapely.Geometry | None:
     return shapely.from_wkb(blob[8 + env_bytes :])
 
 
+Written = list[int | str | None]  # per article: events added, None (stored already) or why it was not stored
+_POINTS: dict[tuple[float, float], bytes | None] = {}  # a place's point, encoded once (a few thousand places)
+
+
 def _point(p: Place | None) -> bytes | None:
-    return gpkg_geometry(shapely.Point(p.lon, p.lat)) if p is not None else None
+    if p is None:
+        return None
+    key = (p.lon, p.lat)
+    blob = _POINTS.get(key)
+    if blob is None:
+        if len(_POINTS) > 100_000:
+            _POINTS.clear()
+        blob = _POINTS[key] = gpkg_geometry(shapely.Point(p.lon, p.lat))
+    return blob
 
 
 class Store(EventReads):
@@ -346,27 +360,86 @@ class Store(EventReads):
         Each article is all-or-nothing (a savepoint): per article, the events added, None when it was
         stored already, or the reason it could not be stored (the others are stored anyway).
         """
-        out: list[int | str | None] = []
-        seeds: set[Seed] = set()
         with self.transaction() as c:
-            for article, events in batch:
-                if self.has_article(article.id):
-                    out.append(None)
-                    continue
-                c.execute("SAVEPOINT article")
-                try:
-                    self._insert_article(article)
-                    added = self._insert_events(article.id, events, article.extractor_version)
-                except sqlite3.Error as exc:
-                    c.execute("ROLLBACK TO article")
-                    out.append(f"not stored ({exc})")
-                else:
-                    out.append(added)
-                    seeds |= seeds_of(events)
-                finally:
-                    c.execute("RELEASE article")
+            # Fast: the whole batch in a few statements. Should any row fail, the batch is written
+            # again article by article, a savepoint each, so only the failing article is left out.
+            c.execute("SAVEPOINT batch")
+            try:
+                out, seeds = self._bulk_insert(batch)
+            except sqlite3.Error as exc:
+                log.debug("batch of %d failed (%s); writing it article by article", len(batch), exc)
+                c.execute("ROLLBACK TO batch")
+                out, seeds = self._one_by_one(batch)
+            finally:
+                c.execute("RELEASE batch")
             self._remerge(c, seeds)
         return out
+
+    def _one_by_one(self, batch: Sequence[tuple[Article, Sequence[Event]]]) -> tuple[Written, set[Seed]]:
+        out: list[int | str | None] = []
+        seeds: set[Seed] = set()
+        c = self.conn
+        for article, events in batch:
+            if self.has_article(article.id):
+                out.append(None)
+                continue
+            c.execute("SAVEPOINT article")
+            try:
+                self._insert_article(article)
+                added = self._insert_events(article.id, events, article.extractor_version)
+            except sqlite3.Error as exc:
+                c.execute("ROLLBACK TO article")
+                out.append(f"not stored ({exc})")
+            else:
+                out.append(added)
+                seeds |= seeds_of(events)
+            finally:
+                c.execute("RELEASE article")
+        return out, seeds
+
+    def _bulk_insert(self, batch: Sequence[tuple[Article, Sequence[Event]]]) -> tuple[Written, set[Seed]]:
+        c = self.conn
+        ids = [a.id for a, _ in batch]
+        stored: set[str] = set()
+        for i in range(0, len(ids), 900):
+            part = ids[i : i + 900]
+            stored |= {r[0] for r in c.execute(
+                f"SELECT id FROM articles WHERE id IN ({', '.join('?' * len(part))})", part)}
+        out: list[int | str | None] = []
+        arts, rows, moves, chosen = [], [], [], []
+        stamp = now()
+        for article, events in batch:
+            if article.id in stored:
+                out.append(None)
+                continue
+            stored.add(article.id)  # an article twice in one batch is stored once
+            kept = list({e.id: e for e in reversed(events)}.values())[::-1]  # INSERT OR IGNORE: first wins
+            arts.append((article.id, article.path, article.source, article.outlet, article.url, article.title,
+                         article.published.isoformat(), article.text, article.encoding, stamp,
+                         article.extractor_version))
+            for e in kept:
+                rows.append((_point(e.place), *event_values(article.id, e, article.extractor_version)))
+                line = movement_line(e)
+                if line is not None:
+                    moves.append((gpkg_geometry(line), *movement_values(article.id, e)))
+            chosen += [(article.id, e) for e in kept]
+            out.append(len(kept))
+        if not arts:
+            return out, set()
+        c.executemany(
+            "INSERT INTO articles (id, path, source, outlet, url, title, published, text, encoding,"
+            " ingested_at, extractor_version) VALUES (?,?,?,?,?,?,?,?,?,?,?)", arts)
+        self._upsert_places(event_places([e for _, e in chosen]))
+        # The merge first: the new reports are then written once, already pointing at their merged events.
+        merged = self._remerge(c, seeds_of(e for _, e in chosen), new=chosen)
+        last = c.execute("SELECT coalesce(max(fid), 0) FROM events").fetchone()[0]
+        c.executemany(f"INSERT INTO events ({', '.join(EVENT_COLS)}) VALUES ({', '.join('?' * len(EVENT_COLS))})",
+                      [(*r[:-1], fid) for r, fid in zip(rows, merged, strict=True)])
+        c.executemany(f"INSERT INTO movements ({', '.join(MOVE_COLS)}) VALUES ({', '.join('?' * len(MOVE_COLS))})",
+                      moves)
+        spans = c.execute("SELECT fid, merge_kind, date, last_date, lon, lat FROM events WHERE fid > ?", (last,))
+        c.executemany("INSERT INTO events_span VALUES (?,?,?,?,?,?,?,?,?)", [_span_row(*r) for r in spans])
+        return out, set()
 
     def replace_events(self, article_id: str, events: Sequence[Event], extractor_version: str = "") -> int:
         """Replace an article's events (reprocessing) in one transaction; the article row is untouched."""
@@ -455,17 +528,26 @@ class Store(EventReads):
             c.execute(f"DELETE FROM merged_events WHERE fid IN ({marks})", chunk)
             c.execute(f"DELETE FROM merged_rtree WHERE id IN ({marks})", chunk)
 
-    def _insert_merged(self, c: Any, rows: Sequence[tuple[Event, str, list[int]]]) -> None:
-        sql = f"INSERT INTO merged_events ({', '.join(MERGED_COLS)}) VALUES ({', '.join('?' * len(MERGED_COLS))})"
-        boxes, pointers = [], []
-        for e, article_id, fids in rows:
-            fid = c.execute(sql, (_point(e.place), *merged_values(article_id, e, len(fids)))).lastrowid
+    def _alloc_merged(self, c: Any, n: int) -> list[int]:
+        # Ids given here (we hold the write lock), so one executemany stores them all.
+        seq = c.execute("SELECT seq FROM sqlite_sequence WHERE name = 'merged_events'").fetchone()
+        top = c.execute("SELECT coalesce(max(fid), 0) FROM merged_events").fetchone()[0]
+        first = max(seq[0] if seq else 0, top) + 1
+        return list(range(first, first + n))
+
+    def _insert_merged(self, c: Any, rows: Sequence[tuple[int, Event, str, int]]) -> None:
+        values, boxes = [], []
+        for fid, e, article_id, reports in rows:
+            values.append((fid, _point(e.place), *merged_values(article_id, e, reports)))
             xs = [x for x, _ in e.geometry()] or [_NOWHERE]
             ys = [y for _, y in e.geometry()] or [_NOWHERE]
             boxes.append((fid, min(xs), max(xs), min(ys), max(ys), _day(e.date), _day(e.last_date)))
-            pointers += [(fid, f) for f in fids]
+        c.executemany(f"INSERT INTO merged_events (fid, {', '.join(MERGED_COLS)})"
+                      f" VALUES ({', '.join('?' * (len(MERGED_COLS) + 1))})", values)
         c.executemany("INSERT INTO merged_rtree VALUES (?,?,?,?,?,?,?)", boxes)
-        c.executemany("UPDATE events SET merged_fid = ? WHERE fid = ?", pointers)
+
+    def _set_pointers(self, c: Any, pairs: Sequence[tuple[int, int]]) -> None:
+        c.executemany("UPDATE events SET merged_fid = ? WHERE fid = ?", pairs)
 
     def _reindex_spans(self, c: Any) -> None:
         c.execute("DROP TABLE IF EXISTS events_span")  # its dimensions may be an older version's

@@ -337,7 +337,7 @@ class PostgisStore(EventReads):
                 continue
             new.discard(article.id)  # an article twice in one batch is stored once
             kept = list({e.id: e for e in reversed(events)}.values())[::-1]  # INSERT OR IGNORE: first wins
-            chosen += kept
+            chosen += [(article.id, e) for e in kept]
             seeds |= seeds_of(kept)
             for e in kept:
                 events_rows.append((_point_hex(e.place), *event_values(article.id, e, article.extractor_version)))
@@ -345,19 +345,20 @@ class PostgisStore(EventReads):
                 if line is not None:
                     move_rows.append((_ewkb_hex(line), *movement_values(article.id, e)))
             out.append(len(kept))
-        places = [(_point(p), *place_values(p)) for p in event_places(chosen)]
+        places = [(_point(p), *place_values(p)) for p in event_places([e for _, e in chosen])]
         with c.cursor() as cur:
             if places:
                 cur.executemany(_PLACES_SQL, places)
+            # The merge first: the new reports are then written once, already pointing at their merged events.
+            merged = self._locked_remerge(c, seeds, new=chosen)
             if events_rows:
                 with cur.copy(f"COPY events ({', '.join(EVENT_COLS)}) FROM STDIN") as copy:
-                    for r in events_rows:
-                        copy.write_row(r)
+                    for r, fid in zip(events_rows, merged, strict=True):
+                        copy.write_row((*r[:-1], fid))
             if move_rows:
                 with cur.copy(f"COPY movements ({', '.join(MOVE_COLS)}) FROM STDIN") as copy:
                     for r in move_rows:
                         copy.write_row(r)
-        self._locked_remerge(c, seeds)
         return out
 
     def _write_one_by_one(self, c: Any, batch: Sequence[tuple[Article, Sequence[Event]]]) -> list[int | str | None]:
@@ -408,14 +409,15 @@ class PostgisStore(EventReads):
         c.execute("DELETE FROM movements WHERE article_id = %s", (article_id,))
         return seeds, stale
 
-    def _locked_remerge(self, c: Any, seeds: set[Seed], stale: set[int] | None = None) -> None:
+    def _locked_remerge(self, c: Any, seeds: set[Seed], stale: set[int] | None = None,
+                        new: Sequence[tuple[str, Event]] = ()) -> list[int]:
         # One writer per merge kind at a time, in kind order (no deadlock). Under READ COMMITTED each
         # later statement sees what other writers committed before we got the lock, so the merge
         # recomputed here includes their reports, and theirs will include ours.
         kinds = sorted({s[0] for s in seeds})
         for k in kinds:
             c.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (MERGE_LOCK + k,))
-        self._remerge(c, seeds, stale or ())
+        return self._remerge(c, seeds, stale or (), new)
 
     def _insert_events(self, c: Any, article_id: str, events: Sequence[Event], version: str) -> int:
         with c.cursor() as cur:
@@ -460,23 +462,25 @@ class PostgisStore(EventReads):
     def _delete_merged(self, c: Any, fids: Sequence[int]) -> None:
         c.execute("DELETE FROM merged_events WHERE fid = ANY(%s)", (list(fids),))
 
-    def _insert_merged(self, c: Any, rows: Sequence[tuple[Event, str, list[int]]]) -> None:
+    def _alloc_merged(self, c: Any, n: int) -> list[int]:
+        if not n:
+            return []
+        return [r[0] for r in c.execute(
+            "SELECT nextval(pg_get_serial_sequence('merged_events', 'fid')) FROM generate_series(1, %s)",
+            (n,)).fetchall()]
+
+    def _insert_merged(self, c: Any, rows: Sequence[tuple[int, Event, str, int]]) -> None:
         if not rows:
             return
-        fids = [r[0] for r in c.execute(
-            "SELECT nextval(pg_get_serial_sequence('merged_events', 'fid')) FROM generate_series(1, %s)",
-            (len(rows),)).fetchall()]
-        members: list[int] = []
-        targets: list[int] = []
         cols = f"fid, {', '.join(MERGED_COLS)}, extent"
         with c.cursor() as cur, cur.copy(f"COPY merged_events ({cols}) FROM STDIN") as copy:
-            for fid, (e, article_id, reports) in zip(fids, rows, strict=True):
-                copy.write_row((fid, _point_hex(e.place), *merged_values(article_id, e, len(reports)),
+            for fid, e, article_id, reports in rows:
+                copy.write_row((fid, _point_hex(e.place), *merged_values(article_id, e, reports),
                                 _ewkb_hex(_extent(e))))
-                members += reports
-                targets += [fid] * len(reports)
-        c.execute("UPDATE events e SET merged_fid = v.m FROM unnest(%s::bigint[], %s::bigint[]) AS v(f, m)"
-                  " WHERE e.fid = v.f", (members, targets))
+
+    def _set_pointers(self, c: Any, pairs: Sequence[tuple[int, int]]) -> None:
+        c.execute("UPDATE events e SET merged_fid = v.m FROM unnest(%s::bigint[], %s::bigint[]) AS v(m, f)"
+                  " WHERE e.fid = v.f", ([m for m, _ in pairs], [f for _, f in pairs]))
 
     def _reindex_spans(self, c: Any) -> None:
         pass  # an expression index: PostgreSQL keeps it

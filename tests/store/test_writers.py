@@ -51,7 +51,11 @@ def test_gpkg_batch_keeps_each_article_whole(tmp_path, monkeypatch):
             raise sqlite3.IntegrityError("simulated")
         return len(events)
 
+    def bulk_fails(self, batch):
+        raise sqlite3.OperationalError("simulated")  # the fast path fails: the batch goes article by article
+
     monkeypatch.setattr(Store, "_insert_events", failing)
+    monkeypatch.setattr(Store, "_bulk_insert", bulk_fails)
     with open_store(tmp_path / "s.gpkg") as st:
         results = st.add_articles([(_article("a"), _events(3)), (_article("b"), _events(2)), (_article("c"), _events(1))])
         assert results == [3, "not stored (simulated)", 1]
