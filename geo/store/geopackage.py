@@ -4,8 +4,13 @@ The file opens as it is in QGIS or with pyogrio: layers ``events`` (points), ``m
 (origin→destination lines) and ``places`` (points), plus the attribute table ``articles`` that keeps
 every article's raw text so each event traces back to its words.
 
-Writes are one transaction per article (``BEGIN IMMEDIATE``; WAL; a busy timeout), so an interrupted
-ingest leaves a consistent store and two ingests at once neither corrupt it nor duplicate articles.
+It also holds ``merged_events`` (the cross-article merge as rows, kept up to date by every write, each
+report in ``events`` pointing at its merged row) with plain SQLite R*Trees over their places and days,
+so questions (``query``, ``aggregate``) are answered by the database.
+
+Writes are one transaction per article or per batch (``add_articles``; each article all-or-nothing;
+``BEGIN IMMEDIATE``; WAL; a busy timeout), so an interrupted ingest leaves a consistent store and two
+ingests at once neither corrupt it nor duplicate articles.
 """
 
 from __future__ import annotations

@@ -3,13 +3,17 @@
 ``open_store("postgresql://user@host:5432/db")`` (or ``GEO_STORE`` set to such a URL) returns a
 ``PostgisStore``; it has the methods of ``geo.store.Store`` and gives the same results:
 
-- tables ``articles`` (content-hash id, raw text), ``events`` (``geometry(Point, 4326)`` + every Event
-  field), ``movements`` (``geometry(LineString, 4326)``), ``places`` (points) and ``store_meta``; a GIST
-  index on every geometry, btree indexes on the events' date, type and article;
-- one transaction per article; the article id is unique, so an ingest run twice, or two ingests at once
-  from several machines, store each article once and together hold the union;
-- ``events()`` is ``geo.events.merge_events`` over the raw rows, filtered by ``geo.events.filter_events``,
-  exactly as the embedded store (the row <-> Event conversion is shared: ``geo.store.columns``).
+- tables ``articles`` (content-hash id, raw text), ``events`` (the reports as extracted:
+  ``geometry(Point, 4326)`` + every Event field + the merged event each belongs to), ``merged_events``
+  (the cross-article merge, kept on every write), ``movements`` (``geometry(LineString, 4326)``),
+  ``places`` (points) and ``store_meta``; GiST indexes on the geometries and on the days (and merge kind)
+  the questions and the incremental merge look up;
+- one transaction per article or per batch (``add_articles``: multi-row inserts and COPY, each article
+  all-or-nothing); the article id is unique, so an ingest run twice, or two ingests at once from several
+  machines (Dask workers included), store each article once and together hold the union;
+- ``query()`` answers in SQL over ``merged_events``, with the results of ``geo.events.merge_events`` and
+  ``geo.events.filter_events`` over the reports, exactly as the embedded store (the row <-> Event
+  conversion is shared: ``geo.store.columns``).
 
 Uses psycopg 3. The role needs CREATE on the database the first time (tables are created on first
 use); ``CREATE EXTENSION postgis`` needs a superuser or the database owner, once per database.
@@ -68,8 +72,6 @@ CREATE TABLE IF NOT EXISTS events (
   fid bigserial PRIMARY KEY, {column_defs(EVENT_COLUMNS, "postgis", SRS_ID)},
   FOREIGN KEY (article_id) REFERENCES articles(id), UNIQUE (event_id, article_id));
 CREATE INDEX IF NOT EXISTS events_article ON events (article_id);
-CREATE INDEX IF NOT EXISTS events_date ON events (date);
-CREATE INDEX IF NOT EXISTS events_type ON events (type);
 CREATE INDEX IF NOT EXISTS events_geom ON events USING gist (geom);
 CREATE TABLE IF NOT EXISTS movements (
   fid bigserial PRIMARY KEY, {column_defs(MOVE_COLUMNS, "postgis", SRS_ID)},
@@ -119,15 +121,28 @@ def _ewkb_hex(geom: shapely.Geometry | None) -> str | None:
     return str(shapely.to_wkb(shapely.set_srid(geom, SRS_ID), hex=True, include_srid=True, output_dimension=2))
 
 
+_HEX: dict[tuple[float, float], str] = {}  # a place's point as COPY text, encoded once
+
+
 def _point_hex(p: Place | None) -> str | None:
-    return _ewkb_hex(shapely.Point(p.lon, p.lat)) if p is not None else None
-
-
-def _extent(e: Event) -> shapely.Geometry | None:
-    vertices = e.geometry()
-    if not vertices:
+    if p is None:
         return None
-    return shapely.LineString(vertices) if len(vertices) == 2 else shapely.Point(vertices[0])
+    key = (p.lon, p.lat)
+    text = _HEX.get(key)
+    if text is None:
+        if len(_HEX) > 100_000:
+            _HEX.clear()
+        text = _HEX[key] = str(_ewkb_hex(shapely.Point(p.lon, p.lat)))
+    return text
+
+
+def _extent_hex(e: Event) -> str | None:
+    """The merged event's extent: its point, or the origin → destination line of a movement."""
+    if e.place is None:
+        return None
+    if e.destination is None:
+        return _point_hex(e.place)
+    return _ewkb_hex(shapely.LineString(e.geometry()))
 
 
 def _insert_sql(table: str, cols: Sequence[str], conflict: str) -> str:
@@ -316,18 +331,20 @@ class PostgisStore(EventReads):
     def _write_batch(self, c: Any, batch: Sequence[tuple[Article, Sequence[Event]]]) -> list[int | str | None]:
         # In input order, so the rows keep the ingest order. Two batches that share articles may
         # deadlock on them; PostgreSQL then aborts one, and ``_retrying`` runs it again.
-        new: set[str] = set()
-        for i in range(0, len(batch), 500):
-            part = [a for a, _ in batch[i : i + 500]]
-            values = ", ".join(["(%s,%s,%s,%s,%s,%s,%s,%s,%s, now(), %s)"] * len(part))
-            params = [v for a in part for v in (a.id, a.path, a.source, a.outlet, a.url, a.title, a.published,
-                                                a.text, a.encoding, a.extractor_version)]
-            rows = c.execute(
-                "INSERT INTO articles (id, path, source, outlet, url, title, published, text, encoding,"
-                f" ingested_at, extractor_version) VALUES {values} ON CONFLICT (id) DO NOTHING RETURNING id",
-                params,
-            ).fetchall()
-            new |= {r[0] for r in rows}
+        # One statement over arrays (not a VALUES list of thousands of parameters to parse).
+        cols = ("id", "path", "source", "outlet", "url", "title", "published", "text", "encoding",
+                "extractor_version")
+        arts = [a for a, _ in batch]
+        arrays = [[getattr(a, k) for a in arts] for k in cols]
+        types = ["text"] * 6 + ["date", "text", "text", "text"]
+        rows = c.execute(
+            f"INSERT INTO articles ({', '.join(cols)}, ingested_at) SELECT {', '.join(cols)}, now() FROM unnest("
+            + ", ".join(f"%s::{t}[]" for t in types)
+            + ") WITH ORDINALITY AS a(" + ", ".join(cols) + ", n) ORDER BY n"
+            " ON CONFLICT (id) DO NOTHING RETURNING id",
+            arrays,
+        ).fetchall()
+        new = {r[0] for r in rows}
         out: list[int | str | None] = []
         events_rows, move_rows, chosen = [], [], []
         seeds: set[Seed] = set()
@@ -475,8 +492,7 @@ class PostgisStore(EventReads):
         cols = f"fid, {', '.join(MERGED_COLS)}, extent"
         with c.cursor() as cur, cur.copy(f"COPY merged_events ({cols}) FROM STDIN") as copy:
             for fid, e, article_id, reports in rows:
-                copy.write_row((fid, _point_hex(e.place), *merged_values(article_id, e, reports),
-                                _ewkb_hex(_extent(e))))
+                copy.write_row((fid, _point_hex(e.place), *merged_values(article_id, e, reports), _extent_hex(e)))
 
     def _set_pointers(self, c: Any, pairs: Sequence[tuple[int, int]]) -> None:
         c.execute("UPDATE events e SET merged_fid = v.m FROM unnest(%s::bigint[], %s::bigint[]) AS v(m, f)"

@@ -223,7 +223,9 @@ def test_postgis_schema_and_geometry(postgis_url, seeds_dir):
         assert "gist (extent)" in midx and "gist (daterange(date, last_date, '[]'::text))" in midx
         idx = {r[0]: r[1] for r in c.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'events'")}
         assert "USING gist (geom)" in idx["events_geom"]
-        assert "btree (date)" in idx["events_date"] and "btree (type)" in idx["events_type"]
+        # questions go to merged_events (dated and typed there); the reports keep what the merge looks up
+        assert "gist (merge_kind, daterange(date, last_date, '[]'::text), geom)" in idx["events_kind_span"]
+        assert "events_date" not in idx and "events_type" not in idx
         lon, lat = c.execute(
             "SELECT ST_X(geom), ST_Y(geom) FROM events WHERE place = 'Balad Air Base' AND type = 'attack'"
         ).fetchone()
