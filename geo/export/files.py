@@ -151,6 +151,15 @@ def _arrow_table(frame: gpd.GeoDataFrame, schema: pa.Schema) -> pa.Table:
     return table.append_column(schema.field("geometry"), pa.array(wkb, type=pa.binary()))
 
 
+def stream_parquet(tables: Iterable[pa.Table], p: Path, schema: pa.Schema) -> None:
+    """GeoParquet written a row group per chunk, under one fixed schema."""
+    import pyarrow.parquet as pq
+
+    with _replacing(p) as tmp, pq.ParquetWriter(tmp, schema) as writer:
+        for table in tables:
+            writer.write_table(table)
+
+
 def stream_frames(
     frames: Iterable[gpd.GeoDataFrame], p: Path, fmt: str, layer: str, empty: gpd.GeoDataFrame,
     schema: Callable[[], pa.Schema],
@@ -161,12 +170,8 @@ def stream_frames(
     GeoPackage: the layer replaced by the first chunk, the others appended.
     """
     if fmt == "parquet":
-        import pyarrow.parquet as pq
-
         fixed = schema()
-        with _replacing(p) as tmp, pq.ParquetWriter(tmp, fixed) as writer:
-            for frame in frames:
-                writer.write_table(_arrow_table(frame, fixed))
+        stream_parquet((_arrow_table(frame, fixed) for frame in frames), p, fixed)
         return
     first = True
     if fmt == "csv":
@@ -202,6 +207,7 @@ def export_pages(
     pages: Iterable[list[Any]],
     features: Callable[[list[Any]], list[dict[str, Any]]],
     frame: Callable[[list[Any]], gpd.GeoDataFrame],
+    table: Callable[[list[Any]], pa.Table] | None,
     schema: Callable[[], pa.Schema],
 ) -> int:
     """``export_to`` for an answer streamed in pages: only one page's rows are in memory at a time."""
@@ -219,6 +225,9 @@ def export_pages(
     try:
         if f == "geojson":
             return stream_geojson((features(page) for page in counted()), p)
+        if f == "parquet" and table is not None:  # straight to Arrow: no pandas frame in between
+            stream_parquet((table(page) for page in counted() if page), p, schema())
+            return count
         stream_frames((frame(page) for page in counted() if page), p, f, layer, frame([]), schema)
     except OSError as exc:
         raise ExportError(f"cannot write {p} ({exc.strerror or exc}); check the path and free space") from None

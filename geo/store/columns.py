@@ -6,7 +6,6 @@ Event property appears in both schemas, the writers and the reader without anoth
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 from collections.abc import Sequence
@@ -183,18 +182,30 @@ def _field_value(kind: str, name: str, value: Any, published: dt.date) -> Any:
     return published if kind == "date" else ("" if kind == "text" else 0)
 
 
+assert _STORED[0].column == "event_id" and not _STORED[0].field
+_READ_FIELDS = tuple((i, p.field, p.kind) for i, p in enumerate(_STORED) if p.field)
+_PLACE_AT = EVENT_READ_COLS.index("place_id")
+_DEST_AT = EVENT_READ_COLS.index("destination_id")
+_PUBLISHED_AT = EVENT_READ_COLS.index("published")
+
+
+def _event_fields(r: Sequence[Any], places: dict[str, Place]) -> dict[str, Any]:
+    published = as_date(r[_PUBLISHED_AT])
+    assert published is not None
+    # EVENT_READ_COLS is the article key where the event id (not read back) stands in _STORED, so a
+    # property's position in _STORED is its position in the row.
+    fields = {name: _field_value(kind, name, r[i], published) for i, name, kind in _READ_FIELDS}
+    fields["place"] = places.get(r[_PLACE_AT]) if r[_PLACE_AT] else None
+    fields["destination"] = places.get(r[_DEST_AT]) if r[_DEST_AT] else None
+    return fields
+
+
 def row_to_event(r: Sequence[Any], places: dict[str, Place]) -> tuple[str, Event]:
     """An ``EVENT_READ_COLS`` row as (article id, Event), its places looked up in ``places``."""
-    d: dict[str, Any] = dict(zip(EVENT_READ_COLS, r, strict=True))
-    published = as_date(d["published"])
-    assert published is not None
-    fields = {p.field: _field_value(p.kind, p.field, d[p.column], published) for p in _STORED if p.field}
-    fields["place"] = places.get(d["place_id"]) if d["place_id"] else None
-    fields["destination"] = places.get(d["destination_id"]) if d["destination_id"] else None
-    return d["article_id"], Event(**fields)
+    return r[0], Event(**_event_fields(r, places))
 
 
 def row_to_merged(r: Sequence[Any], places: dict[str, Place]) -> Event:
     """A ``MERGED_READ_COLS`` row as the merged Event (with its sources and quotes)."""
-    _, e = row_to_event(r[:-2], places)
-    return dataclasses.replace(e, sources=tuple(json.loads(r[-2] or "[]")), quotes=tuple(json.loads(r[-1] or "[]")))
+    fields = _event_fields(r, places)
+    return Event(**fields, sources=tuple(json.loads(r[-2] or "[]")), quotes=tuple(json.loads(r[-1] or "[]")))
