@@ -173,15 +173,6 @@ def row_to_place(r: Sequence[Any]) -> Place:
     )
 
 
-def _field_value(kind: str, name: str, value: Any, published: dt.date) -> Any:
-    """A stored value as its Event field; NULL is the field's default (or, for a required one, empty)."""
-    if value is not None:
-        return as_date(value) if kind == "date" else value
-    if name in FIELD_DEFAULTS:
-        return FIELD_DEFAULTS[name]
-    return published if kind == "date" else ("" if kind == "text" else 0)
-
-
 assert _STORED[0].column == "event_id" and not _STORED[0].field
 _READ_FIELDS = tuple((i, p.field, p.kind) for i, p in enumerate(_STORED) if p.field)
 _PLACE_AT = EVENT_READ_COLS.index("place_id")
@@ -189,12 +180,35 @@ _DEST_AT = EVENT_READ_COLS.index("destination_id")
 _PUBLISHED_AT = EVENT_READ_COLS.index("published")
 
 
+_DATE_FIELDS = tuple((i, name) for i, name, kind in _READ_FIELDS if kind == "date")
+_OTHER_FIELDS = tuple((i, name) for i, name, kind in _READ_FIELDS if kind != "date")
+# A stored NULL reads back as the field's default (for a required field: empty, or the publication day)
+_NULLS = {name: FIELD_DEFAULTS.get(name, "" if kind == "text" else 0) for _, name, kind in _READ_FIELDS}
+_DAYS: dict[str, dt.date] = {}  # ISO text -> date: a store holds a few thousand distinct days
+
+
+def _day(value: str | dt.date) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    day = _DAYS.get(value)
+    if day is None:
+        if len(_DAYS) > 100_000:
+            _DAYS.clear()
+        day = _DAYS[value] = dt.date.fromisoformat(value[:10])
+    return day
+
+
 def _event_fields(r: Sequence[Any], places: dict[str, Place]) -> dict[str, Any]:
-    published = as_date(r[_PUBLISHED_AT])
-    assert published is not None
     # EVENT_READ_COLS is the article key where the event id (not read back) stands in _STORED, so a
     # property's position in _STORED is its position in the row.
-    fields = {name: _field_value(kind, name, r[i], published) for i, name, kind in _READ_FIELDS}
+    published = _day(r[_PUBLISHED_AT])
+    fields: dict[str, Any] = {}
+    for i, name in _OTHER_FIELDS:
+        v = r[i]
+        fields[name] = _NULLS[name] if v is None else v
+    for i, name in _DATE_FIELDS:
+        v = r[i]
+        fields[name] = FIELD_DEFAULTS.get(name, published) if v is None else _day(v)
     fields["place"] = places.get(r[_PLACE_AT]) if r[_PLACE_AT] else None
     fields["destination"] = places.get(r[_DEST_AT]) if r[_DEST_AT] else None
     return fields
