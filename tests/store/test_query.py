@@ -124,3 +124,19 @@ def test_overview(store):
     assert o["sources"] == sorted({s for e in everything for s in e.all_sources})
     assert o["governorates"] == sorted({e.place.province for e in everything if e.place and e.place.province})
     assert o["types"] == sorted({e.type for e in everything})
+
+
+def test_dashboard_doorway_asks_the_store(tmp_path, seeds_dir):
+    """dashboard/data.py's query functions are the store's SQL answers (the app can stop loading everything)."""
+    from dashboard import data
+    from geo.ingest import ingest_paths
+
+    path = tmp_path / "d.gpkg"
+    ingest_paths([seeds_dir], store=path)
+    everything = data.load_events(path)
+    attacks = filter_events(everything, types=["attack"])
+    assert attacks and _full(data.query_events(path, types=["attack"])) == _full(attacks)
+    assert dict(data.event_counts(path, "governorate")) == dict(
+        Counter(e.place.province if e.place else "" for e in everything))
+    o = data.store_overview(path)
+    assert o["events"] == len(everything) and o["first"] == everything[0].date
