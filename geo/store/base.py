@@ -468,10 +468,14 @@ class EventReads:
         reports = [row_to_event(r[1:], places) for r in rows]
         p = self._param
         c.execute("DELETE FROM merged_events")
-        c.executemany(
-            f"UPDATE events SET merge_kind = {p}, last_date = {p}, merged_fid = NULL WHERE fid = {p}",
-            [(merge_kind(e), e.last_date.isoformat(), r[0]) for r, (_, e) in zip(rows, reports, strict=True)],
-        )
+        cur = c.cursor()  # both drivers' cursors take executemany (psycopg's connection does not)
+        try:
+            cur.executemany(
+                f"UPDATE events SET merge_kind = {p}, last_date = {p}, merged_fid = NULL WHERE fid = {p}",
+                [(merge_kind(e), e.last_date.isoformat(), r[0]) for r, (_, e) in zip(rows, reports, strict=True)],
+            )
+        finally:
+            cur.close()
         self._reindex_spans(c)
         groups = merge_groups([e for _, e in reports])
         fids = self._alloc_merged(c, len(groups))

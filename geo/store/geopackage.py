@@ -251,9 +251,14 @@ class Store(EventReads):
                 with self.transaction():
                     for clause in added:
                         c.execute(f"ALTER TABLE events {clause}")
+                    # ... and so do its merged events': they are made again from the reports
+                    c.execute("DELETE FROM store_meta WHERE key = 'merge_version'")
             if self._merge_version() != MERGE_VERSION:
                 with self.transaction():
                     self._create_merge_schema(c)
+                    have = {r[1] for r in c.execute("PRAGMA table_info(merged_events)")}
+                    for clause in missing_columns(have, MERGED_COLUMNS, "gpkg", SRS_ID):
+                        c.execute(f"ALTER TABLE merged_events {clause}")
                     self._register_layer(c, *_MERGED_LAYER)
                     self._rebuild_merged(c)
                     c.execute("INSERT OR REPLACE INTO store_meta VALUES ('merge_version', ?)", (MERGE_VERSION,))

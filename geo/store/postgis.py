@@ -205,12 +205,19 @@ class PostgisStore(EventReads):
                     c.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
                     clauses = ", ".join(a.replace("ADD COLUMN", "ADD COLUMN IF NOT EXISTS") for a in added)
                     c.execute(f"ALTER TABLE events {clauses}")
+                    # ... and so do its merged events': they are made again from the reports
+                    c.execute("DELETE FROM store_meta WHERE key = 'merge_version'")
             if self._merge_version() != MERGE_VERSION:
                 with c.transaction():
                     c.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
                     if self._merge_version() != MERGE_VERSION:  # not done meanwhile by another process
                         c.execute("DROP INDEX IF EXISTS events_kind_span")  # an older version's columns
                         self._create_merge_schema(c)
+                        have = {r[0] for r in c.execute("SELECT column_name FROM information_schema.columns"
+                                                        " WHERE table_name = 'merged_events'")}
+                        added = missing_columns(have, MERGED_COLUMNS, "postgis", SRS_ID)
+                        if added:
+                            c.execute(f"ALTER TABLE merged_events {', '.join(added)}")
                         self._rebuild_merged(c)
                         self._set_merge_version(c)
             return

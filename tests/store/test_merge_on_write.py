@@ -205,3 +205,17 @@ def test_merged_rows_point_back_to_their_reports(tmp_path, seeds_dir):
     con.close()
     assert orphans == 0 and reports == total
     assert PLACES  # the sample places the random tests use exist
+
+
+def test_a_new_property_column_rebuilds_the_merge(store_url, seeds_dir):
+    """A store made before a property existed gains the column, and its merged events are made again
+    from the reports (so they hold nothing the reports do not)."""
+    ingest_paths([seeds_dir], store=store_url)
+    with open_store(store_url) as st:
+        assert any(e.confidence is not None for e in st.query())
+        st.conn.execute("ALTER TABLE events DROP COLUMN confidence")
+        if store_url.endswith(".gpkg"):
+            st.conn.execute("ANALYZE")  # any statement: sqlite3 runs the DDL in autocommit mode
+    with open_store(store_url) as st:
+        assert all(e.confidence is None for e in st.query())
+        assert assert_merge_equal(st) >= 1
