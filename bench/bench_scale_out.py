@@ -66,8 +66,8 @@ def _queries(store: str) -> dict[str, float]:
 def _parts(folder: Path) -> tuple[float, list[Any]]:
     """Extraction alone, in this process: (seconds, [(article, events)])."""
     from geo.ingest import IndexFiles
-    from geo.ingest.plan import extractor_version
     from geo.ingest.dask_engine import FileTask, process_partition
+    from geo.ingest.plan import extractor_version
 
     index = IndexFiles()
     tasks = [FileTask(str(f), index.row(f)) for f in sorted(folder.glob("*.txt"))]
