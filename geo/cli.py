@@ -13,12 +13,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from gazetteer import candidates, resolve
 
 from .core.errors import GeoError
 from .core.log import setup_logging
-from .core.models import Event
 from .core.settings import PROJECT_ROOT
 from .core.taxonomy import EVENT_TYPES
 from .export import export_bases, export_events, format_table
@@ -155,21 +155,15 @@ def _cmd_reprocess(args: argparse.Namespace) -> int:
     return 0
 
 
-def _query(args: argparse.Namespace) -> list[Event]:
-    with open_seeded_store(args.store, create=False) as store:
-        return store.events(
-            start=args.start,
-            end=args.end,
-            types=args.types,
-            governorates=args.governorates,
-            bbox=args.bbox,
-        )
+def _filters(args: argparse.Namespace) -> dict[str, Any]:
+    return {"start": args.start, "end": args.end, "types": args.types, "governorates": args.governorates,
+            "bbox": args.bbox}
 
 
 def _cmd_events(args: argparse.Namespace) -> int:
-    events = _query(args)
-    if args.limit:
-        events = events[: args.limit]
+    # The store answers in SQL: only the events asked for (and only --limit of them) are read.
+    with open_seeded_store(args.store, create=False) as store:
+        events = store.query(limit=args.limit or None, **_filters(args))
     print(format_table(events))
     return 0
 
@@ -181,7 +175,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
             history = store.events(end=args.end)
         n = export_bases(history, args.output, fmt=args.format, at=args.end)
     else:
-        n = export_events(_query(args), args.output, fmt=args.format)
+        with open_seeded_store(args.store, create=False) as store:
+            # streamed: a page of the answer at a time, whatever its size
+            n = export_events(store.iter_query(**_filters(args)), args.output, fmt=args.format)
     print(f"wrote {n} {args.layer} to {args.output}")
     return 0
 

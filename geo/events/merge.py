@@ -117,6 +117,22 @@ class _Cluster:
         )
 
 
+def merge_kind(e: Event) -> str:
+    """The part of an event every match needs equal: its canonical type and its status."""
+    return f"{canonical_type(e.type)}|{e.status}"
+
+
+def may_merge(a: tuple[dt.date, dt.date], b: tuple[dt.date, dt.date]) -> bool:
+    """True unless two spans of one ``merge_kind`` can never match (``same_event`` needs both tests).
+
+    Events linked by this relation, directly or through others, form the groups a merge can touch:
+    the merge of such a closed group equals the whole merge restricted to it (the store's incremental
+    merge recomputes only those).
+    """
+    (a0, a1), (b0, b1) = a, b
+    return not (a0 > b1 or b0 > a1) and abs((a1 - a0).days - (b1 - b0).days) <= _LIKE_SPAN_DAYS
+
+
 def merge_events(events: Sequence[Event], max_km: float = settings.DEDUP_MAX_KM) -> list[Event]:
     """Merge reports of the same event; returns events sorted by (date, id) with ``sources``/``quotes`` set.
 
@@ -125,32 +141,42 @@ def merge_events(events: Sequence[Event], max_km: float = settings.DEDUP_MAX_KM)
     when both are known. The earliest-published report is kept as the merged event, with every
     source and quote, earliest first. Deterministic: the input order does not matter.
     """
+    merged = [m for m, _ in merge_groups(events, max_km)]
+    merged.sort(key=lambda e: (e.date, e.id))
+    return merged
+
+
+def merge_groups(events: Sequence[Event], max_km: float = settings.DEDUP_MAX_KM) -> list[tuple[Event, list[int]]]:
+    """``merge_events`` with its membership: (merged event, indexes into ``events`` of its reports,
+    the kept report first), in the order the clusters formed."""
     clusters: list[_Cluster] = []
+    members: list[list[int]] = []
     # Index: (kind, status, day) -> clusters whose range covers that day; long ranges kept apart.
     by_day: dict[tuple[str, str, dt.date], list[_Cluster]] = defaultdict(list)
     long: dict[tuple[str, str], list[_Cluster]] = defaultdict(list)
-    for e in sorted(events, key=_sort_key):
+    for i in sorted(range(len(events)), key=lambda i: _sort_key(events[i])):
+        e = events[i]
         kind = (canonical_type(e.type), e.status)
         start, end = e.span
         days = (end - start).days
         found: dict[int, _Cluster] = {c.order: c for c in long.get(kind, ())}
         if days <= _MAX_INDEXED_DAYS:
-            for i in range(days + 1):
-                found.update((c.order, c) for c in by_day.get((*kind, start + dt.timedelta(days=i)), ()))
+            for d in range(days + 1):
+                found.update((c.order, c) for c in by_day.get((*kind, start + dt.timedelta(days=d)), ()))
         else:
             found.update((c.order, c) for c in clusters if (canonical_type(c.rep.type), c.rep.status) == kind)
         candidates = [found[k] for k in sorted(found)]
         target = next((c for c in candidates if c.accepts(e, max_km)), None)
         if target is not None:
             target.add(e)
+            members[target.order].append(i)
             continue
         c = _Cluster(e, len(clusters))
         clusters.append(c)
+        members.append([i])
         if days <= _MAX_INDEXED_DAYS:
-            for i in range(days + 1):
-                by_day[(*kind, start + dt.timedelta(days=i))].append(c)
+            for d in range(days + 1):
+                by_day[(*kind, start + dt.timedelta(days=d))].append(c)
         else:
             long[kind].append(c)
-    merged = [c.event() for c in clusters]
-    merged.sort(key=lambda e: (e.date, e.id))
-    return merged
+    return [(c.event(), members[c.order]) for c in clusters]
