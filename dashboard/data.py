@@ -32,6 +32,25 @@ def load_events(path: str | Path | None = None) -> list[Event]:
         return list(store.events())
 
 
+def query_events(path: str | Path | None = None, **filters: Any) -> list[Event]:
+    """Only the events that pass ``filters`` (``geo.store`` ``Filters``: start, end, types, governorates,
+    sources, min_precision, min_confidence, bbox), answered by the store in SQL; ``limit``/``offset`` page."""
+    with open_seeded_store(path) as store:
+        return store.query(**filters)
+
+
+def event_counts(path: str | Path | None, by: str, **filters: Any) -> list[tuple[str, int]]:
+    """Counts per "governorate" or "week" (or "type") in SQL, for the map at low zoom and the timeline."""
+    with open_seeded_store(path) as store:
+        return store.aggregate(by, **filters)
+
+
+def store_overview(path: str | Path | None = None) -> dict[str, Any]:
+    """Count, first and last day, sources, governorates and types of the stored events, without loading them."""
+    with open_seeded_store(path) as store:
+        return store.overview()
+
+
 def store_stamp(path: str | Path | None) -> str:
     """The store's fingerprint (row counts), so cached loaders notice new articles — also ones written
     by another process into a WAL file, or into a shared PostGIS store."""

@@ -20,7 +20,6 @@ from gazetteer.models import Place
 
 from .core.errors import GeoError, InputError
 from .core.log import setup_logging
-from .core.models import Event
 from .core.settings import PROJECT_ROOT
 from .core.taxonomy import COUNT_FIELDS, DATE_PRECISIONS, EVENT_TYPES, REVIEW_STATUSES, STATUSES
 from .export import export_bases, export_events, format_table
@@ -178,22 +177,15 @@ def _cmd_reprocess(args: argparse.Namespace) -> int:
     return 0
 
 
-def _query(args: argparse.Namespace) -> list[Event]:
-    with open_seeded_store(args.store, create=False) as store:
-        return store.events(
-            start=args.start,
-            end=args.end,
-            types=args.types,
-            governorates=args.governorates,
-            bbox=args.bbox,
-            include_rejected=getattr(args, "include_rejected", False),
-        )
+def _filters(args: argparse.Namespace) -> dict[str, Any]:
+    return {"start": args.start, "end": args.end, "types": args.types, "governorates": args.governorates,
+            "bbox": args.bbox, "include_rejected": getattr(args, "include_rejected", False)}
 
 
 def _cmd_events(args: argparse.Namespace) -> int:
-    events = _query(args)
-    if args.limit:
-        events = events[: args.limit]
+    # The store answers in SQL: only the events asked for (and only --limit of them) are read.
+    with open_seeded_store(args.store, create=False) as store:
+        events = store.query(limit=args.limit or None, **_filters(args))
     print(format_table(events))
     return 0
 
@@ -205,7 +197,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
             history = store.events(end=args.end)
         n = export_bases(history, args.output, fmt=args.format, at=args.end)
     else:
-        n = export_events(_query(args), args.output, fmt=args.format)
+        with open_seeded_store(args.store, create=False) as store:
+            # streamed: a page of the answer at a time, whatever its size
+            n = export_events(store.iter_query(**_filters(args)), args.output, fmt=args.format)
     print(f"wrote {n} {args.layer} to {args.output}")
     return 0
 

@@ -117,6 +117,22 @@ class _Cluster:
         )
 
 
+def merge_kind(e: Event) -> str:
+    """The part of an event every match needs equal: its canonical type and its status."""
+    return f"{canonical_type(e.type)}|{e.status}"
+
+
+def may_merge(a: tuple[dt.date, dt.date], b: tuple[dt.date, dt.date]) -> bool:
+    """True unless two spans of one ``merge_kind`` can never match (``same_event`` needs both tests).
+
+    Events linked by this relation, directly or through others, form the groups a merge can touch:
+    the merge of such a closed group equals the whole merge restricted to it (the store's incremental
+    merge recomputes only those).
+    """
+    (a0, a1), (b0, b1) = a, b
+    return not (a0 > b1 or b0 > a1) and abs((a1 - a0).days - (b1 - b0).days) <= _LIKE_SPAN_DAYS
+
+
 def merge_events(events: Sequence[Event], max_km: float = settings.DEDUP_MAX_KM) -> list[Event]:
     """Merge reports of the same event; returns events sorted by (date, id) with ``sources``/``quotes`` set.
 

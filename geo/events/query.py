@@ -30,6 +30,7 @@ def filter_events(
     sources: Iterable[str] | None = None,
     min_precision: str | None = None,
     min_confidence: float | None = None,
+    precisions: Iterable[str] | None = None,
 ) -> list[Event]:
     """Events that pass every given filter, in their input order.
 
@@ -39,11 +40,15 @@ def filter_events(
     - ``sources``: any of the event's sources; ``min_precision``: geo precision at least this fine
       ("site" < "city" < ... < "country"); unlocated events fail it.
     - ``min_confidence``: the event's confidence at least this (events without one fail it).
+    - ``precisions``: the place's precision is one of these (unlocated events fail it).
+
+    The store answers the same questions in SQL (``geo.store`` ``query``); this is their definition.
     """
     type_set = set(types) if types is not None else None
     gov_set = _folded(governorates)
     src_set = set(sources) if sources is not None else None
     max_rank = precision_rank(min_precision) if min_precision else None
+    prec_set = set(precisions) if precisions is not None else None
     out = []
     for e in events:
         if start is not None and e.last_date < start:
@@ -59,6 +64,8 @@ def filter_events(
         if src_set is not None and src_set.isdisjoint(e.all_sources):
             continue
         if max_rank is not None and (e.place is None or precision_rank(e.place.precision) > max_rank):
+            continue
+        if prec_set is not None and (e.place is None or e.place.precision not in prec_set):
             continue
         if min_confidence is not None and (e.confidence is None or e.confidence < min_confidence):
             continue

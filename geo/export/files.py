@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +13,7 @@ from ..core.errors import ExportError
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import pyarrow as pa
 
 FORMATS: tuple[str, ...] = ("geojson", "gpkg", "csv", "parquet")
 _SUFFIXES = {
@@ -107,3 +109,126 @@ def export_to(
     return count
 
 
+
+
+# ---------------------------------------------------------------- streamed: one chunk in memory at a time
+@contextmanager
+def _replacing(p: Path) -> Iterator[Path]:
+    """A temporary file beside ``p`` that replaces it when the block succeeds (a reader never sees half)."""
+    tmp = p.with_name(p.name + ".tmp")
+    try:
+        yield tmp
+        tmp.replace(p)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def stream_geojson(pages: Iterable[list[dict[str, Any]]], p: Path) -> int:
+    """A FeatureCollection written feature by feature, as ``dump_json`` would write it whole."""
+    n = 0
+    with _replacing(p) as tmp, open(tmp, "w", encoding="utf-8") as f:
+        f.write('{"type":"FeatureCollection","features":[')
+        for features in pages:
+            if features:  # one dumps per page: "[a,b]" without its brackets
+                f.write(("," if n else "") + _dumps(features)[1:-1])
+                n += len(features)
+        f.write("]}\n")
+    return n
+
+
+def _arrow_table(frame: gpd.GeoDataFrame, schema: pa.Schema) -> pa.Table:
+    import pyarrow as pa
+    import shapely
+
+    data = frame.drop(columns="geometry")
+    table = pa.Table.from_pandas(data, schema=schema.remove(schema.get_field_index("geometry")),
+                                 preserve_index=False)
+    wkb = shapely.to_wkb(frame.geometry.values, output_dimension=2)
+    return table.append_column(schema.field("geometry"), pa.array(wkb, type=pa.binary()))
+
+
+def stream_parquet(tables: Iterable[pa.Table], p: Path, schema: pa.Schema) -> None:
+    """GeoParquet written a row group per chunk, under one fixed schema."""
+    import pyarrow.parquet as pq
+
+    with _replacing(p) as tmp, pq.ParquetWriter(tmp, schema) as writer:
+        for table in tables:
+            writer.write_table(table)
+
+
+def stream_frames(
+    frames: Iterable[gpd.GeoDataFrame], p: Path, fmt: str, layer: str, empty: gpd.GeoDataFrame,
+    schema: Callable[[], pa.Schema],
+) -> None:
+    """Write frames (chunks of one layer) one after the other; ``empty`` gives the schema when none come.
+
+    GeoParquet: one row group per chunk under the fixed ``schema()``; CSV: appended under one header;
+    GeoPackage: the layer replaced by the first chunk, the others appended.
+    """
+    if fmt == "parquet":
+        fixed = schema()
+        stream_parquet((_arrow_table(frame, fixed) for frame in frames), p, fixed)
+        return
+    first = True
+    if fmt == "csv":
+        with _replacing(p) as tmp:
+            for frame in frames:
+                _append_csv(frame, tmp, first)
+                first = False
+            if first:
+                _append_csv(empty, tmp, True)
+        return
+    for frame in frames:
+        if first:
+            _write_frame(frame, p, fmt, layer)
+        else:
+            frame.to_file(p, layer=layer, driver="GPKG", engine="pyogrio", append=True)
+        first = False
+    if first:
+        _write_frame(empty, p, fmt, layer)
+
+
+def _append_csv(frame: gpd.GeoDataFrame, p: Path, first: bool) -> None:
+    table = frame.drop(columns="geometry")
+    table["geometry_wkt"] = frame.geometry.to_wkt(rounding_precision=DECIMALS)
+    # utf-8-sig: the BOM (first chunk only) makes Excel read the Arabic as UTF-8.
+    table.to_csv(p, index=False, encoding="utf-8-sig" if first else "utf-8", mode="w" if first else "a",
+                 header=first)
+
+
+def export_pages(
+    out: str | Path,
+    fmt: str | None,
+    layer: str,
+    pages: Iterable[list[Any]],
+    features: Callable[[list[Any]], list[dict[str, Any]]],
+    frame: Callable[[list[Any]], gpd.GeoDataFrame],
+    table: Callable[[list[Any]], pa.Table] | None,
+    schema: Callable[[], pa.Schema],
+) -> int:
+    """``export_to`` for an answer streamed in pages: only one page's rows are in memory at a time."""
+    p = Path(out)
+    f = format_for(p, fmt)
+    _check_target(p, f)
+    count = 0
+
+    def counted() -> Iterator[list[Any]]:
+        nonlocal count
+        for page in pages:
+            count += len(page)
+            yield page
+
+    try:
+        if f == "geojson":
+            return stream_geojson((features(page) for page in counted()), p)
+        if f == "parquet" and table is not None:  # straight to Arrow: no pandas frame in between
+            stream_parquet((table(page) for page in counted() if page), p, schema())
+            return count
+        stream_frames((frame(page) for page in counted() if page), p, f, layer, frame([]), schema)
+    except OSError as exc:
+        raise ExportError(f"cannot write {p} ({exc.strerror or exc}); check the path and free space") from None
+    return count

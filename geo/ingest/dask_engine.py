@@ -1,10 +1,12 @@
 """The Dask engine: reading and extraction fanned out over a ``dask.distributed`` cluster.
 
 ``ingest_paths(..., engine="dask", scheduler=None | "tcp://host:8786")`` sends the files, in partitions
-of a few, to the cluster's workers; each worker reads, dates and extracts its files and sends back
-articles with their events. The client process stays the single writer: it takes the partitions back
-in input order and writes each article in its own transaction, so the store ends up exactly as with
-the local engine.
+of a few, to the cluster's workers; each worker reads, dates and extracts its files. Into a PostGIS
+store the workers write their articles themselves (``store_url``: a batch per partition, each article
+all-or-nothing, the stored merge updated in the same transaction) and send back only what happened, so
+the client no longer funnels every row; content-hash ids keep that idempotent under retries and
+concurrent ingests. Into a GeoPackage (a file on the client's disk) they send back articles with their
+events, and the client writes them in input order. Either way the store ends up as with the local engine.
 
 Every file is wrapped on the worker: a file that cannot be read, or whose extraction fails, comes back
 as a skipped entry with its reason; it never fails its partition. A partition lost with its worker
@@ -44,14 +46,15 @@ class FileTask:
 
 @dataclass
 class FileOutcome:
-    """What a worker made of one file: skipped (path, reason) entries and (job, events | error | None).
+    """What a worker made of one file: skipped (path, reason) entries and (job, events | error | None),
+    or (job, events added) when the worker stored the article itself.
 
-    ``None`` means the article is already in the store: not extracted again.
+    ``None`` means the article is already in the store: not extracted again (or stored meanwhile).
     """
 
     path: str
     skipped: list[tuple[str, str]] = field(default_factory=list)
-    results: list[tuple[Any, list[Event] | str | None]] = field(default_factory=list)
+    results: list[tuple[Any, list[Event] | int | str | None]] = field(default_factory=list)
 
 
 def process_file(
@@ -76,11 +79,33 @@ def process_file(
     return out
 
 
+_STORES: dict[str, Any] = {}  # a worker's open PostGIS stores, by URL: one connection per worker process
+
+
+def _worker_store(url: str) -> Any:
+    from ..store import PostgisStore
+
+    store = _STORES.get(url)
+    if store is None or store.conn.closed:
+        store = _STORES[url] = PostgisStore(url)
+    return store
+
+
 def process_partition(
-    tasks: Sequence[FileTask], published: dt.date | None, source: str | None, version: str, known: frozenset[str]
+    tasks: Sequence[FileTask], published: dt.date | None, source: str | None, version: str, known: frozenset[str],
+    store_url: str | None = None,
 ) -> list[FileOutcome]:
-    """A worker's unit of work: several files, each one wrapped by ``process_file``."""
-    return [process_file(t, published, source, version, known) for t in tasks]
+    """A worker's unit of work: several files, each one wrapped by ``process_file``; with ``store_url``
+    (PostGIS) their new articles are stored here, in one batch, and only the counts go back."""
+    outcomes = [process_file(t, published, source, version, known) for t in tasks]
+    if store_url:
+        todo = [(o, i) for o in outcomes for i, (_, r) in enumerate(o.results) if isinstance(r, list)]
+        if todo:
+            written = _worker_store(store_url).add_articles([(o.results[i][0].article, o.results[i][1])
+                                                             for o, i in todo])
+            for (o, i), added in zip(todo, written, strict=True):
+                o.results[i] = (o.results[i][0], added)
+    return outcomes
 
 
 def partitions(tasks: Sequence[FileTask], workers: int) -> list[list[FileTask]]:
@@ -117,8 +142,9 @@ def dask_outcomes(
     known: set[str],
     scheduler: str | None = None,
     workers: int = 2,
+    store_url: str | None = None,
 ) -> Iterator[FileOutcome]:
-    """Every file's outcome, in input order, computed on the cluster."""
+    """Every file's outcome, in input order, computed on the cluster (and stored there with ``store_url``)."""
     if not tasks:
         return
     client, cluster = _client(scheduler, workers)
@@ -132,7 +158,8 @@ def dask_outcomes(
         def submit() -> None:
             part = next(todo, None)
             if part is not None:
-                fut = client.submit(process_partition, part, published, source, version, known_f, pure=False)
+                fut = client.submit(process_partition, part, published, source, version, known_f, store_url,
+                                    pure=False)
                 queue.append((part, fut))
 
         for _ in range(n * IN_FLIGHT_PER_WORKER):

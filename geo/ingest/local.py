@@ -1,5 +1,6 @@
 """The local engine: extraction in worker processes (spawned, killed with their parent), results in
-input order, and Ctrl-C held while an article's transaction commits."""
+input order; the writer, which stores them in batches (``BatchWriter``), with Ctrl-C held while a
+batch's transaction commits."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ from typing import Any
 
 from ..core.models import Event
 from .plan import Job, extract_one
+
+WRITE_BATCH = 200  # articles per write transaction, at most
+WRITE_WAIT_S = 0.25  # ... and a batch waits no longer than this for more: a slow extraction still commits often
 
 
 def _worker_init(parent: int | None = None) -> None:
@@ -70,3 +74,43 @@ def local_results(jobs: list[Job], workers: int) -> Iterator[tuple[str, list[Eve
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+
+
+class BatchWriter:
+    """Stores extracted articles many to a transaction (``store.add_articles``: one commit for the
+    batch, each article still all-or-nothing), in input order.
+
+    A batch is written when it holds ``size`` articles or its first one has waited ``max_wait`` seconds,
+    so the store keeps up with a fast extraction and a slow one still commits as it goes. ``add`` and
+    ``flush`` return the (job, result) of every article written: the events added, None when it was
+    stored already, or the reason it could not be stored.
+    """
+
+    def __init__(self, store: Any, size: int = WRITE_BATCH, max_wait: float = WRITE_WAIT_S) -> None:
+        self.store = store
+        self.size = max(1, size)
+        self.max_wait = max_wait
+        self._jobs: list[Job] = []
+        self._events: list[list[Event]] = []
+        self._since = 0.0
+
+    def add(self, job: Job, events: list[Event]) -> list[tuple[Job, int | str | None]]:
+        if not self._jobs:
+            self._since = time.monotonic()
+        self._jobs.append(job)
+        self._events.append(events)
+        if len(self._jobs) >= self.size or time.monotonic() - self._since >= self.max_wait:
+            return self.flush()
+        return []
+
+    def flush(self) -> list[tuple[Job, int | str | None]]:
+        if not self._jobs:
+            return []
+        jobs, events = self._jobs, self._events
+        self._jobs, self._events = [], []
+        with defer_sigint():
+            if len(jobs) == 1:
+                results: list[int | str | None] = [self.store.add_article(jobs[0].article, events[0])]
+            else:
+                results = self.store.add_articles([(j.article, e) for j, e in zip(jobs, events, strict=True)])
+        return list(zip(jobs, results, strict=True))

@@ -18,10 +18,10 @@ from tqdm import tqdm
 
 from ..core.errors import InputError
 from ..core.models import Event
-from ..store import open_store
+from ..store import open_store, resolve_target
 from .dask_engine import FileTask, dask_outcomes
 from .index import IndexFiles
-from .local import defer_sigint, local_results
+from .local import BatchWriter, defer_sigint, local_results
 from .plan import Job, collect_files, extract_one, extractor_version, plan_file
 
 log = logging.getLogger("geo.ingest")  # the stage, as users read it in warnings
@@ -87,14 +87,16 @@ def _plan_local(
 
 def _dask_results(
     files: list[Path], report: IngestReport, known: set[str], published: dt.date | None, source: str | None,
-    version: str, scheduler: str | None, workers: int,
-) -> Iterator[tuple[Job, list[Event] | str]]:  # fmt: skip
-    """The Dask engine's (job, result) stream in input order; reads, duplicates and skips counted as they come."""
+    version: str, scheduler: str | None, workers: int, store_url: str | None = None,
+) -> Iterator[tuple[Job, list[Event] | int | str]]:  # fmt: skip
+    """The Dask engine's (job, result) stream in input order; reads, duplicates and skips counted as they come.
+
+    With ``store_url`` (PostGIS) the workers store their articles; a result is then the events added."""
     index = IndexFiles()
     tasks = [FileTask(str(f), index.row(f)) for f in files]
     outcomes = dask_outcomes(
         tasks, published=published, source=source, version=version, known=set(known), scheduler=scheduler,
-        workers=workers,
+        workers=workers, store_url=store_url,
     )  # fmt: skip
     for outcome in outcomes:
         for p, reason in outcome.skipped:
@@ -137,18 +139,35 @@ def ingest_paths(
     workers = (os.cpu_count() or 1) if jobs == 0 else max(1, jobs)
 
     with open_store(store) as st:
-        before = len(st.all_events())
+        before = st.merged_count()  # counted in SQL: the stored merge is kept on every write
         known = st.article_ids()
-        results: Iterator[tuple[Job, list[Event] | str]]
+        results: Iterator[tuple[Job, list[Event] | int | str]]
         if engine == "dask":
             for p, reason in missing:
                 log.warning("%s: %s", p, reason)
-            results = _dask_results(files, report, known, published, source, version, scheduler, workers)
+            target, _ = resolve_target(store)
+            results = _dask_results(files, report, known, published, source, version, scheduler, workers,
+                                    store_url=target if isinstance(target, str) else None)
             bar = tqdm(total=None, disable=not progress, unit="article", desc="ingest (dask)")
         else:
             planned = _plan_local(files, report, known, published, source, version)
             results = zip(planned, (r for _, r in local_results(planned, workers)), strict=True)
             bar = tqdm(total=len(planned), disable=not progress, unit="article", desc="ingest")
+        writer = BatchWriter(st)
+
+        def stored(written: list[tuple[Job, int | str | None]]) -> None:
+            for job, added in written:
+                if added is None:  # another ingest stored it meanwhile
+                    report.duplicates += 1
+                elif isinstance(added, str):  # the store refused this one article; the others are kept
+                    report.read -= 1
+                    report.skipped.append((job.article.path, added))
+                    log.warning("%s: %s", job.name, added)
+                else:
+                    report.new += 1
+                    report.events_added += added
+                bar.update(1)
+
         try:
             for job, result in results:
                 if isinstance(result, str):
@@ -156,21 +175,18 @@ def ingest_paths(
                     report.skipped.append((job.article.path, result))
                     log.warning("%s: %s", job.name, result)
                     continue
-                with defer_sigint():
-                    added = st.add_article(job.article, result)
-                if added is None:  # another ingest stored it meanwhile
-                    report.duplicates += 1
-                else:
-                    report.new += 1
-                    report.events_added += added
-                bar.update(1)
+                if isinstance(result, int):  # a Dask worker stored it itself (PostGIS)
+                    stored([(job, result)])
+                    continue
+                stored(writer.add(job, result))
+            stored(writer.flush())
         except KeyboardInterrupt:
             report.interrupted = True
             log.warning("interrupted: %s", report.summary())
             raise
         finally:
             bar.close()
-        after = len(st.all_events())
+        after = st.merged_count()
         report.merged = max(0, report.events_added - (after - before))
     log.debug("%s", report.summary())  # the CLI prints it
     return report
@@ -195,6 +211,6 @@ def reprocess(store: str | Path | None = None) -> IngestReport:
                 total += st.replace_events(aid, result, version)
             report.read += 1
         report.events_added = total
-        report.merged = max(0, st.counts()["events"] - len(st.all_events()))
+        report.merged = max(0, st.counts()["events"] - st.merged_count())
     log.debug("%s", report.summary())  # the CLI prints it
     return report

@@ -7,6 +7,7 @@ Event property appears in both schemas, the writers and the reader without anoth
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ import shapely
 from gazetteer.models import Place
 
 from ..core.models import FIELD_DEFAULTS, PROPERTIES, Event
+from ..events import merge_kind
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,27 @@ EVENT_COLUMNS: tuple[Column, ...] = (
     Column("article_id", "key"),
     *(Column(p.column, p.kind) for p in _STORED if p.column != "event_id"),
     Column("extractor_version", "text"),
+    # The store's own: what the incremental merge looks up (``merge_kind``, the span's last day) and
+    # the merged event this report belongs to (``merged_events.fid``).
+    Column("merge_kind", "text"),
+    Column("last_date", "date"),
+    Column("merged_fid", "int"),
+)
+# The cross-article merge as rows: one per merged event, its kept report's properties (with the counts,
+# destination and confidence the merge filled in), every source and quote (JSON lists) and, for the
+# bounding-box question, the destination's point (a movement is found by either end).
+MERGED_COLUMNS: tuple[Column, ...] = (
+    Column("geom", "point"),
+    Column("event_id", "key"),
+    Column("article_id", "key"),
+    *(Column(p.column, p.kind) for p in _STORED if p.column != "event_id"),
+    Column("merge_kind", "text"),
+    Column("last_date", "date"),
+    Column("sources", "text"),
+    Column("quotes", "text"),
+    Column("reports", "int"),
+    Column("dest_lon", "real"),
+    Column("dest_lat", "real"),
 )
 PLACE_COLUMNS: tuple[Column, ...] = (
     Column("geom", "point"),
@@ -59,11 +82,13 @@ MOVE_COLUMNS: tuple[Column, ...] = (
 )
 
 EVENT_COLS = tuple(c.name for c in EVENT_COLUMNS)
+MERGED_COLS = tuple(c.name for c in MERGED_COLUMNS)
 PLACE_COLS = tuple(c.name for c in PLACE_COLUMNS)
 MOVE_COLS = tuple(c.name for c in MOVE_COLUMNS)
 # What the reader selects: the stored properties and the article key (the geometry is the place's).
 EVENT_READ_COLS = ("article_id", *(p.column for p in _STORED if p.column != "event_id"))
 PLACE_READ_COLS = PLACE_COLS[1:]
+MERGED_READ_COLS = (*EVENT_READ_COLS, "sources", "quotes")
 
 
 def column_defs(columns: Sequence[Column], backend: str, srs: int) -> str:
@@ -98,7 +123,18 @@ def place_values(p: Place) -> tuple[Any, ...]:
 
 def event_values(article_id: str, e: Event, version: str) -> tuple[Any, ...]:
     values = {p.column: p.get(e) for p in _STORED}
-    return (values["event_id"], article_id, *(values[c] for c in EVENT_COLS[3:-1]), version)
+    return (values["event_id"], article_id, *(values[c] for c in EVENT_COLS[3:-4]), version,
+            merge_kind(e), e.last_date.isoformat(), None)
+
+
+def merged_values(article_id: str, e: Event, reports: int) -> tuple[Any, ...]:
+    """A ``MERGED_COLS`` row (minus geom) for the merged event ``e`` whose kept report is of ``article_id``."""
+    values = {p.column: p.get(e) for p in _STORED}
+    dest = e.destination
+    return (values["event_id"], article_id, *(values[c] for c in MERGED_COLS[3:-7]), merge_kind(e),
+            e.last_date.isoformat(), json.dumps(list(e.all_sources), ensure_ascii=False),
+            json.dumps(list(e.all_quotes), ensure_ascii=False), reports,
+            dest.lon if dest else None, dest.lat if dest else None)
 
 
 def movement_line(e: Event) -> shapely.LineString | None:
@@ -137,21 +173,53 @@ def row_to_place(r: Sequence[Any]) -> Place:
     )
 
 
-def _field_value(kind: str, name: str, value: Any, published: dt.date) -> Any:
-    """A stored value as its Event field; NULL is the field's default (or, for a required one, empty)."""
-    if value is not None:
-        return as_date(value) if kind == "date" else value
-    if name in FIELD_DEFAULTS:
-        return FIELD_DEFAULTS[name]
-    return published if kind == "date" else ("" if kind == "text" else 0)
+assert _STORED[0].column == "event_id" and not _STORED[0].field
+_READ_FIELDS = tuple((i, p.field, p.kind) for i, p in enumerate(_STORED) if p.field)
+_PLACE_AT = EVENT_READ_COLS.index("place_id")
+_DEST_AT = EVENT_READ_COLS.index("destination_id")
+_PUBLISHED_AT = EVENT_READ_COLS.index("published")
+
+
+_DATE_FIELDS = tuple((i, name) for i, name, kind in _READ_FIELDS if kind == "date")
+_OTHER_FIELDS = tuple((i, name) for i, name, kind in _READ_FIELDS if kind != "date")
+# A stored NULL reads back as the field's default (for a required field: empty, or the publication day)
+_NULLS = {name: FIELD_DEFAULTS.get(name, "" if kind == "text" else 0) for _, name, kind in _READ_FIELDS}
+_DAYS: dict[str, dt.date] = {}  # ISO text -> date: a store holds a few thousand distinct days
+
+
+def _day(value: str | dt.date) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    day = _DAYS.get(value)
+    if day is None:
+        if len(_DAYS) > 100_000:
+            _DAYS.clear()
+        day = _DAYS[value] = dt.date.fromisoformat(value[:10])
+    return day
+
+
+def _event_fields(r: Sequence[Any], places: dict[str, Place]) -> dict[str, Any]:
+    # EVENT_READ_COLS is the article key where the event id (not read back) stands in _STORED, so a
+    # property's position in _STORED is its position in the row.
+    published = _day(r[_PUBLISHED_AT])
+    fields: dict[str, Any] = {}
+    for i, name in _OTHER_FIELDS:
+        v = r[i]
+        fields[name] = _NULLS[name] if v is None else v
+    for i, name in _DATE_FIELDS:
+        v = r[i]
+        fields[name] = FIELD_DEFAULTS.get(name, published) if v is None else _day(v)
+    fields["place"] = places.get(r[_PLACE_AT]) if r[_PLACE_AT] else None
+    fields["destination"] = places.get(r[_DEST_AT]) if r[_DEST_AT] else None
+    return fields
 
 
 def row_to_event(r: Sequence[Any], places: dict[str, Place]) -> tuple[str, Event]:
     """An ``EVENT_READ_COLS`` row as (article id, Event), its places looked up in ``places``."""
-    d: dict[str, Any] = dict(zip(EVENT_READ_COLS, r, strict=True))
-    published = as_date(d["published"])
-    assert published is not None
-    fields = {p.field: _field_value(p.kind, p.field, d[p.column], published) for p in _STORED if p.field}
-    fields["place"] = places.get(d["place_id"]) if d["place_id"] else None
-    fields["destination"] = places.get(d["destination_id"]) if d["destination_id"] else None
-    return d["article_id"], Event(**fields)
+    return r[0], Event(**_event_fields(r, places))
+
+
+def row_to_merged(r: Sequence[Any], places: dict[str, Place]) -> Event:
+    """A ``MERGED_READ_COLS`` row as the merged Event (with its sources and quotes)."""
+    fields = _event_fields(r, places)
+    return Event(**fields, sources=tuple(json.loads(r[-2] or "[]")), quotes=tuple(json.loads(r[-1] or "[]")))

@@ -3,13 +3,17 @@
 ``open_store("postgresql://user@host:5432/db")`` (or ``GEO_STORE`` set to such a URL) returns a
 ``PostgisStore``; it has the methods of ``geo.store.Store`` and gives the same results:
 
-- tables ``articles`` (content-hash id, raw text), ``events`` (``geometry(Point, 4326)`` + every Event
-  field), ``movements`` (``geometry(LineString, 4326)``), ``places`` (points) and ``store_meta``; a GIST
-  index on every geometry, btree indexes on the events' date, type and article;
-- one transaction per article; the article id is unique, so an ingest run twice, or two ingests at once
-  from several machines, store each article once and together hold the union;
-- ``events()`` is ``geo.events.merge_events`` over the raw rows, filtered by ``geo.events.filter_events``,
-  exactly as the embedded store (the row <-> Event conversion is shared: ``geo.store.columns``).
+- tables ``articles`` (content-hash id, raw text), ``events`` (the reports as extracted:
+  ``geometry(Point, 4326)`` + every Event field + the merged event each belongs to), ``merged_events``
+  (the cross-article merge, kept on every write), ``movements`` (``geometry(LineString, 4326)``),
+  ``places`` (points) and ``store_meta``; GiST indexes on the geometries and on the days (and merge kind)
+  the questions and the incremental merge look up;
+- one transaction per article or per batch (``add_articles``: multi-row inserts and COPY, each article
+  all-or-nothing); the article id is unique, so an ingest run twice, or two ingests at once from several
+  machines (Dask workers included), store each article once and together hold the union;
+- ``query()`` answers in SQL over ``merged_events``, with the results of ``geo.events.merge_events`` and
+  ``geo.events.filter_events`` over the reports, exactly as the embedded store (the row <-> Event
+  conversion is shared: ``geo.store.columns``).
 
 Uses psycopg 3. The role needs CREATE on the database the first time (tables are created on first
 use); ``CREATE EXTENSION postgis`` needs a superuser or the database owner, once per database.
@@ -31,10 +35,12 @@ from gazetteer.models import Place
 
 from ..core.errors import StoreError
 from ..core.models import Event
-from .base import Article, EventReads
+from .base import MERGE_VERSION, Article, EventReads, Filters, Seed, box_degrees, seeds_of
 from .columns import (
     EVENT_COLS,
     EVENT_COLUMNS,
+    MERGED_COLS,
+    MERGED_COLUMNS,
     MOVE_COLS,
     MOVE_COLUMNS,
     PLACE_COLS,
@@ -42,6 +48,7 @@ from .columns import (
     column_defs,
     event_places,
     event_values,
+    merged_values,
     missing_columns,
     movement_line,
     movement_values,
@@ -52,6 +59,7 @@ from .geopackage import SCHEMA_VERSION, SRS_ID
 log = logging.getLogger("geo.store")
 SCHEMA_LOCK = 0x67656F  # pg_advisory_xact_lock key: one process creates the schema at a time
 RETRIES = 5  # a deadlock or serialization failure is retried (the transaction had no effect)
+MERGE_LOCK = "geo.merge:"  # + merge kind: writers of one kind update the stored merge one at a time
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS articles (
@@ -64,8 +72,6 @@ CREATE TABLE IF NOT EXISTS events (
   fid bigserial PRIMARY KEY, {column_defs(EVENT_COLUMNS, "postgis", SRS_ID)},
   FOREIGN KEY (article_id) REFERENCES articles(id), UNIQUE (event_id, article_id));
 CREATE INDEX IF NOT EXISTS events_article ON events (article_id);
-CREATE INDEX IF NOT EXISTS events_date ON events (date);
-CREATE INDEX IF NOT EXISTS events_type ON events (type);
 CREATE INDEX IF NOT EXISTS events_geom ON events USING gist (geom);
 CREATE TABLE IF NOT EXISTS movements (
   fid bigserial PRIMARY KEY, {column_defs(MOVE_COLUMNS, "postgis", SRS_ID)},
@@ -74,6 +80,23 @@ CREATE INDEX IF NOT EXISTS movements_article ON movements (article_id);
 CREATE INDEX IF NOT EXISTS movements_geom ON movements USING gist (geom);
 CREATE INDEX IF NOT EXISTS places_geom ON places USING gist (geom);
 CREATE TABLE IF NOT EXISTS store_meta (key text PRIMARY KEY, value text)
+"""
+
+# The stored cross-article merge and the indexes the questions use (GiST over the geometry and the
+# days of every merged event; over each report's (merge kind, days) for the incremental merge).
+MERGE_SCHEMA = f"""
+CREATE INDEX IF NOT EXISTS events_source ON events (source);
+CREATE INDEX IF NOT EXISTS events_merged ON events (merged_fid);
+CREATE INDEX IF NOT EXISTS events_kind_span ON events USING gist (merge_kind, daterange(date, last_date, '[]'), geom);
+CREATE TABLE IF NOT EXISTS merged_events (
+  fid bigserial PRIMARY KEY, {column_defs(MERGED_COLUMNS, "postgis", SRS_ID)},
+  extent geometry(Geometry, {SRS_ID}));
+CREATE INDEX IF NOT EXISTS merged_date ON merged_events (date, event_id, fid);
+CREATE INDEX IF NOT EXISTS merged_type ON merged_events (type, date);
+CREATE INDEX IF NOT EXISTS merged_province ON merged_events (province);
+CREATE INDEX IF NOT EXISTS merged_last ON merged_events (last_date);
+CREATE INDEX IF NOT EXISTS merged_span ON merged_events USING gist (daterange(date, last_date, '[]'));
+CREATE INDEX IF NOT EXISTS merged_extent ON merged_events USING gist (extent)
 """
 
 
@@ -89,6 +112,37 @@ def _wkb(geom: shapely.Geometry | None) -> bytes | None:
 
 def _point(p: Place | None) -> bytes | None:
     return _wkb(shapely.Point(p.lon, p.lat)) if p is not None else None
+
+
+def _ewkb_hex(geom: shapely.Geometry | None) -> str | None:
+    """A geometry as COPY's text form takes it: hex EWKB with the SRS."""
+    if geom is None:
+        return None
+    return str(shapely.to_wkb(shapely.set_srid(geom, SRS_ID), hex=True, include_srid=True, output_dimension=2))
+
+
+_HEX: dict[tuple[float, float], str] = {}  # a place's point as COPY text, encoded once
+
+
+def _point_hex(p: Place | None) -> str | None:
+    if p is None:
+        return None
+    key = (p.lon, p.lat)
+    text = _HEX.get(key)
+    if text is None:
+        if len(_HEX) > 100_000:
+            _HEX.clear()
+        text = _HEX[key] = str(_ewkb_hex(shapely.Point(p.lon, p.lat)))
+    return text
+
+
+def _extent_hex(e: Event) -> str | None:
+    """The merged event's extent: its point, or the origin → destination line of a movement."""
+    if e.place is None:
+        return None
+    if e.destination is None:
+        return _point_hex(e.place)
+    return _ewkb_hex(shapely.LineString(e.geometry()))
 
 
 def _insert_sql(table: str, cols: Sequence[str], conflict: str) -> str:
@@ -151,6 +205,21 @@ class PostgisStore(EventReads):
                     c.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
                     clauses = ", ".join(a.replace("ADD COLUMN", "ADD COLUMN IF NOT EXISTS") for a in added)
                     c.execute(f"ALTER TABLE events {clauses}")
+                    # ... and so do its merged events': they are made again from the reports
+                    c.execute("DELETE FROM store_meta WHERE key = 'merge_version'")
+            if self._merge_version() != MERGE_VERSION:
+                with c.transaction():
+                    c.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
+                    if self._merge_version() != MERGE_VERSION:  # not done meanwhile by another process
+                        c.execute("DROP INDEX IF EXISTS events_kind_span")  # an older version's columns
+                        self._create_merge_schema(c)
+                        have = {r[0] for r in c.execute("SELECT column_name FROM information_schema.columns"
+                                                        " WHERE table_name = 'merged_events'")}
+                        added = missing_columns(have, MERGED_COLUMNS, "postgis", SRS_ID)
+                        if added:
+                            c.execute(f"ALTER TABLE merged_events {', '.join(added)}")
+                        self._rebuild_merged(c)
+                        self._set_merge_version(c)
             return
         with c.transaction():
             c.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
@@ -167,10 +236,34 @@ class PostgisStore(EventReads):
             for stmt in SCHEMA.split(";"):
                 if stmt.strip():
                     c.execute(stmt)
+            self._create_merge_schema(c)
             c.execute(
                 "INSERT INTO store_meta VALUES ('schema_version', %s) ON CONFLICT (key) DO NOTHING",
                 (str(SCHEMA_VERSION),),
             )
+            self._set_merge_version(c)
+
+    def _merge_version(self) -> str | None:
+        row = self.conn.execute("SELECT value FROM store_meta WHERE key = 'merge_version'").fetchone()
+        return row[0] if row else None
+
+    @staticmethod
+    def _set_merge_version(c: Any) -> None:
+        c.execute("INSERT INTO store_meta VALUES ('merge_version', %s) ON CONFLICT (key) DO UPDATE"
+                  " SET value = excluded.value", (MERGE_VERSION,))
+
+    def _create_merge_schema(self, c: Any) -> None:
+        # btree_gist puts the merge kind into the reports' GiST index; it is a trusted extension
+        # (PostgreSQL 13+), and without it the kind is checked after the day range.
+        try:
+            with c.transaction():
+                c.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
+            schema = MERGE_SCHEMA
+        except self._psycopg.Error:
+            schema = MERGE_SCHEMA.replace("gist (merge_kind, daterange", "gist (daterange")
+        for stmt in schema.split(";"):
+            if stmt.strip():
+                c.execute(stmt)
 
     @contextmanager
     def transaction(self) -> Iterator[Any]:
@@ -201,47 +294,154 @@ class PostgisStore(EventReads):
         row = self.conn.execute("SELECT count(*) FROM articles").fetchone()
         return int(row[0]) if row else 0
 
+    def _insert_article(self, c: Any, article: Article) -> bool:
+        row = c.execute(
+            "INSERT INTO articles (id, path, source, outlet, url, title, published, text, encoding,"
+            " ingested_at, extractor_version) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s, now(), %s)"
+            " ON CONFLICT (id) DO NOTHING RETURNING fid",
+            (article.id, article.path, article.source, article.outlet, article.url, article.title,
+             article.published, article.text, article.encoding, article.extractor_version),
+        ).fetchone()
+        return row is not None  # None: stored already, by this or another ingest
+
     def add_article(self, article: Article, events: Sequence[Event]) -> int | None:
-        """Store an article and its events in one transaction.
+        """Store an article and its events in one transaction, the stored merge updated with them.
 
         Returns the number of events added, or None when the article was already stored (by anyone).
         """
 
         def work(c: Any) -> int | None:
-            row = c.execute(
-                "INSERT INTO articles (id, path, source, outlet, url, title, published, text, encoding,"
-                " ingested_at, extractor_version) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s, now(), %s)"
-                " ON CONFLICT (id) DO NOTHING RETURNING fid",
-                (
-                    article.id,
-                    article.path,
-                    article.source,
-                    article.outlet,
-                    article.url,
-                    article.title,
-                    article.published,
-                    article.text,
-                    article.encoding,
-                    article.extractor_version,
-                ),
-            ).fetchone()
-            if row is None:  # stored already, by this or another ingest
+            if not self._insert_article(c, article):
                 return None
-            return self._insert_events(c, article.id, events, article.extractor_version)
+            added = self._insert_events(c, article.id, events, article.extractor_version)
+            self._locked_remerge(c, seeds_of(events))
+            return added
 
         result: int | None = self._retrying(work)
         return result
+
+    def add_articles(self, batch: Sequence[tuple[Article, Sequence[Event]]]) -> list[int | str | None]:
+        """Store many articles in one transaction: multi-row inserts and COPY, one commit and one merge
+        update for the batch. Each article stays all-or-nothing: if the batch fails, it is written
+        again article by article (a savepoint each), and an article that still fails is left out
+        with its reason. Per article: the events added, None when stored already, or that reason.
+        """
+        if not batch:
+            return []
+        try:
+            result: list[int | str | None] = self._retrying(lambda c: self._write_batch(c, batch))
+            return result
+        except self._psycopg.Error as exc:
+            log.debug("batch of %d failed (%s); writing it article by article", len(batch), exc)
+        return self._retrying(lambda c: self._write_one_by_one(c, batch))
+
+    def _write_batch(self, c: Any, batch: Sequence[tuple[Article, Sequence[Event]]]) -> list[int | str | None]:
+        # In input order, so the rows keep the ingest order. Two batches that share articles may
+        # deadlock on them; PostgreSQL then aborts one, and ``_retrying`` runs it again.
+        # One statement over arrays (not a VALUES list of thousands of parameters to parse).
+        cols = ("id", "path", "source", "outlet", "url", "title", "published", "text", "encoding",
+                "extractor_version")
+        arts = [a for a, _ in batch]
+        arrays = [[getattr(a, k) for a in arts] for k in cols]
+        types = ["text"] * 6 + ["date", "text", "text", "text"]
+        rows = c.execute(
+            f"INSERT INTO articles ({', '.join(cols)}, ingested_at) SELECT {', '.join(cols)}, now() FROM unnest("
+            + ", ".join(f"%s::{t}[]" for t in types)
+            + ") WITH ORDINALITY AS a(" + ", ".join(cols) + ", n) ORDER BY n"
+            " ON CONFLICT (id) DO NOTHING RETURNING id",
+            arrays,
+        ).fetchall()
+        new = {r[0] for r in rows}
+        out: list[int | str | None] = []
+        events_rows, move_rows, chosen = [], [], []
+        seeds: set[Seed] = set()
+        for article, events in batch:
+            if article.id not in new:
+                out.append(None)
+                continue
+            new.discard(article.id)  # an article twice in one batch is stored once
+            kept = list({e.id: e for e in reversed(events)}.values())[::-1]  # INSERT OR IGNORE: first wins
+            chosen += [(article.id, e) for e in kept]
+            seeds |= seeds_of(kept)
+            for e in kept:
+                events_rows.append((_point_hex(e.place), *event_values(article.id, e, article.extractor_version)))
+                line = movement_line(e)
+                if line is not None:
+                    move_rows.append((_ewkb_hex(line), *movement_values(article.id, e)))
+            out.append(len(kept))
+        places = [(_point(p), *place_values(p)) for p in event_places([e for _, e in chosen])]
+        with c.cursor() as cur:
+            if places:
+                cur.executemany(_PLACES_SQL, places)
+            # The merge first: the new reports are then written once, already pointing at their merged events.
+            merged = self._locked_remerge(c, seeds, new=chosen)
+            if events_rows:
+                with cur.copy(f"COPY events ({', '.join(EVENT_COLS)}) FROM STDIN") as copy:
+                    for r, fid in zip(events_rows, merged, strict=True):
+                        copy.write_row((*r[:-1], fid))
+            if move_rows:
+                with cur.copy(f"COPY movements ({', '.join(MOVE_COLS)}) FROM STDIN") as copy:
+                    for r in move_rows:
+                        copy.write_row(r)
+        return out
+
+    def _write_one_by_one(self, c: Any, batch: Sequence[tuple[Article, Sequence[Event]]]) -> list[int | str | None]:
+        out: list[int | str | None] = []
+        seeds: set[Seed] = set()
+        for article, events in batch:
+            try:
+                with c.transaction():  # a savepoint inside the batch's transaction
+                    if not self._insert_article(c, article):
+                        out.append(None)
+                        continue
+                    out.append(self._insert_events(c, article.id, events, article.extractor_version))
+                    seeds |= seeds_of(events)
+            except self._psycopg.Error as exc:
+                out.append(f"not stored ({str(exc).strip().splitlines()[0] if str(exc).strip() else exc})")
+        self._locked_remerge(c, seeds)
+        return out
 
     def replace_events(self, article_id: str, events: Sequence[Event], extractor_version: str = "") -> int:
         """Replace an article's events (reprocessing) in one transaction; the article row is untouched."""
 
         def work(c: Any) -> int:
-            c.execute("DELETE FROM events WHERE article_id = %s", (article_id,))
-            c.execute("DELETE FROM movements WHERE article_id = %s", (article_id,))
-            return self._insert_events(c, article_id, events, extractor_version)
+            seeds, stale = self._drop_events(c, article_id)
+            added = self._insert_events(c, article_id, events, extractor_version)
+            self._locked_remerge(c, seeds | seeds_of(events), stale)
+            return added
 
         result: int = self._retrying(work)
         return result
+
+    def remove_article(self, article_id: str) -> bool:
+        """Delete an article with its events in one transaction, the stored merge updated; False if absent."""
+
+        def work(c: Any) -> bool:
+            if not self.has_article(article_id):
+                return False
+            seeds, stale = self._drop_events(c, article_id)
+            c.execute("DELETE FROM articles WHERE id = %s", (article_id,))
+            self._locked_remerge(c, seeds, stale)
+            return True
+
+        result: bool = self._retrying(work)
+        return result
+
+    def _drop_events(self, c: Any, article_id: str) -> tuple[set[Seed], set[int]]:
+        seeds, stale = self._old_reports(c, article_id)
+        c.execute("DELETE FROM events WHERE article_id = %s", (article_id,))
+        c.execute("DELETE FROM movements WHERE article_id = %s", (article_id,))
+        return seeds, stale
+
+    def _locked_remerge(self, c: Any, seeds: set[Seed], stale: set[int] | None = None,
+                        new: Sequence[tuple[str, Event]] = ()) -> list[int]:
+        # One writer per merge kind at a time, in kind order (no deadlock). Under READ COMMITTED each
+        # later statement sees what other writers committed before we got the lock, so the merge
+        # recomputed here includes their reports, and theirs will include ours.
+        kinds = sorted({s[0] for s in seeds})
+        for k in kinds:
+            c.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (MERGE_LOCK + k,))
+        return self._remerge(c, seeds, stale or (), new)
 
     def _insert_events(self, c: Any, article_id: str, events: Sequence[Event], version: str) -> int:
         with c.cursor() as cur:
@@ -262,6 +462,69 @@ class PostgisStore(EventReads):
             if moves:
                 cur.executemany(_MOVES_SQL, moves)
         return added
+
+    # -------------------------------------------------------- the stored merge (EventReads' hooks)
+    def _in(self, column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+        return f"{column} = ANY(%s)", [list(values)]
+
+    def _span_rows(self, c: Any, probes: Sequence[Seed]) -> list[tuple[Any, ...]]:
+        boxes = [box_degrees(p[4]) if p[4] is not None else (None, None) for p in probes]
+        rows = c.execute(
+            "SELECT q.i - 1, e.fid, e.date, e.last_date, e.place_id, e.lon, e.lat"
+            " FROM unnest(%s::text[], %s::date[], %s::date[], %s::float8[], %s::float8[], %s::float8[],"
+            " %s::float8[]) WITH ORDINALITY AS q(kind, d0, d1, lon, lat, dx, dy, i)"
+            " JOIN events e ON e.merge_kind = q.kind"
+            " AND daterange(e.date, e.last_date, '[]') && daterange(q.d0, q.d1, '[]')"
+            " AND ((q.lon IS NULL AND e.geom IS NULL) OR (q.lon IS NOT NULL AND e.geom &&"
+            f" ST_MakeEnvelope(q.lon - q.dx, q.lat - q.dy, q.lon + q.dx, q.lat + q.dy, {SRS_ID})))",
+            ([p[0] for p in probes], [p[1][0] for p in probes], [p[1][1] for p in probes],
+             [p[3] if p[2] is not None else None for p in probes], [p[4] if p[2] is not None else None for p in probes],
+             [b[0] for b in boxes], [b[1] for b in boxes]),
+        ).fetchall()
+        return [(int(r[0]), *r[1:]) for r in rows]
+
+    def _delete_merged(self, c: Any, fids: Sequence[int]) -> None:
+        c.execute("DELETE FROM merged_events WHERE fid = ANY(%s)", (list(fids),))
+
+    def _alloc_merged(self, c: Any, n: int) -> list[int]:
+        if not n:
+            return []
+        return [r[0] for r in c.execute(
+            "SELECT nextval(pg_get_serial_sequence('merged_events', 'fid')) FROM generate_series(1, %s)",
+            (n,)).fetchall()]
+
+    def _insert_merged(self, c: Any, rows: Sequence[tuple[int, Event, str, int]]) -> None:
+        if not rows:
+            return
+        cols = f"fid, {', '.join(MERGED_COLS)}, extent"
+        with c.cursor() as cur, cur.copy(f"COPY merged_events ({cols}) FROM STDIN") as copy:
+            for fid, e, article_id, reports in rows:
+                copy.write_row((fid, _point_hex(e.place), *merged_values(article_id, e, reports), _extent_hex(e)))
+
+    def _set_pointers(self, c: Any, pairs: Sequence[tuple[int, int]]) -> None:
+        c.execute("UPDATE events e SET merged_fid = v.m FROM unnest(%s::bigint[], %s::bigint[]) AS v(m, f)"
+                  " WHERE e.fid = v.f", ([m for m, _ in pairs], [f for _, f in pairs]))
+
+    def _reindex_spans(self, c: Any) -> None:
+        pass  # an expression index: PostgreSQL keeps it
+
+    def _time_clause(self, f: Filters) -> tuple[list[str], list[Any], str]:
+        conds: list[str] = []
+        params: list[Any] = []
+        if f.start is not None or f.end is not None:
+            conds.append("daterange(m.date, m.last_date, '[]') && daterange(%s::date, %s::date, '[]')")
+            params += [f.start, f.end]
+        if f.bbox is not None:
+            x0, y0, x1, y1 = f.bbox
+            conds.append(f"m.extent && ST_MakeEnvelope(%s, %s, %s, %s, {SRS_ID})")
+            params += [x0, y0, x1, y1]
+            conds.append("((m.lon BETWEEN %s AND %s AND m.lat BETWEEN %s AND %s)"
+                         " OR (m.dest_lon BETWEEN %s AND %s AND m.dest_lat BETWEEN %s AND %s))")
+            params += [x0, x1, y0, y1] * 2
+        return conds, params, ""
+
+    def _week_expr(self) -> str:
+        return "to_char(date_trunc('week', m.date), 'YYYY-MM-DD')"
 
     # -------------------------------------------------------- reads
     def _fingerprint(self) -> Any:

@@ -223,3 +223,43 @@ def test_no_nan_in_geojson_properties():
     for f in events_geojson(EVENTS)["features"]:
         for v in f["properties"].values():
             assert not (isinstance(v, float) and math.isnan(v))
+
+
+def test_streamed_export_equals_the_whole(tmp_path):
+    """Pages in, the same files out: GeoJSON byte for byte, the frames value for value, whatever the page size."""
+    import geopandas as gpd
+    import pandas as pd
+
+    from geo.devtools.sample import synthetic_events
+    from geo.export import events_geojson
+
+    events = synthetic_events(230, seed=3)
+    pages = [events[i : i + 50] for i in range(0, len(events), 50)]
+    assert export_events(pages, tmp_path / "p.geojson") == 230
+    assert json.loads((tmp_path / "p.geojson").read_text(encoding="utf-8")) == json.loads(
+        json.dumps(events_geojson(events), ensure_ascii=False))
+    assert export_events(events, tmp_path / "w.geojson") == 230
+    assert (tmp_path / "p.geojson").read_bytes() == (tmp_path / "w.geojson").read_bytes()
+    for fmt in ("parquet", "csv", "gpkg"):
+        assert export_events(iter(pages), tmp_path / f"p.{fmt}") == 230
+        assert export_events(events, tmp_path / f"w.{fmt}") == 230
+    a, b = gpd.read_parquet(tmp_path / "p.parquet"), gpd.read_parquet(tmp_path / "w.parquet")
+    assert len(a) == 230 and a.crs.to_epsg() == 4326 and list(a["id"]) == [e.id for e in events]
+    pd.testing.assert_frame_equal(a, b)
+    whole = events_frame(events)
+    cols = ["id", "type", "date", "lat", "lon", "rockets", "quote", "sources"]
+    pd.testing.assert_frame_equal(a[cols], whole[cols], check_dtype=False)
+    assert a.geometry.equals(whole.geometry)
+    assert set(a.geometry.geom_type.dropna()) == {"Point", "LineString"}
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(tmp_path / "p.parquet")
+    # types fixed by PROPERTIES, not by what a chunk happens to hold (actor is never known yet)
+    assert str(schema.field("actor").type) == "string" and str(schema.field("rockets").type) == "int64"
+    assert pq.ParquetFile(tmp_path / "p.parquet").metadata.num_row_groups == 5
+    assert (tmp_path / "p.csv").read_bytes() == (tmp_path / "w.csv").read_bytes()
+    assert (tmp_path / "p.csv").read_bytes().count(b"\xef\xbb\xbf") == 1
+    g = pyogrio.read_dataframe(tmp_path / "p.gpkg", layer="events")
+    assert len(g) == 230 and list(g["id"]) == [e.id for e in events]
+    assert export_events(iter([]), tmp_path / "none.parquet") == 0
+    assert len(gpd.read_parquet(tmp_path / "none.parquet")) == 0

@@ -215,11 +215,17 @@ def test_postgis_schema_and_geometry(postgis_url, seeds_dir):
 
     ingest_paths([seeds_dir], store=postgis_url)
     with psycopg.connect(postgis_url) as c:
-        cols = dict(c.execute("SELECT f_table_name, type FROM geometry_columns WHERE srid = 4326").fetchall())
-        assert cols == {"events": "POINT", "movements": "LINESTRING", "places": "POINT"}
+        cols = {(t, col): kind for t, col, kind in c.execute(
+            "SELECT f_table_name, f_geometry_column, type FROM geometry_columns WHERE srid = 4326").fetchall()}
+        assert cols == {("events", "geom"): "POINT", ("movements", "geom"): "LINESTRING", ("places", "geom"): "POINT",
+                        ("merged_events", "geom"): "POINT", ("merged_events", "extent"): "GEOMETRY"}
+        midx = " ".join(r[0] for r in c.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'merged_events'"))
+        assert "gist (extent)" in midx and "gist (daterange(date, last_date, '[]'::text))" in midx
         idx = {r[0]: r[1] for r in c.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'events'")}
         assert "USING gist (geom)" in idx["events_geom"]
-        assert "btree (date)" in idx["events_date"] and "btree (type)" in idx["events_type"]
+        # questions go to merged_events (dated and typed there); the reports keep what the merge looks up
+        assert "gist (merge_kind, daterange(date, last_date, '[]'::text), geom)" in idx["events_kind_span"]
+        assert "events_date" not in idx and "events_type" not in idx
         lon, lat = c.execute(
             "SELECT ST_X(geom), ST_Y(geom) FROM events WHERE place = 'Balad Air Base' AND type = 'attack'"
         ).fetchone()

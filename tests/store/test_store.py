@@ -79,17 +79,21 @@ def test_geopackage_layout(tmp_path):
     srs = {r[0] for r in con.execute("SELECT srs_id FROM gpkg_spatial_ref_sys")}
     assert {-1, 0, 4326} <= srs
     geom_cols = dict(con.execute("SELECT table_name, geometry_type_name FROM gpkg_geometry_columns"))
-    assert geom_cols == {"events": "POINT", "movements": "LINESTRING", "places": "POINT"}
+    assert geom_cols == {"events": "POINT", "movements": "LINESTRING", "places": "POINT", "merged_events": "POINT"}
     contents = dict(con.execute("SELECT table_name, data_type FROM gpkg_contents"))
     assert contents == {
         "events": "features",
         "movements": "features",
         "places": "features",
         "articles": "attributes",
+        "merged_events": "features",
     }
     con.close()
     layers = dict(pyogrio.list_layers(path))
-    assert layers == {"events": "Point", "movements": "LineString", "places": "Point", "articles": None}
+    assert layers == {"events": "Point", "movements": "LineString", "places": "Point", "articles": None,
+                      "merged_events": "Point"}
+    merged = pyogrio.read_dataframe(path, layer="merged_events")
+    assert len(merged) == 3 and sorted(merged["type"]) == ["announcement", "attack", "withdrawal"]
     ev = pyogrio.read_dataframe(path, layer="events")
     assert ev.crs.to_epsg() == 4326 and len(ev) == 3
     row = ev.set_index("type").loc["attack"]
