@@ -133,6 +133,61 @@ def test_decisions_apply_on_read_and_reach_every_export(seeded, tmp_path):
     assert {"review_status", "reviewed_by", "reviewed_at", "review_note"} <= set(header)
 
 
+# ---------------------------------------------------------------- every read path of the store
+# a box around Nasiriyah only (not the Dhi Qar governorate's centre the extractor put the attack at)
+_NAS_BOX = (NASIRIYAH.lon - 0.05, NASIRIYAH.lat - 0.05, NASIRIYAH.lon + 0.05, NASIRIYAH.lat + 0.05)
+
+
+def test_query_and_export_show_a_correction_and_hide_a_rejection(seeded, tmp_path, capsys):
+    with open_store(seeded) as st:
+        attack = _find(st, type="attack", place="gov:dhi_qar")
+        spurious = _find(st, type="withdrawal", date=dt.date(2021, 1, 1))
+        n_before = st.count()
+        assert [e.id for e in st.query(bbox=_NAS_BOX)] == []  # before: nothing at Nasiriyah itself
+        withdrawals_before = dict(st.aggregate("type"))["withdrawal"]
+        capsys.readouterr()
+        assert main(["events", "--store", str(seeded), "--type", "withdrawal"]) == 0
+        table_before = capsys.readouterr().out.splitlines()
+        _review(st, attack.id, "corrected", {"place": NASIRIYAH, "type": "airstrike", "killed": 3}, at=T1)
+        _review(st, spurious.id, "rejected")
+
+        # the correction: found by its new place and type, no longer by its old ones
+        hits = st.query(bbox=_NAS_BOX)
+        assert [e.review_status for e in hits] == ["corrected"]
+        fixed = hits[0]
+        assert fixed.type == "airstrike" and fixed.killed == 3
+        assert haversine_km(fixed.lat, fixed.lon, NASIRIYAH.lat, NASIRIYAH.lon) < 1
+        assert attack.id not in {e.id for e in st.query(types=["attack"])}
+        assert fixed.id in {e.id for e in st.query(types=["airstrike"])}
+        # the rejection: gone from every answer unless asked for
+        ids = {e.id for e in st.query()}
+        assert spurious.id not in ids and len(ids) == n_before - 1
+        assert spurious.id in {e.id for e in st.query(include_rejected=True)}
+        assert st.count() == n_before - 1 and st.count(include_rejected=True) == n_before
+        assert dict(st.aggregate("type"))["withdrawal"] == withdrawals_before - 1
+        assert sum(n for _, n in st.aggregate("governorate")) == n_before - 1
+        paged = [e.id for page in st.iter_query(page=2) for e in page]
+        assert paged == [e.id for e in st.query()]
+        assert st.query(limit=2, offset=1) == st.query()[1:3]
+        assert st.overview()["events"] == n_before - 1
+
+    out = tmp_path / "e.geojson"
+    assert main(["export", "-o", str(out), "--store", str(seeded), "--bbox", ",".join(map(str, _NAS_BOX))]) == 0
+    feats = json.loads(out.read_text(encoding="utf-8"))["features"]
+    assert [f["properties"]["review_status"] for f in feats] == ["corrected"]
+    assert feats[0]["properties"]["type"] == "airstrike" and feats[0]["properties"]["killed"] == 3
+    assert main(["export", "-o", str(out), "--store", str(seeded)]) == 0
+    ids = {f["id"] for f in json.loads(out.read_text(encoding="utf-8"))["features"]}
+    assert spurious.id not in ids and len(ids) == n_before - 1
+    capsys.readouterr()
+    assert main(["events", "--store", str(seeded), "--type", "withdrawal"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    n_w = withdrawals_before
+    assert (table_before[-1], table[-1]) == (f"{n_w} events", f"{n_w - 1} events")
+    assert any(r.startswith("2021-01-01") for r in table_before)
+    assert not any(r.startswith("2021-01-01") for r in table)
+
+
 # ---------------------------------------------------------------- survival
 def _changed_extractor(monkeypatch, drop_type: str | None = None):
     """A newer extractor: every quote one sentence-end longer, every date a day later (so every id
