@@ -496,3 +496,7 @@ def test_postgis_store_keeps_and_applies_reviews(postgis_url, seeds_dir, monkeyp
         assert _km(_by_id(st, attack.id), NASIRIYAH) < 1
         assert _by_id(st, spurious.id, include_rejected=False) is None
         assert len(st.review_rows()) == 2 and st.reviewed().orphans == []
+        # the store's questions (SQL without reviews) answer as reviewed here too
+        assert [e.id for e in st.query(bbox=_NAS_BOX)] == [attack.id]
+        assert spurious.id not in {e.id for e in st.query(types=["withdrawal"])}
+        assert st.count() == st.count(include_rejected=True) - 1 == sum(n for _, n in st.aggregate("type"))
