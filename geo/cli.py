@@ -20,6 +20,7 @@ from gazetteer.models import Place
 
 from .core.errors import GeoError, InputError
 from .core.log import setup_logging
+from .core.models import Event
 from .core.settings import PROJECT_ROOT
 from .core.taxonomy import COUNT_FIELDS, DATE_PRECISIONS, EVENT_TYPES, REVIEW_STATUSES, STATUSES
 from .export import export_bases, export_events, format_table
