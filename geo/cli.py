@@ -10,7 +10,9 @@ import datetime as dt
 import json
 import logging
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,7 +24,7 @@ from .core.models import Event
 from .core.settings import PROJECT_ROOT
 from .core.taxonomy import EVENT_TYPES
 from .export import export_bases, export_events, format_table
-from .ingest import ingest_paths, open_seeded_store, reprocess
+from .ingest import HELD_SIGNALS, Interrupted, ingest_paths, open_seeded_store, reprocess, take_sigterm
 from .store import is_url
 
 log = logging.getLogger("geo.cli")
@@ -121,6 +123,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _done(args: argparse.Namespace, line: str) -> str:
+    """Mark the command's work as finished (a signal from now on interrupts nothing); returns ``line``."""
+    args.done = line
+    return line
+
+
 def _cmd_resolve(args: argparse.Namespace) -> int:
     missing = 0
     for name in args.names:
@@ -146,12 +154,12 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         engine=engine,
         scheduler=args.scheduler,
     )
-    print(report.summary())
+    print(_done(args, report.summary()))
     return 0 if report.read or not report.skipped else 1
 
 
 def _cmd_reprocess(args: argparse.Namespace) -> int:
-    print(reprocess(store=args.store).summary())
+    print(_done(args, reprocess(store=args.store).summary()))
     return 0
 
 
@@ -182,7 +190,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         n = export_bases(history, args.output, fmt=args.format, at=args.end)
     else:
         n = export_events(_query(args), args.output, fmt=args.format)
-    print(f"wrote {n} {args.layer} to {args.output}")
+    print(_done(args, f"wrote {n} {args.layer} to {args.output}"))
     return 0
 
 
@@ -227,16 +235,27 @@ _COMMANDS = {
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     setup_logging("WARNING" if args.quiet else None)
+    old_term = take_sigterm() if threading.current_thread() is threading.main_thread() else None
     try:
         return _COMMANDS[args.command](args)
     except GeoError as exc:
         print(f"geo {args.command}: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        if getattr(args, "done", None):  # the signal came after the work was finished: nothing is undone
+            print(args.done)
+            return 0
         print(f"geo {args.command}: interrupted; the store keeps every article committed so far", file=sys.stderr)
-        return 130
+        return 128 + (exc.signum if isinstance(exc, Interrupted) else signal.SIGINT)
     except BrokenPipeError:
         return 0
+    finally:
+        if old_term is not None:
+            signal.signal(signal.SIGTERM, old_term)
+        if argv is None and getattr(args, "done", None):
+            # the program is about to exit with its work done: a late Ctrl-C must not turn that into a traceback
+            for s in HELD_SIGNALS:
+                signal.signal(s, signal.SIG_IGN)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """The local engine: extraction in worker processes (spawned, killed with their parent), results in
-input order, and Ctrl-C held while an article's transaction commits."""
+input order, and Ctrl-C / SIGTERM held while an article's transaction commits."""
 
 from __future__ import annotations
 
@@ -19,8 +19,10 @@ from .plan import Job, extract_one
 
 
 def _worker_init(parent: int | None = None) -> None:
-    # Ctrl-C goes to the whole process group: the main process handles it, workers ignore it.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Ctrl-C (and a SIGTERM to the process group) reach the workers too: the main process handles them and
+    # shuts the pool down, so a worker must not die first and break the pool under it.
+    for s in HELD_SIGNALS:
+        signal.signal(s, signal.SIG_IGN)
     # A SIGKILLed parent cannot shut the pool down, and its workers would wait on the call queue
     # forever: ask Linux to kill them with their parent, and watch the parent where that is not available.
     with contextlib.suppress(Exception):
@@ -37,20 +39,49 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
+HELD_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM (or SIGINT) seen by the main thread: taken like Ctrl-C, so every stage stops the same way."""
+
+    def __init__(self, signum: int = signal.SIGINT) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _raise_interrupted(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
+
+
+def take_sigterm() -> Any:
+    """From now on SIGTERM raises ``Interrupted`` like Ctrl-C does (the CLI calls it); returns the old handler."""
+    return signal.signal(signal.SIGTERM, _raise_interrupted)
+
+
 @contextmanager
 def defer_sigint() -> Iterator[None]:
-    """Hold Ctrl-C until the block (one article's transaction) is done, then raise it."""
+    """Hold Ctrl-C and SIGTERM until the block (one article's transaction) is done, then deliver them.
+
+    The held signal is raised again once the old handlers are back, so it acts exactly as it would have
+    (``KeyboardInterrupt``, ``Interrupted``, or the default action) but never inside a transaction.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    hit: list[Any] = []
-    old = signal.signal(signal.SIGINT, lambda *a: hit.append(a))
+    hit: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        hit.append(signum)
+
+    old = {s: signal.signal(s, hold) for s in HELD_SIGNALS}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, old)
-    if hit:
-        raise KeyboardInterrupt
+        for s, handler in old.items():
+            signal.signal(s, handler)
+        if hit:
+            signal.raise_signal(hit[0])
 
 
 def local_results(jobs: list[Job], workers: int) -> Iterator[tuple[str, list[Event] | str]]:

@@ -11,14 +11,15 @@ import datetime as dt
 import logging
 import os
 from collections.abc import Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
 
-from ..core.errors import InputError
+from ..core.errors import GeoError, InputError
 from ..core.models import Event
-from ..store import open_store
+from ..store import AnyStore, open_store
 from .dask_engine import FileTask, dask_outcomes
 from .index import IndexFiles
 from .local import defer_sigint, local_results
@@ -40,6 +41,7 @@ class IngestReport:
     events_added: int = 0
     merged: int = 0  # added events that deduplicated into an event already known
     interrupted: bool = False
+    complete: bool = False  # every input handled (stored, known or skipped): a late signal leaves nothing undone
     action: str = "ingested"
 
     def summary(self) -> str:
@@ -55,7 +57,7 @@ class IngestReport:
             more = f", and {len(self.skipped) - 5} more (see warnings)" if len(self.skipped) > 5 else ""
             line += f"; {len(self.skipped)} skipped: {shown}{more}"
         if self.interrupted:
-            line += "; interrupted (run it again to finish)"
+            line += "; interrupted (run it again to finish)" if self.action == "ingested" else "; interrupted"
         return line
 
 
@@ -136,44 +138,66 @@ def ingest_paths(
     version = extractor_version()
     workers = (os.cpu_count() or 1) if jobs == 0 else max(1, jobs)
 
-    with open_store(store) as st:
-        before = len(st.all_events())
-        known = st.article_ids()
-        results: Iterator[tuple[Job, list[Event] | str]]
-        if engine == "dask":
-            for p, reason in missing:
-                log.warning("%s: %s", p, reason)
-            results = _dask_results(files, report, known, published, source, version, scheduler, workers)
-            bar = tqdm(total=None, disable=not progress, unit="article", desc="ingest (dask)")
-        else:
-            planned = _plan_local(files, report, known, published, source, version)
-            results = zip(planned, (r for _, r in local_results(planned, workers)), strict=True)
-            bar = tqdm(total=len(planned), disable=not progress, unit="article", desc="ingest")
-        try:
-            for job, result in results:
-                if isinstance(result, str):
-                    report.read -= 1
-                    report.skipped.append((job.article.path, result))
-                    log.warning("%s: %s", job.name, result)
-                    continue
+    try:
+        with open_store(store) as st:
+            before = len(st.all_events())
+            known = st.article_ids()
+            results: Iterator[tuple[Job, list[Event] | str]]
+            total: int | None = None  # articles to write, when known up front
+            if engine == "dask":
+                for p, reason in missing:
+                    log.warning("%s: %s", p, reason)
+                results = _dask_results(files, report, known, published, source, version, scheduler, workers)
+                bar = tqdm(total=None, disable=not progress, unit="article", desc="ingest (dask)")
+            else:
+                planned = _plan_local(files, report, known, published, source, version)
+                total = len(planned)
+                results = zip(planned, (r for _, r in local_results(planned, workers)), strict=True)
+                bar = tqdm(total=total, disable=not progress, unit="article", desc="ingest")
+            report.complete = total == 0
+            try:
+                handled = 0
+                for job, result in results:
+                    # The write and its bookkeeping are one step for a signal: the report always says
+                    # exactly what is stored, and whether anything was left when the signal came.
+                    with defer_sigint():
+                        _write(st, job, result, report)
+                        handled += 1
+                        report.complete = handled == total
+                    bar.update(1)
+                report.complete = True
                 with defer_sigint():
-                    added = st.add_article(job.article, result)
-                if added is None:  # another ingest stored it meanwhile
-                    report.duplicates += 1
-                else:
-                    report.new += 1
-                    report.events_added += added
-                bar.update(1)
-        except KeyboardInterrupt:
+                    after = len(st.all_events())
+                    report.merged = max(0, report.events_added - (after - before))
+            finally:
+                bar.close()
+    except KeyboardInterrupt:
+        if not report.complete:
             report.interrupted = True
             log.warning("interrupted: %s", report.summary())
             raise
-        finally:
-            bar.close()
-        after = len(st.all_events())
-        report.merged = max(0, report.events_added - (after - before))
+        # Every article was stored before the signal came: nothing was left to do, so this is a success.
+        log.info("a signal came after the last article was stored; nothing was left to do")
+    except BrokenProcessPool as exc:
+        raise GeoError(f"an extraction worker died ({exc or 'killed'}); the store keeps every article committed"
+                       " so far: run the ingest again") from None
     log.debug("%s", report.summary())  # the CLI prints it
     return report
+
+
+def _write(st: AnyStore, job: Job, result: list[Event] | str, report: IngestReport) -> None:
+    """Store one extracted article (or count it as skipped when its extraction failed)."""
+    if isinstance(result, str):
+        report.read -= 1
+        report.skipped.append((job.article.path, result))
+        log.warning("%s: %s", job.name, result)
+        return
+    added = st.add_article(job.article, result)
+    if added is None:  # another ingest stored it meanwhile
+        report.duplicates += 1
+    else:
+        report.new += 1
+        report.events_added += added
 
 
 def reprocess(store: str | Path | None = None) -> IngestReport:
@@ -183,18 +207,27 @@ def reprocess(store: str | Path | None = None) -> IngestReport:
     """
     report = IngestReport(action="reprocessed")
     version = extractor_version()
-    with open_store(store) as st:
-        total = 0
-        for aid, text, pub, label, path in st.article_rows():
-            _, result = extract_one((aid, text, pub, label))
-            if isinstance(result, str):
-                report.skipped.append((path or aid, result))
-                log.warning("%s: %s; its old events are kept", path or aid, result)
-                continue
+    try:
+        with open_store(store) as st:
+            rows = st.article_rows()
+            report.complete = not rows
+            for i, (aid, text, pub, label, path) in enumerate(rows, 1):
+                _, result = extract_one((aid, text, pub, label))
+                with defer_sigint():
+                    if isinstance(result, str):
+                        report.skipped.append((path or aid, result))
+                        log.warning("%s: %s; its old events are kept", path or aid, result)
+                    else:
+                        report.events_added += st.replace_events(aid, result, version)
+                        report.read += 1
+                    report.complete = i == len(rows)
             with defer_sigint():
-                total += st.replace_events(aid, result, version)
-            report.read += 1
-        report.events_added = total
-        report.merged = max(0, st.counts()["events"] - len(st.all_events()))
+                report.merged = max(0, st.counts()["events"] - len(st.all_events()))
+    except KeyboardInterrupt:
+        if not report.complete:
+            report.interrupted = True
+            log.warning("interrupted: %s", report.summary())
+            raise
+        log.info("a signal came after the last article was reprocessed; nothing was left to do")
     log.debug("%s", report.summary())  # the CLI prints it
     return report
