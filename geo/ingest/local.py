@@ -98,6 +98,9 @@ def local_results(jobs: list[Job], workers: int) -> Iterator[tuple[str, list[Eve
         chunk = max(1, min(8, len(args) // (workers * 4)))
         yield from pool.map(extract_one, args, chunksize=chunk)
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        # Uninterruptible: a second Ctrl-C (or a signal from each worker's group) that broke off this wait
+        # left the pool to be shut down during interpreter exit, which then waited on its workers forever.
+        with defer_sigint():
+            pool.shutdown(wait=True, cancel_futures=True)
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 
@@ -147,12 +148,15 @@ def ingest_paths(
             if engine == "dask":
                 for p, reason in missing:
                     log.warning("%s: %s", p, reason)
-                results = _dask_results(files, report, known, published, source, version, scheduler, workers)
+                stream: Iterator[Any] = _dask_results(files, report, known, published, source, version, scheduler,
+                                                      workers)
+                results = stream
                 bar = tqdm(total=None, disable=not progress, unit="article", desc="ingest (dask)")
             else:
                 planned = _plan_local(files, report, known, published, source, version)
                 total = len(planned)
-                results = zip(planned, (r for _, r in local_results(planned, workers)), strict=True)
+                stream = local_results(planned, workers)
+                results = zip(planned, (r for _, r in stream), strict=True)
                 bar = tqdm(total=total, disable=not progress, unit="article", desc="ingest")
             report.complete = total == 0
             try:
@@ -171,6 +175,10 @@ def ingest_paths(
                     report.merged = max(0, report.events_added - (after - before))
             finally:
                 bar.close()
+                # Shut the workers (or the cluster) down now: left to the garbage collector, a pool stopped
+                # by a signal was shut down during interpreter exit, and its workers never got the word.
+                with defer_sigint():
+                    stream.close()  # type: ignore[attr-defined]
     except KeyboardInterrupt:
         if not report.complete:
             report.interrupted = True

@@ -168,12 +168,19 @@ def assert_whole(store: Path, clean: Snapshot) -> None:
         assert events.get(aid, []) == clean_events.get(aid, []), aid
 
 
+def _default_sigint() -> None:
+    # A shell starts background jobs with SIGINT ignored, and Python keeps it so: the CLI must see Ctrl-C
+    # here whether pytest runs in the foreground or in a background loop.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def run(args: list[str], site: Path, hook: str, new_session: bool = False) -> subprocess.CompletedProcess:
     """The CLI with the hook; ``.pid`` is kept (with ``new_session`` it is also the process group id)."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(ROOT)]), "GEO_TEST_SIGNAL": hook,
            "GEO_LOG_LEVEL": "WARNING"}
     with subprocess.Popen([sys.executable, "-m", "geo.cli", *args], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, text=True, start_new_session=new_session) as p:
+                          stderr=subprocess.PIPE, text=True, start_new_session=new_session,
+                          preexec_fn=_default_sigint) as p:
         out, err = p.communicate(timeout=300)
     done = subprocess.CompletedProcess(p.args, p.returncode, out, err)
     done.pid = p.pid  # type: ignore[attr-defined]
