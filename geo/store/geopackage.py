@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import shapely
 
@@ -139,13 +140,19 @@ class Store(EventReads):
             " (SELECT count(*) FROM articles)"
         ).fetchone()
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, read_only: bool = False) -> None:
         self.path = Path(path)
+        self.read_only = read_only  # a file without write permission: read it, refuse to write (guard.py)
         self._cache: list[Event] | None = None
         try:
-            self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            target = f"file:{quote(str(self.path))}?mode=ro" if read_only else self.path
+            self.conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, uri=read_only)
             self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self._init_retrying()
+        except sqlite3.OperationalError:  # disk full, read-only, locked: open_store says which
+            if hasattr(self, "conn"):
+                self.conn.close()
+            raise
         except sqlite3.DatabaseError as exc:
             if hasattr(self, "conn"):
                 self.conn.close()
