@@ -9,6 +9,7 @@ import argparse
 import datetime as dt
 import json
 import logging
+import math
 import os
 import signal
 import sys
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from gazetteer import candidates, resolve
 
+from .core import access
 from .core.errors import GeoError
 from .core.log import setup_logging
 from .core.models import Event
@@ -116,9 +118,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("gold", type=Path)
     p.add_argument("--seeds", type=Path, default=None, help="folder of the gold's articles (with index.csv)")
 
-    p = sub.add_parser("dashboard", help="start the Streamlit app")
+    p = sub.add_parser("dashboard", help="start the Streamlit app (read-only unless --allow-upload)")
     p.add_argument("--port", type=int, default=int(os.environ.get("GEO_PORT", 8501)))
     p.add_argument("--headless", action="store_true")
+    p.add_argument("--allow-upload", action="store_true",
+                   help="let the browser add articles; beyond localhost this needs the access token printed at"
+                   f" start (or ${access.ENV_TOKEN})")
+    p.add_argument("--address", help="where to listen (default: localhost only; 0.0.0.0 shares it on the LAN)")
     _add_store(p)
     return parser
 
@@ -215,10 +221,37 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
     ]
     if args.headless:
         cmd += ["--server.headless", "true"]
+    if args.address:
+        cmd += ["--server.address", args.address]
+    env, line = _dashboard_access(args.allow_upload, args.address or "localhost", env)
+    if line:
+        print(f"geo dashboard: {line}", file=sys.stderr)
+    # Streamlit refuses bigger files itself (whole MB), before the app's own per-file check
+    limit_mb = env.get(access.ENV_MAX_MB, str(access.DEFAULT_MAX_MB))
+    try:
+        cmd += ["--server.maxUploadSize", str(max(1, math.ceil(float(limit_mb))))]
+    except ValueError:
+        raise GeoError(f"{access.ENV_MAX_MB}={limit_mb!r} is not a number of MB") from None
     os.chdir(PROJECT_ROOT / "dashboard")  # streamlit reads dashboard/.streamlit/config.toml
     # Replace this process, so Ctrl-C and kill reach streamlit itself.
     os.execve(sys.executable, cmd, env)
     return 0  # not reached
+
+
+def _dashboard_access(allow_upload: bool, address: str, env: dict[str, str]) -> tuple[dict[str, str], str | None]:
+    """The Streamlit process's environment for the write switch, and the line to print at start."""
+    env = {k: v for k, v in env.items() if k != access.ENV_UPLOAD}
+    if not allow_upload:
+        return env, None
+    env[access.ENV_UPLOAD] = "1"
+    if access.is_local(address):
+        return env, None
+    chosen = env.get(access.ENV_TOKEN)
+    token = chosen or access.new_token()
+    env[access.ENV_TOKEN] = token
+    how = "" if chosen else f" (set {access.ENV_TOKEN} to choose it)"
+    return env, (f"uploads from other machines need this access token{how}: {token}"
+                 f"  (or open the page with ?{access.TOKEN_PARAM}={token})")
 
 
 _COMMANDS = {
