@@ -26,8 +26,10 @@ from .core.models import Event
 from .core.settings import PROJECT_ROOT
 from .core.taxonomy import EVENT_TYPES
 from .export import export_bases, export_events, format_table
+from .extract import EXTRACTOR_VERSION
 from .ingest import HELD_SIGNALS, Interrupted, ingest_paths, open_seeded_store, reprocess, take_sigterm
 from .store import is_url
+from .store.check import check_store
 
 log = logging.getLogger("geo.cli")
 
@@ -113,6 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--layer", choices=("events", "bases"), default="events")
     _add_store(p)
     _add_filters(p)
+
+    p = sub.add_parser("check", help="verify a store (integrity, schema, relations, quotes); say what to do")
+    _add_store(p)
 
     p = sub.add_parser("evaluate", help="score the extractor against a gold JSONL file")
     p.add_argument("gold", type=Path)
@@ -200,6 +205,15 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    findings = check_store(args.store, current_version=EXTRACTOR_VERSION)
+    for f in findings:
+        print(f.line())
+    bad = sum(not f.ok for f in findings)
+    print(f"{bad} problem{'s' if bad != 1 else ''} found" if bad else "the store is sound")
+    return 1 if bad else 0
+
+
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     # the one command that uses the development tools; imported here so the pipeline never loads them
     from .devtools.evaluate import evaluate_file
@@ -260,6 +274,7 @@ _COMMANDS = {
     "reprocess": _cmd_reprocess,
     "events": _cmd_events,
     "export": _cmd_export,
+    "check": _cmd_check,
     "evaluate": _cmd_evaluate,
     "dashboard": _cmd_dashboard,
 }
