@@ -14,6 +14,7 @@ from ..core.errors import StoreError
 from .geopackage import Store
 from .guard import is_read_only, refuse_unusable, store_error
 from .postgis import PostgisStore
+from .resilient import ResilientPostgis
 
 AnyStore: TypeAlias = Store | PostgisStore
 URL_SCHEMES = ("postgresql://", "postgres://")
@@ -67,7 +68,7 @@ def open_store(path: str | Path | None = None, *, create: bool = True) -> Iterat
     """
     target, is_default = resolve_target(path)
     if isinstance(target, str):
-        with PostgisStore(target) as pg:
+        with ResilientPostgis(target) as pg:  # a lost connection is retried with backoff, for a bounded time
             yield pg
         return
     p = target
