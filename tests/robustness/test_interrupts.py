@@ -300,3 +300,16 @@ def test_a_signal_mid_export_leaves_the_previous_file(clean_store, site, tmp_pat
     if suffix == ".geojson":
         with open_store(clean_store) as st:
             assert len(json.loads(out.read_text(encoding="utf-8"))["features"]) == len(st.events())
+
+
+@pytest.mark.parametrize(("sig", "whom"), [(signal.SIGINT, "self"), (signal.SIGTERM, "group")])
+def test_a_signal_during_a_dask_ingest(corpus, clean, clean_store, site, tmp_path, sig, whom):
+    """The Dask engine (a LocalCluster of two workers): the 3rd commit is signalled; the cluster is closed."""
+    store = tmp_path / "s.gpkg"
+    args = ["ingest", str(corpus), "--store", str(store), "--no-progress", "--engine", "dask", "--jobs", "2"]
+    proc = run(args, site, f"commit:3:{sig.name}:{whom}", new_session=True)
+    assert committed(store) == 3
+    assert_interrupted(proc, sig)
+    assert group_members(proc.pid) == []
+    assert_whole(store, clean)
+    assert_resumes_to_clean(corpus, store, clean, clean_store)
