@@ -67,20 +67,21 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
 
     # "ردا على استهداف ... عين الأسد، شنت طائرات أمريكية غارات في القائم": the occasion's places are not
     # the event's (the phrase runs from the cue to the trigger, or to the next comma after it)
+    occasions: list[tuple[int, int]] = []  # found once, not per mention (a long clause made that quadratic)
+    for h in cue_hits:
+        if h.entry.role != "background":
+            continue
+        lo = doc.tokens[h.first].start
+        if lo < trig_pos:
+            hi = trig_pos
+        else:
+            comma = min((i for i in (doc.text.find("،", lo, clause.end), doc.text.find(",", lo, clause.end))
+                         if i >= 0), default=clause.end)
+            hi = comma
+        occasions.append((lo, hi))
+
     def in_occasion(m: Mention) -> bool:
-        for h in cue_hits:
-            if h.entry.role != "background":
-                continue
-            lo = doc.tokens[h.first].start
-            if lo < trig_pos:
-                hi = trig_pos
-            else:
-                comma = min((i for i in (doc.text.find("،", lo, clause.end), doc.text.find(",", lo, clause.end))
-                             if i >= 0), default=clause.end)
-                hi = comma
-            if lo <= m.start < hi:
-                return True
-        return False
+        return any(lo <= m.start < hi for lo, hi in occasions)
 
     ms = [m for m in ms if not in_occasion(m)] or ms
     # "Nasiriya-Baghdad road", "طريق السماوة - الديوانية": a road's far end is not a second place
