@@ -46,6 +46,7 @@ def check_store(target: str | Path | None, current_version: str | None = None) -
             _relations(st, out)
             _quotes(st, out)
             _merged(st, out)
+            _stored_merge(st, out)
             if current_version:
                 _versions(st, current_version, out)
     except StoreError as exc:
@@ -154,3 +155,24 @@ def _versions(st: AnyStore, current: str, out: list[Finding]) -> None:
     if old:
         out.append(Finding(True, f"{old} articles were extracted by another extractor version",
                            "geo reprocess brings their events up to date (optional)"))
+
+
+def _stored_merge(st: AnyStore, out: list[Finding]) -> None:
+    """When the store keeps the merge as rows (``merged_events``, each report's ``merged_fid``): every report
+    points at a merged row and every merged row has a report. Stores without it are skipped."""
+    queries = {
+        "reports that point at no merged event":
+            "SELECT count(*) FROM events WHERE merged_fid IS NULL OR merged_fid NOT IN (SELECT fid FROM merged_events)",
+        "merged events that no report points at":
+            "SELECT count(*) FROM merged_events WHERE fid NOT IN"
+            " (SELECT merged_fid FROM events WHERE merged_fid IS NOT NULL)",
+    }
+    found = []
+    for what, sql in queries.items():
+        try:
+            n = _one(st, sql)
+        except Exception:  # no stored merge in this store (no such table or column): nothing to check
+            return
+        if n:
+            found.append(Finding(False, f"{n} {what}", "geo reprocess rebuilds the stored merge"))
+    out.extend(found or [Finding(True, "stored merge: every report points at its merged event, none is empty")])

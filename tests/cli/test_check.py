@@ -112,3 +112,24 @@ def test_files_that_are_not_sound(copy, capsys, how):
     expect = {"truncated": "truncated", "foreign": "not a usable event store", "damaged": "damaged",
               "missing": "no store at"}[how]
     assert expect in found[0], found
+
+
+def test_a_stored_merge_out_of_step(copy, capsys):
+    """The stored merge (merged_events, events.merged_fid; issue #14's schema) is checked when a store has it."""
+    sql(copy, "ALTER TABLE events ADD COLUMN merged_fid INTEGER",
+        "CREATE TABLE merged_events (fid INTEGER PRIMARY KEY, event_id TEXT)",
+        "INSERT INTO merged_events SELECT fid, event_id FROM events",
+        "UPDATE events SET merged_fid = fid",
+        "UPDATE events SET merged_fid = 99999 WHERE fid = (SELECT min(fid) FROM events)")
+    rc, lines = check(copy, capsys)
+    text = "\n".join(problems(lines))
+    assert rc == 1
+    assert "1 reports that point at no merged event" in text and "1 merged events that no report points at" in text
+
+
+def test_a_postgis_store(postgis_url, seeds_dir, capsys):
+    assert ingest_paths([seeds_dir], store=postgis_url).new == 5
+    rc = geo_main(["check", "--store", postgis_url])
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert rc == 0 and lines[-1] == "the store is sound", lines
+    assert any("5 articles" in line for line in lines)
