@@ -23,7 +23,7 @@ if str(_ROOT) not in sys.path:
 
 from streamlit_folium import st_folium  # noqa: E402
 
-from dashboard import assets, charts, data, filters, review, review_ui  # noqa: E402
+from dashboard import access, assets, charts, data, filters, review, review_ui  # noqa: E402
 from dashboard.map import TYPE_LABEL, build_map  # noqa: E402
 from geo.core.models import Event  # noqa: E402
 
@@ -131,14 +131,26 @@ with st.sidebar:
         help="Adds OpenStreetMap / CartoDB layers, switched off, to the layer menu.",
     )
     with st.expander("Add articles"):
+        # who may write: read-only unless --allow-upload, a token beyond localhost, limits (access.py)
+        gate = access.current(st.get_option("server.address"))
+        token = st.query_params.get(access.TOKEN_PARAM) or (
+            st.text_input("Access token", type="password", key="token") if gate.needs_token else None)
+        refused = gate.refusal(token)
+        if refused:
+            st.info(refused)
         uploads = st.file_uploader(
             "Saved articles (.txt, .html)",
             type=["txt", "html", "htm", "md"],
             accept_multiple_files=True,
             key="uploads",
+            disabled=bool(refused),
         )
         published = st.date_input("Publication date", value=dt.date.today(), key="published")
-        if st.button("Extract events", disabled=not uploads, key="ingest"):
+        too_much = gate.check_uploads((up.name, up.size) for up in uploads or [])
+        if too_much:
+            st.error(too_much)
+        if st.button("Extract events", disabled=not uploads or bool(refused or too_much), key="ingest") \
+                and not (gate.refusal(token) or too_much):  # checked here too: a disabled widget is no guard
             with tempfile.TemporaryDirectory() as tmp, st.spinner("Extracting events…"):
                 paths = []
                 for up in uploads or []:

@@ -1,13 +1,13 @@
 """The dashboard's doorway to analyst review (``geo.review``): pure helpers and the store writes.
 
-Writes follow the dashboard's write permission (``writes_allowed``): the same switch lets an analyst
+Writes follow the dashboard's write permission (``dashboard.access``, through ``write_refusal``): the
+same switch (``geo dashboard --allow-upload``, and the access token beyond localhost) lets an analyst
 upload articles and record reviews; without it the dashboard only reads.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ import pandas as pd
 
 import gazetteer
 from gazetteer.models import Place
+from geo.core.access import ENV_UPLOAD
 from geo.core.errors import InputError
 from geo.core.models import Event
 from geo.ingest import open_seeded_store
@@ -31,12 +32,23 @@ from geo.review import (
     set_reviewer,
 )
 
-# The dashboard's write switch (`geo dashboard --allow-upload` sets it): uploads and reviews alike.
-WRITE_ENV = "GEO_DASHBOARD_WRITE"
+from . import access
+
+# The dashboard's write switch (``dashboard.access``; `geo dashboard --allow-upload` sets it, a token is
+# needed beyond localhost): uploads and reviews alike.
+WRITE_ENV = ENV_UPLOAD
 
 
-def writes_allowed() -> bool:
-    return os.environ.get(WRITE_ENV, "").strip().lower() in ("1", "true", "yes")
+def write_refusal(token: str | None = None) -> str | None:
+    """Why this browser may not record reviews (one line), or None when it may: the upload box's rules."""
+    import streamlit as st
+
+    refused = access.current(str(st.get_option("server.address") or "localhost")).refusal(token)
+    return None if refused is None else refused.replace("add articles", "add articles or review events")
+
+
+def writes_allowed(token: str | None = None) -> bool:
+    return write_refusal(token) is None
 
 
 def counts_line(events: Sequence[Event]) -> str:
@@ -130,11 +142,12 @@ def edit_changes(event: Event, *, type_: str, date: dt.date, precision: str, sta
 
 
 def save_decision(store: str | Path | None, event_id: str, status: str, reviewer: str, note: str = "",
-                  changes: dict[str, Any] | None = None) -> str:
+                  changes: dict[str, Any] | None = None, token: str | None = None) -> str:
     """Record one decision ("confirmed", "corrected", "rejected") about the event with this id; the
     one-line message to show. Refused (InputError) when writes are off."""
-    if not writes_allowed():
-        raise InputError("this dashboard is read-only; start it with geo dashboard --allow-upload to review")
+    refused = write_refusal(token)
+    if refused:
+        raise InputError(refused)
     if not reviewer.strip():
         raise InputError("give your name first (it goes with every decision)")
     with open_seeded_store(store) as st:
@@ -149,11 +162,12 @@ def save_decision(store: str | Path | None, event_id: str, status: str, reviewer
 
 
 def save_added(store: str | Path | None, reviewer: str, *, type_: str, date: dt.date, precision: str, status: str,
-               place: str, note: str = "", article_id: str = "", quote: str = "") -> str:
+               place: str, note: str = "", article_id: str = "", quote: str = "", token: str | None = None) -> str:
     """Record an event the extractor missed; ``article_id`` (a stored article) and ``quote`` (its exact
     words) are the reference it keeps. The one-line message to show."""
-    if not writes_allowed():
-        raise InputError("this dashboard is read-only; start it with geo dashboard --allow-upload to review")
+    refused = write_refusal(token)
+    if refused:
+        raise InputError(refused)
     if not reviewer.strip():
         raise InputError("give your name first (it goes with every decision)")
     where = find_place(place)

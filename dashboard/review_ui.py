@@ -11,7 +11,7 @@ from geo.core.errors import GeoError
 from geo.core.models import Event
 from geo.core.taxonomy import COUNT_FIELDS, DATE_PRECISIONS, EVENT_TYPES, STATUSES
 
-from . import review
+from . import access, review
 
 ss = st.session_state
 
@@ -45,9 +45,12 @@ def panel(events: Sequence[Event], store: str | None, selected: str | None = Non
         return False
     ident = st.selectbox("Event to review", ids, key="review_pick", format_func=lambda i: review.label(by_id[i]))
     e = by_id[ident]
-    allowed = review.writes_allowed()
-    if not allowed:
-        st.info("Read-only: start the dashboard with `geo dashboard --allow-upload` to record reviews.")
+    # the upload box's switch and token (dashboard.access): the URL's ?token=, or the one typed there
+    token = st.query_params.get(access.TOKEN_PARAM) or ss.get("token") or None
+    refused = review.write_refusal(token)
+    allowed = refused is None
+    if refused:
+        st.info(f"Read-only: {refused}")
     st.markdown(f"**{e.type}** on {e.date} at {e.place.name if e.place else 'no known place'} — "
                 f"{e.review_status}" + (f" by {e.reviewed_by}" if e.reviewed_by else ""))
     who = st.text_input("Your name (goes with every decision)", value=review.default_reviewer(), key="review_who")
@@ -74,7 +77,7 @@ def panel(events: Sequence[Event], store: str | None, selected: str | None = Non
         confirm = b1.form_submit_button("✔ Confirm", disabled=not allowed, width="stretch")
         reject = b2.form_submit_button("✖ Reject", disabled=not allowed, width="stretch")
         save = b3.form_submit_button("Save correction", disabled=not allowed, width="stretch")
-    if add_form(store, who, allowed):
+    if add_form(store, who, allowed, token):
         return True
     if not (confirm or reject or save):
         return False
@@ -85,9 +88,9 @@ def panel(events: Sequence[Event], store: str | None, selected: str | None = Non
             if not changes:
                 st.warning("Nothing changed: edit a field, or confirm the event as it is.")
                 return False
-            msg = review.save_decision(store, ident, "corrected", who, note, changes)
+            msg = review.save_decision(store, ident, "corrected", who, note, changes, token=token)
         else:
-            msg = review.save_decision(store, ident, "confirmed" if confirm else "rejected", who, note)
+            msg = review.save_decision(store, ident, "confirmed" if confirm else "rejected", who, note, token=token)
     except GeoError as exc:
         st.error(str(exc))
         return False
@@ -97,7 +100,7 @@ def panel(events: Sequence[Event], store: str | None, selected: str | None = Non
     return True
 
 
-def add_form(store: str | None, who: str, allowed: bool) -> bool:
+def add_form(store: str | None, who: str, allowed: bool, token: str | None = None) -> bool:
     """An event the extractor missed, with the article and quote it comes from when it has them."""
     with st.expander("Add an event the extractor missed"), st.form("review_add_form", border=False):
         c1, c2, c3 = st.columns(3)
@@ -115,7 +118,7 @@ def add_form(store: str | None, who: str, allowed: bool) -> bool:
         return False
     try:
         ss["review_msg"] = review.save_added(store, who, type_=type_, date=date, precision=precision, status=status,
-                                             place=place, note=note, article_id=article, quote=quote)
+                                             place=place, note=note, article_id=article, quote=quote, token=token)
     except GeoError as exc:
         st.error(str(exc))
         return False

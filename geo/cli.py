@@ -9,8 +9,11 @@ import argparse
 import datetime as dt
 import json
 import logging
+import math
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -18,13 +21,15 @@ from typing import Any
 from gazetteer import candidates, get_place, resolve
 from gazetteer.models import Place
 
+from .core import access
 from .core.errors import GeoError, InputError
 from .core.log import setup_logging
 from .core.models import Event
 from .core.settings import PROJECT_ROOT
 from .core.taxonomy import COUNT_FIELDS, DATE_PRECISIONS, EVENT_TYPES, REVIEW_STATUSES, STATUSES
 from .export import export_bases, export_events, format_table
-from .ingest import ingest_paths, open_seeded_store, reprocess
+from .extract import EXTRACTOR_VERSION
+from .ingest import HELD_SIGNALS, Interrupted, ingest_paths, open_seeded_store, reprocess, take_sigterm
 from .review import (
     add,
     conflicts,
@@ -37,6 +42,7 @@ from .review import (
     write_reviews,
 )
 from .store import is_url
+from .store.check import check_store
 
 log = logging.getLogger("geo.cli")
 
@@ -125,6 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_store(p)
     _add_filters(p)
 
+    p = sub.add_parser("check", help="verify a store (integrity, schema, relations, quotes); say what to do")
+    _add_store(p)
+
     p = sub.add_parser("evaluate", help="score the extractor against a gold JSONL file")
     p.add_argument("gold", type=Path)
     p.add_argument("--seeds", type=Path, default=None, help="folder of the gold's articles (with index.csv)")
@@ -133,11 +142,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_review_parser(sub)
 
-    p = sub.add_parser("dashboard", help="start the Streamlit app")
+    p = sub.add_parser("dashboard", help="start the Streamlit app (read-only unless --allow-upload)")
     p.add_argument("--port", type=int, default=int(os.environ.get("GEO_PORT", 8501)))
     p.add_argument("--headless", action="store_true")
+    p.add_argument("--allow-upload", action="store_true",
+                   help="let the browser add articles; beyond localhost this needs the access token printed at"
+                   f" start (or ${access.ENV_TOKEN})")
+    p.add_argument("--address", help="where to listen (default: localhost only; 0.0.0.0 shares it on the LAN)")
     _add_store(p)
     return parser
+
+
+def _done(args: argparse.Namespace, line: str) -> str:
+    """Mark the command's work as finished (a signal from now on interrupts nothing); returns ``line``."""
+    args.done = line
+    return line
 
 
 def _cmd_resolve(args: argparse.Namespace) -> int:
@@ -165,12 +184,12 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         engine=engine,
         scheduler=args.scheduler,
     )
-    print(report.summary())
+    print(_done(args, report.summary()))
     return 0 if report.read or not report.skipped else 1
 
 
 def _cmd_reprocess(args: argparse.Namespace) -> int:
-    print(reprocess(store=args.store).summary())
+    print(_done(args, reprocess(store=args.store).summary()))
     with open_seeded_store(args.store, create=False) as store:
         orphans = store.reviewed().orphans
     if orphans:  # kept, never dropped: the analyst decides what they meant
@@ -184,7 +203,8 @@ def _filters(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _cmd_events(args: argparse.Namespace) -> int:
-    # The store answers in SQL: only the events asked for (and only --limit of them) are read.
+    # The store answers in SQL (only the events asked for are read), or from the reviewed view once
+    # decisions are stored.
     with open_seeded_store(args.store, create=False) as store:
         events = store.query(limit=args.limit or None, **_filters(args))
     print(format_table(events))
@@ -201,8 +221,17 @@ def _cmd_export(args: argparse.Namespace) -> int:
         with open_seeded_store(args.store, create=False) as store:
             # streamed: a page of the answer at a time, whatever its size
             n = export_events(store.iter_query(**_filters(args)), args.output, fmt=args.format)
-    print(f"wrote {n} {args.layer} to {args.output}")
+    print(_done(args, f"wrote {n} {args.layer} to {args.output}"))
     return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    findings = check_store(args.store, current_version=EXTRACTOR_VERSION)
+    for f in findings:
+        print(f.line())
+    bad = sum(not f.ok for f in findings)
+    print(f"{bad} problem{'s' if bad != 1 else ''} found" if bad else "the store is sound")
+    return 1 if bad else 0
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
@@ -229,10 +258,37 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
     ]
     if args.headless:
         cmd += ["--server.headless", "true"]
+    if args.address:
+        cmd += ["--server.address", args.address]
+    env, line = _dashboard_access(args.allow_upload, args.address or "localhost", env)
+    if line:
+        print(f"geo dashboard: {line}", file=sys.stderr)
+    # Streamlit refuses bigger files itself (whole MB), before the app's own per-file check
+    limit_mb = env.get(access.ENV_MAX_MB, str(access.DEFAULT_MAX_MB))
+    try:
+        cmd += ["--server.maxUploadSize", str(max(1, math.ceil(float(limit_mb))))]
+    except ValueError:
+        raise GeoError(f"{access.ENV_MAX_MB}={limit_mb!r} is not a number of MB") from None
     os.chdir(PROJECT_ROOT / "dashboard")  # streamlit reads dashboard/.streamlit/config.toml
     # Replace this process, so Ctrl-C and kill reach streamlit itself.
     os.execve(sys.executable, cmd, env)
     return 0  # not reached
+
+
+def _dashboard_access(allow_upload: bool, address: str, env: dict[str, str]) -> tuple[dict[str, str], str | None]:
+    """The Streamlit process's environment for the write switch, and the line to print at start."""
+    env = {k: v for k, v in env.items() if k != access.ENV_UPLOAD}
+    if not allow_upload:
+        return env, None
+    env[access.ENV_UPLOAD] = "1"
+    if access.is_local(address):
+        return env, None
+    chosen = env.get(access.ENV_TOKEN)
+    token = chosen or access.new_token()
+    env[access.ENV_TOKEN] = token
+    how = "" if chosen else f" (set {access.ENV_TOKEN} to choose it)"
+    return env, (f"uploads from other machines need this access token{how}: {token}"
+                 f"  (or open the page with ?{access.TOKEN_PARAM}={token})")
 
 
 # ---------------------------------------------------------------- geo review (analyst review, issue #16)
@@ -455,6 +511,7 @@ _COMMANDS = {
     "reprocess": _cmd_reprocess,
     "events": _cmd_events,
     "export": _cmd_export,
+    "check": _cmd_check,
     "evaluate": _cmd_evaluate,
     "dashboard": _cmd_dashboard,
     "review": _cmd_review,
@@ -464,16 +521,27 @@ _COMMANDS = {
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     setup_logging("WARNING" if args.quiet else None)
+    old_term = take_sigterm() if threading.current_thread() is threading.main_thread() else None
     try:
         return _COMMANDS[args.command](args)
     except GeoError as exc:
         print(f"geo {args.command}: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        if getattr(args, "done", None):  # the signal came after the work was finished: nothing is undone
+            print(args.done)
+            return 0
         print(f"geo {args.command}: interrupted; the store keeps every article committed so far", file=sys.stderr)
-        return 130
+        return 128 + (exc.signum if isinstance(exc, Interrupted) else signal.SIGINT)
     except BrokenPipeError:
         return 0
+    finally:
+        if old_term is not None:
+            signal.signal(signal.SIGTERM, old_term)
+        if argv is None and getattr(args, "done", None):
+            # the program is about to exit with its work done: a late Ctrl-C must not turn that into a traceback
+            for s in HELD_SIGNALS:
+                signal.signal(s, signal.SIG_IGN)
 
 
 if __name__ == "__main__":

@@ -87,6 +87,7 @@ class TempPostgres:
         ]  # fmt: skip
         if not durable:
             opts += ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
+        self._opts = opts  # resume() starts it the same way
         self._run(["pg_ctl", "-D", str(self.data), "-l", str(self.dir / "server.log"), "-w", "-t", "60",
                    "-o", " ".join(opts), "start"])  # fmt: skip
         self.admin_url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
@@ -124,6 +125,15 @@ class TempPostgres:
         name = name or f"geo_{os.getpid()}_{self._n}"
         self._admin(f"CREATE DATABASE {name} TEMPLATE {self.TEMPLATE}")
         return self.url(name)
+
+    def pause(self) -> None:
+        """Stop the server as a crash would (``-m immediate``), keeping its data: ``resume()`` brings it back."""
+        self._run(["pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop"])
+
+    def resume(self) -> None:
+        """Start the server again on the same port and data (after ``pause()``); returns once it accepts."""
+        self._run(["pg_ctl", "-D", str(self.data), "-l", str(self.dir / "server.log"), "-w", "-t", "60",
+                   "-o", " ".join(self._opts), "start"])
 
     def stop(self) -> None:
         try:

@@ -7,6 +7,7 @@ import re
 from .tokens import Token, count_cues, count_words, number_words
 
 _DIGITS = re.compile(r"^\d+$")
+MAX_DIGITS = 9
 _KEYWORD_FIELDS = {"killed", "wounded"}  # "مقتل أربعة": the keyword comes before the number
 
 
@@ -14,11 +15,14 @@ def _value(tokens: list[Token], i: int) -> tuple[int, int] | None:
     """(value, index of the last token of the number) for a number at token ``i``."""
     t = tokens[i].norm
     if _DIGITS.match(t):
+        if len(t) > MAX_DIGITS:  # a digit run counts nothing (and int() refuses one of 4,300 digits)
+            return None
         v = int(t)
         j = i
-        # "2,100" is tokenised as "2" "100"; so is "2.5": join thousands groups only
-        while j + 1 < len(tokens) and len(tokens[j + 1].norm) == 3 and _DIGITS.match(tokens[j + 1].norm) \
-                and tokens[j + 1].start - tokens[j].end == 1:
+        # "2,100" is tokenised as "2" "100"; so is "2.5": join thousands groups only (a few: a run of
+        # thousands of groups would grow one number quadratically)
+        while j + 1 < len(tokens) and j - i < 4 and len(tokens[j + 1].norm) == 3 \
+                and _DIGITS.match(tokens[j + 1].norm) and tokens[j + 1].start - tokens[j].end == 1:
             v = v * 1000 + int(tokens[j + 1].norm)
             j += 1
     else:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+from bisect import bisect_left, bisect_right
 
 from gazetteer.models import Place
 
@@ -41,7 +42,7 @@ from .counts import find_counts
 from .document import Document, read_document
 from .merge import DATE_RANK, merge_within_article
 from .places import antecedent, described_site, event_places, is_site
-from .tokens import Hit
+from .tokens import Hit, triggers
 
 log = logging.getLogger("geo.extract")
 
@@ -96,17 +97,23 @@ def _future_verb(token: str, pattern_word: str) -> bool:
 def _tallied(doc: Document, hits: list[Hit]) -> set[int]:
     """First tokens of tally nouns: "أكثر من 100 هجوم", "151 هجوماً", "dozens of attacks", "165 times"
     count many attacks; they are not one (another trigger of the clause may still be: "أعنفها ... حين استهدفت")."""
-    out = set()
+    out: set[int] = set()
+    verbs: set[int] | None = None
     for t in hits:
         if t.entry.role != "tally_noun":
             continue
         before = doc.tokens[t.first - 1].norm if t.first else ""
-        if ((before.isdigit() and 10 <= int(before) < 1900 and t.first - 1 not in doc.date_tokens)
-                or any(h.entry.role == "aggregate" and 0 < t.first - h.last <= AGGREGATE_WINDOW for h in hits)):
+        # the aggregate cues that can end in the window before it (bisected: a clause may hold thousands)
+        near = hits[bisect_left(hits, t.first - AGGREGATE_WINDOW - triggers().max_span, key=_first):
+                    bisect_left(hits, t.first, key=_first)]
+        if ((before.isdigit() and len(before) <= 4 and 10 <= int(before) < 1900 and t.first - 1 not in doc.date_tokens)
+                or any(h.entry.role == "aggregate" and 0 < t.first - h.last <= AGGREGATE_WINDOW for h in near)):
             out.add(t.first)
             if t.entry.type == "times":  # "attacked US forces 165 times": the verb is the tally's
-                out |= {h.first for h in hits if h.entry.role == "trigger" and h.entry.type == "attack"
-                        and not h.entry.weapon}
+                if verbs is None:
+                    verbs = {h.first for h in hits if h.entry.role == "trigger" and h.entry.type == "attack"
+                             and not h.entry.weapon}
+                out |= verbs
     return out
 
 
@@ -128,8 +135,35 @@ def _sentence_has(doc: Document, span: Span, roles: tuple[str, ...]) -> bool:
 
 
 def _cue_near(hits: list[Hit], role: str, first: int, before: int, after: int = 0) -> bool:
-    return any(h.entry.role == role and first - before <= h.last and h.first <= first + after and h.first != first
-               for h in hits)
+    # Only this role's hits that can reach the window, found by bisection: a clause of thousands of hits
+    # (one long repeated sentence) made every trigger scan all of them (quadratic).
+    firsts, of_role, span = _by_role(hits).get(role, _NO_ROLE)
+    lo = bisect_left(firsts, first - before - span)
+    hi = bisect_right(firsts, first + after)
+    return any(first - before <= h.last and h.first != first for h in of_role[lo:hi])
+
+
+_NO_ROLE: tuple[list[int], list[Hit], int] = ([], [], 0)
+# The clause last asked about (its hits list, held so its id cannot be reused) and its hits by role:
+# (first tokens, hits, longest span), each in the clause's order (by first token).
+_last_clause: tuple[list[Hit], dict[str, tuple[list[int], list[Hit], int]]] = ([], {})
+
+
+def _by_role(hits: list[Hit]) -> dict[str, tuple[list[int], list[Hit], int]]:
+    global _last_clause
+    last = _last_clause  # one read: another thread may replace it meanwhile
+    if last[0] is hits:
+        return last[1]
+    grouped: dict[str, list[Hit]] = {}
+    for h in hits:
+        grouped.setdefault(h.entry.role, []).append(h)
+    index = {r: ([h.first for h in hs], hs, max(h.last - h.first for h in hs)) for r, hs in grouped.items()}
+    _last_clause = (hits, index)
+    return index
+
+
+def _first(h: Hit) -> int:
+    return h.first
 
 
 def _pick_date(doc: Document, clause: Span, sent: Span, anchor: int, etype: str,

@@ -12,7 +12,7 @@ from gazetteer.models import Mention, Place
 from ..core.taxonomy import MOVEMENT_TYPES, STRIKE_TYPES
 from .clauses import Span
 from .document import Document
-from .tokens import Hit
+from .tokens import Hit, triggers
 
 DESTINATION_WINDOW = 2  # tokens between a destination cue and the place
 LOCATOR_WINDOW = 3
@@ -60,25 +60,28 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
     def preceded_by(m: Mention, role: str, window: int) -> bool:
         # a date between the cue and the place belongs to the cue's phrase ("In February, U.S. warplanes")
         i = doc.token_at(m.start)
+        # only the cues that can end in the window (bisected: one long clause may hold thousands of them)
+        near = doc.hits_between(max(toks[0], i - window - triggers().max_span), min(toks[1], i - 1))
         return any(h.entry.role == role and i - window <= h.last < i
-                   and not any(k in doc.date_tokens for k in range(h.last + 1, i)) for h in cue_hits)
+                   and not any(k in doc.date_tokens for k in range(h.last + 1, i)) for h in near)
 
     # "ردا على استهداف ... عين الأسد، شنت طائرات أمريكية غارات في القائم": the occasion's places are not
     # the event's (the phrase runs from the cue to the trigger, or to the next comma after it)
+    occasions: list[tuple[int, int]] = []  # found once, not per mention (a long clause made that quadratic)
+    for h in cue_hits:
+        if h.entry.role != "background":
+            continue
+        lo = doc.tokens[h.first].start
+        if lo < trig_pos:
+            hi = trig_pos
+        else:
+            comma = min((i for i in (doc.text.find("،", lo, clause.end), doc.text.find(",", lo, clause.end))
+                         if i >= 0), default=clause.end)
+            hi = comma
+        occasions.append((lo, hi))
+
     def in_occasion(m: Mention) -> bool:
-        for h in cue_hits:
-            if h.entry.role != "background":
-                continue
-            lo = doc.tokens[h.first].start
-            if lo < trig_pos:
-                hi = trig_pos
-            else:
-                comma = min((i for i in (doc.text.find("،", lo, clause.end), doc.text.find(",", lo, clause.end))
-                             if i >= 0), default=clause.end)
-                hi = comma
-            if lo <= m.start < hi:
-                return True
-        return False
+        return any(lo <= m.start < hi for lo, hi in occasions)
 
     ms = [m for m in ms if not in_occasion(m)] or ms
     # "Nasiriya-Baghdad road", "طريق السماوة - الديوانية": a road's far end is not a second place

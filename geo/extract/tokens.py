@@ -119,6 +119,8 @@ class TriggerLexicon:
         # A token's entries in lexicon order: its stems come as a set, whose order changes with Python's
         # hash seed from one process to the next, and hits of one token must not change order with it.
         self._rank = {id(e): i for i, e in enumerate(entries)}
+        # The most tokens a hit can span (each gap may stretch to MAX_GAP + 1): window checks bisect with it.
+        self.max_span = max((len(e.words) * (MAX_GAP + 1) for e in entries), default=1)
 
     def _word_ok(self, word: str, token: str) -> bool:
         forms = stems(token)

@@ -1,6 +1,6 @@
 """The local engine: extraction in worker processes (spawned, killed with their parent), results in
-input order; the writer, which stores them in batches (``BatchWriter``), with Ctrl-C held while a
-batch's transaction commits."""
+input order; the writer, which stores them in batches (``BatchWriter``), with Ctrl-C / SIGTERM held while
+a batch's transaction commits."""
 
 from __future__ import annotations
 
@@ -23,8 +23,10 @@ WRITE_WAIT_S = 0.25  # ... and a batch waits no longer than this for more: a slo
 
 
 def _worker_init(parent: int | None = None) -> None:
-    # Ctrl-C goes to the whole process group: the main process handles it, workers ignore it.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Ctrl-C (and a SIGTERM to the process group) reach the workers too: the main process handles them and
+    # shuts the pool down, so a worker must not die first and break the pool under it.
+    for s in HELD_SIGNALS:
+        signal.signal(s, signal.SIG_IGN)
     # A SIGKILLed parent cannot shut the pool down, and its workers would wait on the call queue
     # forever: ask Linux to kill them with their parent, and watch the parent where that is not available.
     with contextlib.suppress(Exception):
@@ -41,20 +43,49 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
+HELD_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM (or SIGINT) seen by the main thread: taken like Ctrl-C, so every stage stops the same way."""
+
+    def __init__(self, signum: int = signal.SIGINT) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _raise_interrupted(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
+
+
+def take_sigterm() -> Any:
+    """From now on SIGTERM raises ``Interrupted`` like Ctrl-C does (the CLI calls it); returns the old handler."""
+    return signal.signal(signal.SIGTERM, _raise_interrupted)
+
+
 @contextmanager
 def defer_sigint() -> Iterator[None]:
-    """Hold Ctrl-C until the block (one article's transaction) is done, then raise it."""
+    """Hold Ctrl-C and SIGTERM until the block (one article's transaction) is done, then deliver them.
+
+    The held signal is raised again once the old handlers are back, so it acts exactly as it would have
+    (``KeyboardInterrupt``, ``Interrupted``, or the default action) but never inside a transaction.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    hit: list[Any] = []
-    old = signal.signal(signal.SIGINT, lambda *a: hit.append(a))
+    hit: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        hit.append(signum)
+
+    old = {s: signal.signal(s, hold) for s in HELD_SIGNALS}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, old)
-    if hit:
-        raise KeyboardInterrupt
+        for s, handler in old.items():
+            signal.signal(s, handler)
+        if hit:
+            signal.raise_signal(hit[0])
 
 
 def local_results(jobs: list[Job], workers: int) -> Iterator[tuple[str, list[Event] | str]]:
@@ -71,7 +102,10 @@ def local_results(jobs: list[Job], workers: int) -> Iterator[tuple[str, list[Eve
         chunk = max(1, min(8, len(args) // (workers * 4)))
         yield from pool.map(extract_one, args, chunksize=chunk)
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        # Uninterruptible: a second Ctrl-C (or a signal from each worker's group) that broke off this wait
+        # left the pool to be shut down during interpreter exit, which then waited on its workers forever.
+        with defer_sigint():
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 
@@ -86,9 +120,9 @@ class BatchWriter:
     stored already, or the reason it could not be stored.
     """
 
-    def __init__(self, store: Any, size: int = WRITE_BATCH, max_wait: float = WRITE_WAIT_S) -> None:
+    def __init__(self, store: Any, size: int | None = None, max_wait: float = WRITE_WAIT_S) -> None:
         self.store = store
-        self.size = max(1, size)
+        self.size = max(1, size or WRITE_BATCH)  # read when made: tests set one article per transaction
         self.max_wait = max_wait
         self._jobs: list[Job] = []
         self._events: list[list[Event]] = []
@@ -102,6 +136,11 @@ class BatchWriter:
         if len(self._jobs) >= self.size or time.monotonic() - self._since >= self.max_wait:
             return self.flush()
         return []
+
+    @property
+    def pending(self) -> int:
+        """Articles added and not yet written."""
+        return len(self._jobs)
 
     def flush(self) -> list[tuple[Job, int | str | None]]:
         if not self._jobs:

@@ -7,16 +7,19 @@ writer, in input order, so the store ends up exactly as with ``jobs=1``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
 from collections.abc import Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 
-from ..core.errors import InputError
+from ..core.errors import GeoError, InputError
 from ..core.models import Event
 from ..store import open_store, resolve_target
 from .dask_engine import FileTask, dask_outcomes
@@ -40,6 +43,7 @@ class IngestReport:
     events_added: int = 0
     merged: int = 0  # added events that deduplicated into an event already known
     interrupted: bool = False
+    complete: bool = False  # every input handled (stored, known or skipped): a late signal leaves nothing undone
     action: str = "ingested"
 
     def summary(self) -> str:
@@ -55,7 +59,7 @@ class IngestReport:
             more = f", and {len(self.skipped) - 5} more (see warnings)" if len(self.skipped) > 5 else ""
             line += f"; {len(self.skipped)} skipped: {shown}{more}"
         if self.interrupted:
-            line += "; interrupted (run it again to finish)"
+            line += "; interrupted (run it again to finish)" if self.action == "ingested" else "; interrupted"
         return line
 
 
@@ -138,56 +142,84 @@ def ingest_paths(
     version = extractor_version()
     workers = (os.cpu_count() or 1) if jobs == 0 else max(1, jobs)
 
-    with open_store(store) as st:
-        before = st.merged_count()  # counted in SQL: the stored merge is kept on every write
-        known = st.article_ids()
-        results: Iterator[tuple[Job, list[Event] | int | str]]
-        if engine == "dask":
-            for p, reason in missing:
-                log.warning("%s: %s", p, reason)
-            target, _ = resolve_target(store)
-            results = _dask_results(files, report, known, published, source, version, scheduler, workers,
-                                    store_url=target if isinstance(target, str) else None)
-            bar = tqdm(total=None, disable=not progress, unit="article", desc="ingest (dask)")
-        else:
-            planned = _plan_local(files, report, known, published, source, version)
-            results = zip(planned, (r for _, r in local_results(planned, workers)), strict=True)
-            bar = tqdm(total=len(planned), disable=not progress, unit="article", desc="ingest")
-        writer = BatchWriter(st)
+    try:
+        with open_store(store) as st:
+            before = st.merged_count()  # counted in SQL: the stored merge is kept on every write
+            known = st.article_ids()
+            results: Iterator[tuple[Job, list[Event] | int | str]]
+            total: int | None = None  # articles to write, when known up front
+            if engine == "dask":
+                for p, reason in missing:
+                    log.warning("%s: %s", p, reason)
+                target, _ = resolve_target(store)
+                stream: Iterator[Any] = _dask_results(files, report, known, published, source, version, scheduler,
+                                                      workers, store_url=target if isinstance(target, str) else None)
+                results = stream
+                bar = tqdm(total=None, disable=not progress, unit="article", desc="ingest (dask)")
+            else:
+                planned = _plan_local(files, report, known, published, source, version)
+                total = len(planned)
+                stream = local_results(planned, workers)
+                results = zip(planned, (r for _, r in stream), strict=True)
+                bar = tqdm(total=total, disable=not progress, unit="article", desc="ingest")
+            writer = BatchWriter(st)
 
-        def stored(written: list[tuple[Job, int | str | None]]) -> None:
-            for job, added in written:
-                if added is None:  # another ingest stored it meanwhile
-                    report.duplicates += 1
-                elif isinstance(added, str):  # the store refused this one article; the others are kept
-                    report.read -= 1
-                    report.skipped.append((job.article.path, added))
-                    log.warning("%s: %s", job.name, added)
-                else:
-                    report.new += 1
-                    report.events_added += added
-                bar.update(1)
+            def stored(written: list[tuple[Job, int | str | None]]) -> None:
+                for job, added in written:
+                    if added is None:  # another ingest stored it meanwhile
+                        report.duplicates += 1
+                    elif isinstance(added, str):  # the store refused this one article; the others are kept
+                        report.read -= 1
+                        report.skipped.append((job.article.path, added))
+                        log.warning("%s: %s", job.name, added)
+                    else:
+                        report.new += 1
+                        report.events_added += added
+                    bar.update(1)
 
-        try:
-            for job, result in results:
-                if isinstance(result, str):
-                    report.read -= 1
-                    report.skipped.append((job.article.path, result))
-                    log.warning("%s: %s", job.name, result)
-                    continue
-                if isinstance(result, int):  # a Dask worker stored it itself (PostGIS)
-                    stored([(job, result)])
-                    continue
-                stored(writer.add(job, result))
-            stored(writer.flush())
-        except KeyboardInterrupt:
+            report.complete = total == 0
+            handled = 0
+            try:
+                for job, result in results:
+                    # A write and its bookkeeping are one step for a signal: the report always says exactly
+                    # what is stored, and whether anything was left when the signal came.
+                    with defer_sigint():
+                        if isinstance(result, str):
+                            report.read -= 1
+                            report.skipped.append((job.article.path, result))
+                            log.warning("%s: %s", job.name, result)
+                        elif isinstance(result, int):  # a Dask worker stored it itself (PostGIS)
+                            stored([(job, result)])
+                        else:
+                            stored(writer.add(job, result))
+                        handled += 1
+                        report.complete = handled == total and not writer.pending
+                with defer_sigint():
+                    stored(writer.flush())
+                    report.complete = True
+                    after = st.merged_count()
+                    report.merged = max(0, report.events_added - (after - before))
+            except KeyboardInterrupt:
+                # what is extracted already is written before stopping (a batch is one quick transaction)
+                with defer_sigint(), contextlib.suppress(GeoError):
+                    stored(writer.flush())
+                raise
+            finally:
+                bar.close()
+                # Shut the workers (or the cluster) down now: left to the garbage collector, a pool stopped
+                # by a signal was shut down during interpreter exit, and its workers never got the word.
+                with defer_sigint():
+                    stream.close()  # type: ignore[attr-defined]
+    except KeyboardInterrupt:
+        if not report.complete:
             report.interrupted = True
             log.warning("interrupted: %s", report.summary())
             raise
-        finally:
-            bar.close()
-        after = st.merged_count()
-        report.merged = max(0, report.events_added - (after - before))
+        # Every article was stored before the signal came: nothing was left to do, so this is a success.
+        log.info("a signal came after the last article was stored; nothing was left to do")
+    except BrokenProcessPool as exc:
+        raise GeoError(f"an extraction worker died ({exc or 'killed'}); the store keeps every article committed"
+                       " so far: run the ingest again") from None
     log.debug("%s", report.summary())  # the CLI prints it
     return report
 
@@ -199,18 +231,27 @@ def reprocess(store: str | Path | None = None) -> IngestReport:
     """
     report = IngestReport(action="reprocessed")
     version = extractor_version()
-    with open_store(store) as st:
-        total = 0
-        for aid, text, pub, label, path in st.article_rows():
-            _, result = extract_one((aid, text, pub, label))
-            if isinstance(result, str):
-                report.skipped.append((path or aid, result))
-                log.warning("%s: %s; its old events are kept", path or aid, result)
-                continue
+    try:
+        with open_store(store) as st:
+            rows = st.article_rows()
+            report.complete = not rows
+            for i, (aid, text, pub, label, path) in enumerate(rows, 1):
+                _, result = extract_one((aid, text, pub, label))
+                with defer_sigint():
+                    if isinstance(result, str):
+                        report.skipped.append((path or aid, result))
+                        log.warning("%s: %s; its old events are kept", path or aid, result)
+                    else:
+                        report.events_added += st.replace_events(aid, result, version)
+                        report.read += 1
+                    report.complete = i == len(rows)
             with defer_sigint():
-                total += st.replace_events(aid, result, version)
-            report.read += 1
-        report.events_added = total
-        report.merged = max(0, st.counts()["events"] - st.merged_count())
+                report.merged = max(0, st.counts()["events"] - st.merged_count())
+    except KeyboardInterrupt:
+        if not report.complete:
+            report.interrupted = True
+            log.warning("interrupted: %s", report.summary())
+            raise
+        log.info("a signal came after the last article was reprocessed; nothing was left to do")
     log.debug("%s", report.summary())  # the CLI prints it
     return report

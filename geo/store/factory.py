@@ -12,7 +12,9 @@ from typing import TypeAlias
 from ..core import settings
 from ..core.errors import StoreError
 from .geopackage import Store
+from .guard import is_read_only, refuse_unusable, store_error
 from .postgis import PostgisStore
+from .resilient import ResilientPostgis
 
 AnyStore: TypeAlias = Store | PostgisStore
 URL_SCHEMES = ("postgresql://", "postgres://")
@@ -66,7 +68,7 @@ def open_store(path: str | Path | None = None, *, create: bool = True) -> Iterat
     """
     target, is_default = resolve_target(path)
     if isinstance(target, str):
-        with PostgisStore(target) as pg:
+        with ResilientPostgis(target) as pg:  # a lost connection is retried with backoff, for a bounded time
             yield pg
         return
     p = target
@@ -78,5 +80,9 @@ def open_store(path: str | Path | None = None, *, create: bool = True) -> Iterat
         p.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(f"cannot create {p.parent} ({exc.strerror}); pass another --store file") from None
-    with Store(p) as store:
-        yield store
+    refuse_unusable(p)
+    try:
+        with Store(p, read_only=is_read_only(p)) as store:
+            yield store
+    except sqlite3.Error as exc:  # disk full, over a size limit, read-only, locked too long, damaged
+        raise store_error(exc, p) from None

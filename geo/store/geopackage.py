@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import shapely
 
@@ -199,13 +200,19 @@ class Store(EventReads):
             " (SELECT count(*) FROM articles)"
         ).fetchone()
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, read_only: bool = False) -> None:
         self.path = Path(path)
+        self.read_only = read_only  # a file without write permission: read it, refuse to write (guard.py)
         self._cache: list[Event] | None = None
         try:
-            self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            target = f"file:{quote(str(self.path))}?mode=ro" if read_only else self.path
+            self.conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, uri=read_only)
             self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self._init_retrying()
+        except sqlite3.OperationalError:  # disk full, read-only, locked: open_store says which
+            if hasattr(self, "conn"):
+                self.conn.close()
+            raise
         except sqlite3.DatabaseError as exc:
             if hasattr(self, "conn"):
                 self.conn.close()
@@ -376,6 +383,8 @@ class Store(EventReads):
             c.execute("SAVEPOINT batch")
             try:
                 out, seeds = self._bulk_insert(batch)
+            except sqlite3.OperationalError:
+                raise  # the store's fault (read-only, disk full, locked), not an article's: one line for all
             except sqlite3.Error as exc:
                 log.debug("batch of %d failed (%s); writing it article by article", len(batch), exc)
                 c.execute("ROLLBACK TO batch")
@@ -397,6 +406,8 @@ class Store(EventReads):
             try:
                 self._insert_article(article)
                 added = self._insert_events(article.id, events, article.extractor_version)
+            except sqlite3.OperationalError:
+                raise
             except sqlite3.Error as exc:
                 c.execute("ROLLBACK TO article")
                 out.append(f"not stored ({exc})")

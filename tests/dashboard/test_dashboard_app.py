@@ -175,6 +175,7 @@ def test_reads_the_store_named_by_geo_store(tmp_path, monkeypatch):
 def test_uploaded_articles_are_ingested_and_appear(tmp_path, monkeypatch):
     store = tmp_path / "events.gpkg"
     monkeypatch.setenv("GEO_STORE", str(store))
+    monkeypatch.setenv("GEO_DASHBOARD_UPLOAD", "1")  # as geo dashboard --allow-upload (read-only otherwise)
     at = _app().run()
     assert visible(at) == 0  # a named store is not seeded
     seed = SEEDS / "004_a322a2262cb437ac.txt"

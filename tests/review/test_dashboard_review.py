@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import review
+from geo.core.errors import InputError
 from geo.core.models import Event
 from geo.ingest import ingest_paths
 from geo.store import open_store
@@ -136,3 +137,30 @@ def test_edit_form_changes_and_places():
             review.find_place(bad)
     with pytest.raises(InputError, match="not a count"):
         review.parse_count("-3")
+
+
+def test_review_writes_need_the_upload_switch_and_its_token_beyond_localhost(store, monkeypatch):
+    """The same switch as uploads (dashboard.access): on 0.0.0.0 the access token is asked for."""
+    from streamlit import config
+
+    from geo.core.access import ENV_TOKEN, ENV_UPLOAD
+
+    ident = _events(store)[0].id
+    monkeypatch.setenv(ENV_UPLOAD, "1")
+    monkeypatch.setenv(ENV_TOKEN, "s3cret-token")
+    before = config.get_option("server.address")
+    config.set_option("server.address", "0.0.0.0")
+    try:
+        assert not review.writes_allowed(None) and not review.writes_allowed("wrong")
+        with pytest.raises(InputError, match="access token"):
+            review.save_decision(str(store), ident, "rejected", "Alice")
+        with pytest.raises(InputError, match="not right"):
+            review.save_decision(str(store), ident, "rejected", "Alice", token="wrong")
+        with open_store(store) as st:
+            assert st.review_rows() == []  # nothing written by the refused calls
+        assert review.save_decision(str(store), ident, "rejected", "Alice", token="s3cret-token").startswith("rejected")
+        assert ident not in {e.id for e in _events(store)}
+    finally:
+        config.set_option("server.address", before)
+    monkeypatch.delenv(ENV_UPLOAD)  # no --allow-upload: read-only whatever the token
+    assert not review.writes_allowed("s3cret-token")

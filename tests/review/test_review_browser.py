@@ -90,7 +90,7 @@ def _caption_has(page, text: str) -> bool:
 def test_correct_a_place_and_reject_an_event_in_the_browser(tmp_path, monkeypatch):
     from geo.store import open_store
 
-    monkeypatch.setenv("GEO_DASHBOARD_WRITE", "1")  # the write switch: uploads and reviews
+    monkeypatch.setenv("GEO_DASHBOARD_UPLOAD", "1")  # the write switch (dashboard.access): uploads and reviews
     (tmp_path / "who").write_text("Alice\n", encoding="utf-8")  # the name, set once (geo review name)
     monkeypatch.setenv("GEO_REVIEWER_FILE", str(tmp_path / "who"))
     h = _helpers()

@@ -223,10 +223,15 @@ def test_killed_parallel_ingest_leaves_no_worker_behind(corpus, slow_site, tmp_p
             kids.update(_children(proc.pid))
             time.sleep(0.02)
         assert len(kids) >= 2, "no workers started"
-        time.sleep(0.3)
+        # The event, not a guess at timing: an article is committed, so the workers ran their initializer
+        # (a worker still importing under load when its parent dies has no PR_SET_PDEATHSIG yet).
+        while time.monotonic() < deadline + 90 and proc.poll() is None and _committed(store) < 1:
+            kids.update(_children(proc.pid))
+            time.sleep(0.02)
+        kids.update(_children(proc.pid))
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=60)
-        gone_by = time.monotonic() + 5
+        gone_by = time.monotonic() + 60  # a bound for a failure, not a race: they die as soon as they run
         while time.monotonic() < gone_by and any(_alive(p) for p in kids):
             time.sleep(0.1)
         assert [p for p in kids if _alive(p)] == []
