@@ -500,3 +500,19 @@ def test_postgis_store_keeps_and_applies_reviews(postgis_url, seeds_dir, monkeyp
         assert [e.id for e in st.query(bbox=_NAS_BOX)] == [attack.id]
         assert spurious.id not in {e.id for e in st.query(types=["withdrawal"])}
         assert st.count() == st.count(include_rejected=True) - 1 == sum(n for _, n in st.aggregate("type"))
+
+
+def test_geo_check_finds_a_reviewed_store_sound(seeded, capsys):
+    """Decisions are no fault: a rejection and an event added by hand without an article (its source is
+    the analyst, no article's) leave ``geo check`` content, and its merged count is the extractor's."""
+    s = ["--store", str(seeded), "--by", "Bob"]
+    with open_store(seeded) as st:
+        merged = st.count()
+        spurious = _find(st, type="withdrawal", date=dt.date(2021, 1, 1))
+    assert main(["review", "reject", spurious.id, *s]) == 0
+    for day in ("2021-04-18", "2021-05-02"):
+        assert main(["review", "add", "--type", "attack", "--date", day, "--place", "عين الأسد", *s]) == 0
+    capsys.readouterr()
+    assert main(["check", "--store", str(seeded)]) == 0
+    out = capsys.readouterr().out
+    assert "the store is sound" in out and f"merged view: {merged} events" in out

@@ -90,7 +90,6 @@ def _caption_has(page, text: str) -> bool:
 def test_correct_a_place_and_reject_an_event_in_the_browser(tmp_path, monkeypatch):
     from geo.store import open_store
 
-    monkeypatch.setenv("GEO_DASHBOARD_UPLOAD", "1")  # the write switch (dashboard.access): uploads and reviews
     (tmp_path / "who").write_text("Alice\n", encoding="utf-8")  # the name, set once (geo review name)
     monkeypatch.setenv("GEO_REVIEWER_FILE", str(tmp_path / "who"))
     h = _helpers()
@@ -102,7 +101,8 @@ def test_correct_a_place_and_reject_an_event_in_the_browser(tmp_path, monkeypatc
     located = sum(e.place is not None for e in events)
     nasiriyah = resolve("الناصرية")
 
-    with h.running_app(store) as url, h.offline_page(height=2400) as (page, external):
+    # the write switch of uploads and reviews (dashboard.access); on localhost no token is asked for
+    with h.running_app(store, allow_upload=True) as url, h.offline_page(height=2400) as (page, external):
         page.goto(url, wait_until="domcontentloaded")
         frame = h.map_frame(page)
         h.wait_for_markers(page, timeout_ms=90_000)
