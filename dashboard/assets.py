@@ -43,6 +43,8 @@ _CSS: dict[str, str | None] = {
 }
 
 LEAFLET_IMAGES = "leaflet/images/"
+# Not a folium plugin: the page's heatmap layer (timeapp.js), loaded by build_map and the component page.
+HEAT_JS = "leaflet.heat/leaflet-heat.js"
 
 
 class MissingAssetError(RuntimeError):
@@ -91,5 +93,5 @@ def image_path_js() -> str:
 
 def missing_files() -> list[str]:
     """Vendored files the map needs that are not on disk (run ``make build`` or the vendor script)."""
-    rels = [r for r in (*_JS.values(), *_CSS.values()) if r]
+    rels = [r for r in (*_JS.values(), *_CSS.values(), HEAT_JS) if r]
     return [r for r in rels if not (VENDOR_DIR / r).exists()]

@@ -36,7 +36,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-MAP_IFRAME = 'iframe[title="streamlit_folium\\.st_folium"]'
+MAP_IFRAME = 'iframe[title="dashboard\\.map\\.component\\.geo_map"]'
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 
 
@@ -126,7 +126,7 @@ def map_frame(page: Any) -> Any:
 
 
 def wait_for_markers(page: Any, timeout_ms: int = 60_000) -> None:
-    map_frame(page).locator("path.base-marker, path.ev-marker").first.wait_for(state="attached", timeout=timeout_ms)
+    map_frame(page).locator("path.base-marker").first.wait_for(state="attached", timeout=timeout_ms)
 
 
 def metric(page: Any, label: str) -> int:
