@@ -213,9 +213,9 @@
       return s;
     };
     this.selStep = sel('tb-unit', 'step', [['day', 'day'], ['week', 'week'], ['month', 'month'],
-      ['quarter', 'quarter']], this.unit, function (v) { self.unit = v; self.report(); });
+      ['quarter', 'quarter']], this.unit, function (v) { self.unit = v; });  // sent with the next report
     this.selSpeed = sel('tb-speed', 'speed', SPEEDS.map(function (s) { return [s, s + '\u00d7']; }), this.speed,
-      function (v) { self.speed = +v; self.report(); });
+      function (v) { self.speed = +v; if (self.playing) { self._schedule(); } });
     this.selMode = sel('tb-mode', 'window', [['moving', 'moving window'], ['cumulative', 'everything up to']],
       this.mode, function (v) { self.mode = v; if (v === 'cumulative') { self.a = self.lo; } self.render(); self.report(); });
     var all = el('button', 'tb-all', row, 'All dates'); all.type = 'button';
@@ -592,6 +592,14 @@
     this.opts.onReport(s);
   };
   GeoApp.prototype.destroy = function () { this.pause(false); };
+  // What is drawn now, counted from the map itself (tests and the bench read it).
+  GeoApp.prototype.drawn = function () {
+    var n = 0, c = this.map.getContainer();
+    c.querySelectorAll('.ev-cluster, .ev-region').forEach(function (e) { n += +e.getAttribute('data-n'); });
+    return {events: n + c.querySelectorAll('path.ev-marker').length, window: [iso(this.a), iso(this.b)],
+      zoom: this.map.getZoom(), center: this.view(), steps: this.stats.steps, playing: this.playing,
+      renders: window.geoHostRenders || 0, lastStepMs: this.stats.lastStepMs, renderMs: this.stats.renderMs};
+  };
 
   GeoApp.create = function (map, data, opts) {
     var app = new GeoApp(map, data, opts);

@@ -72,6 +72,7 @@
   }
 
   function onRender(args) {
+    window.geoHostRenders = (window.geoHostRenders || 0) + 1;  // tests: a rerun is a render
     var script = args.script;
     if (script && typeof script !== 'string') { script = new TextDecoder('utf-8').decode(script); }
     if (args.height) { send('streamlit:setFrameHeight', {height: args.height}); }
