@@ -13,6 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 # `streamlit run` puts dashboard/ (not the project) on sys.path; make `dashboard.*` importable either way.
@@ -25,37 +26,62 @@ from dashboard.map import TYPE_LABEL, component  # noqa: E402
 from geo.core.models import Event  # noqa: E402
 
 MAP_HEIGHT = 640
+TABLE_ROWS = 2000  # more rows cost seconds per rerun and no analyst reads them in a table
 
 st.set_page_config(page_title="Foreign forces in Iraq — events map", page_icon="🗺️", layout="wide")
 ss = st.session_state
 
 
-@st.cache_data(show_spinner="Loading events…")
+# cache_resource, not cache_data: events are frozen, and copying 100,000 of them per rerun took seconds.
+@st.cache_resource(show_spinner="Loading events…", max_entries=2)
 def _load(path: str | None, stamp: str) -> list[Event]:
     """All stored events; ``stamp`` (the store's fingerprint) makes new articles invalidate the cache."""
     return data.load_events(path)
 
 
-@st.cache_data(show_spinner="Drawing the map…", max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _options(path: str | None, stamp: str) -> views.Options:
+    return views.options(_load(path, stamp))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _selected_events(path: str | None, stamp: str, f: filters.Filters) -> tuple[list[Event], pd.DataFrame]:
+    """The filtered events (every date) and their weekly timeline frame, once per filter set."""
+    events = filters.apply(_load(path, stamp), f)
+    return events, charts.timeline_frame(events)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _bases(path: str | None, stamp: str) -> list:
+    """Every base with its status history (curated + extracted), once per store state."""
+    return data.bases_status(_load(path, stamp), at=None)
+
+
+@st.cache_resource(show_spinner="Drawing the map…", max_entries=8)
 def _map_parts(
     path: str | None, stamp: str, f: filters.Filters, govs: tuple[str, ...], mark: tuple | None, online: bool
 ) -> tuple[str, bytes, list[str]]:
     """The map's script for these filters (the page keeps it until a filter changes)."""
     events = _load(path, stamp)
-    return views.map_parts(filters.apply(events, f), events, list(govs), mark, online)
+    return views.map_parts(filters.apply(events, f), events, list(govs), mark, online, _bases(path, stamp))
 
 
-def _events() -> list[Event]:
-    # Tests inject events directly; users always read the store.
+def _events() -> tuple[list[Event], list]:
+    """Every event and every base's history. Tests inject events directly; users always read the store."""
     injected = ss.get("_test_events")
     if injected is not None:
-        return list(injected)
+        return list(injected), data.bases_status(list(injected), at=None)
     path = data.store_path()
-    return _load(path, data.store_stamp(path))
+    stamp = data.store_stamp(path)
+    return _load(path, stamp), _bases(path, stamp)
 
 
-events_all = _events()
-bounds = filters.date_bounds(events_all)
+events_all, bases_all = _events()
+if ss.get("_test_events") is not None:
+    options = views.options(events_all)
+else:
+    options = _options(data.store_path(), data.store_stamp(data.store_path()))
+bounds = options.bounds
 lo, hi = bounds
 if lo == hi:  # a slider needs two distinct ends
     hi = lo + dt.timedelta(days=1)
@@ -90,11 +116,11 @@ def _on_map() -> None:
 def _on_table() -> None:
     """A table row selects its event: the map flies to it and opens its popup."""
     rows = ss["table"].selection.rows if ss.get("table") is not None else []
-    ids = ss.get("_table_ids", [])
-    if rows and rows[0] < len(ids):
-        ss["sel"] = ids[rows[0]]
-        ss["_sel_fly"] = True
+    updates = state.from_table(rows, ss.get("_table_ids", []))
+    if updates:
         ss["_sel_seq"] += 1
+    for k, v in updates.items():
+        ss[k] = v
 
 
 def _reset_window() -> None:
@@ -106,13 +132,13 @@ with st.sidebar:
     st.header("Filters")
     types = st.multiselect(
         "Event type",
-        filters.types_present(events_all),
+        options.types,
         key="types",
         placeholder="All types",
         format_func=lambda t: TYPE_LABEL.get(t, t),
     )
-    govs = st.multiselect("Governorate", filters.governorates(events_all), key="govs", placeholder="All governorates")
-    srcs = st.multiselect("Outlet", filters.outlets(events_all), key="srcs", placeholder="All outlets")
+    govs = st.multiselect("Governorate", options.governorates, key="govs", placeholder="All governorates")
+    srcs = st.multiselect("Outlet", options.outlets, key="srcs", placeholder="All outlets")
     prec = st.selectbox(
         "Minimum place precision",
         filters.PRECISION_CHOICES,
@@ -164,6 +190,7 @@ with st.sidebar:
                 ss["ingest_dates"] = data.dates_used(paths, published)
                 ss["ingest_summary"] = data.ingest_files(paths, data.store_path(), published, outlet.strip() or None)
             st.cache_data.clear()
+            st.cache_resource.clear()
             st.rerun()
         if "ingest_summary" in ss:
             st.success(ss["ingest_summary"])
@@ -211,12 +238,14 @@ base_filters = filters.Filters(
     min_precision=filters.precision_filter(prec),
     min_confidence=min_conf or None,
 )
-in_filters = filters.apply(events_all, base_filters)  # every date: the map's payload, the timeline's bars
+if ss.get("_test_events") is not None:
+    in_filters, frame = filters.apply(events_all, base_filters), None
+else:  # every date: the map's payload, the timeline's bars
+    in_filters, frame = _selected_events(data.store_path(), data.store_stamp(data.store_path()), base_filters)
 visible = filters.apply(in_filters, filters.Filters(start=start, end=end))
 on_map = [e for e in visible if e.place is not None]
-bases_now = data.bases_status(events_all, at=end)
-if govs:
-    bases_now = [b for b in bases_now if b.place.province in govs]
+bases_shown = [b for b in bases_all if not govs or b.place.province in govs]
+status_now = views.status_at(bases_shown, end)
 
 m1, m2, m3, m4, m5 = st.columns(5)
 m1.metric("Visible events", len(visible))
@@ -224,12 +253,14 @@ m2.metric("On the map", len(on_map))
 m3.metric("Attacks & air strikes", sum(e.type in ("attack", "airstrike") for e in visible))
 m4.metric("Withdrawals & handovers", sum(e.type in ("withdrawal", "redeployment", "handover") for e in visible))
 m5.metric(
-    "Bases with troops", sum(b.status == "present" for b in bases_now), help=f"Status on {end}, the window's last day"
+    "Bases with troops",
+    sum(s == "present" for s in status_now.values()),
+    help=f"Status on {end}, the window's last day",
 )
 
 # --- Map ------------------------------------------------------------------------------------------------
 if ss.get("_test_events") is not None:
-    map_id, script, ids = views.map_parts(in_filters, events_all, govs, mark, online)
+    map_id, script, ids = views.map_parts(in_filters, events_all, govs, mark, online, bases_all)
 else:
     path = data.store_path()
     map_id, script, ids = _map_parts(path, data.store_stamp(path), base_filters, tuple(govs), mark, online)
@@ -265,13 +296,17 @@ st.caption(
 )
 
 # --- Timeline -------------------------------------------------------------------------------------------
-frame = charts.timeline_frame(in_filters)
+if frame is None:
+    frame = charts.timeline_frame(in_filters)
 if len(frame):
     st.altair_chart(charts.timeline_chart(frame, window=(start, end)), width="stretch")
 
 # --- Table, details, export -----------------------------------------------------------------------------
 st.subheader(f"Visible events ({len(visible)})")
-table = filters.table_frame(visible)
+table = filters.table_frame(visible, limit=TABLE_ROWS)
+if len(visible) > TABLE_ROWS:
+    st.caption(f"The newest {TABLE_ROWS:,} of {len(visible):,} are listed; narrow the window or the filters, or "
+               "download them all below.")
 ss["_table_ids"] = list(table["id"])
 st.dataframe(
     table,
@@ -280,6 +315,7 @@ st.dataframe(
     on_select=_on_table,
     selection_mode="single-row",
     key="table",
+    row_height=64,  # room for a quote to wrap onto three lines
     column_config={
         "date": st.column_config.DateColumn("date"),
         "published": st.column_config.DateColumn("published"),

@@ -99,25 +99,26 @@ def precision_filter(choice: str) -> str | None:
 
 # --- Table and CSV ---------------------------------------------------------------------------------------
 
+# The quote and its source come first after the place, so they are read without side scrolling.
 TABLE_COLUMNS: tuple[str, ...] = (
     "date",
     "type",
     "place",
+    "quote",
+    "source",
+    "published",
     "province",
     "geo_precision",
     "date_precision",
     "status",
     "confidence",
     "destination",
-    "source",
-    "published",
-    "quote",
     "id",
 )
 
 
-def table_frame(events: Sequence[Event]) -> pd.DataFrame:
-    """One row per visible event, for ``st.dataframe`` (newest first)."""
+def table_frame(events: Sequence[Event], limit: int | None = None) -> pd.DataFrame:
+    """One row per visible event, for ``st.dataframe`` (newest first; the newest ``limit`` when given)."""
     rows = [
         {
             "date": e.date,
@@ -132,9 +133,9 @@ def table_frame(events: Sequence[Event]) -> pd.DataFrame:
             "source": " · ".join(e.all_sources),
             "published": e.published,
             "quote": e.quote,
-            "id": e.id,
+            "id": eid,
         }
-        for e in sorted(events, key=lambda e: (e.date, e.id), reverse=True)
+        for _, eid, e in sorted(((e.date, e.id, e) for e in events), key=lambda t: t[:2], reverse=True)[:limit]
     ]
     return pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
 

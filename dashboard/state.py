@@ -148,3 +148,10 @@ def from_report(
         out["sel"] = ids[i]
         out["_sel_fly"] = False
     return out
+
+
+def from_table(rows: Sequence[int], ids: Sequence[str]) -> dict[str, Any]:
+    """Session-state updates for a table row selected: its event, and the map flies to it."""
+    if rows and 0 <= rows[0] < len(ids):
+        return {"sel": ids[rows[0]], "_sel_fly": True}
+    return {}

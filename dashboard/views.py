@@ -3,15 +3,17 @@ the view to fit, the selected event as the page wants it. No Streamlit here (tes
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from geo.core.models import Event
 
-from . import data
-from .map import build_map, map_script
-from .map.payload import detail, ordered
+from . import data, filters
+from .map import build_map, map_script, payload_ids
+from .map.payload import detail
 
 
 @cache
@@ -25,16 +27,18 @@ def map_parts(
     govs: Sequence[str] = (),
     mark: tuple[float, float, str] | None = None,
     online: bool = False,
+    bases: Sequence[Any] | None = None,
 ) -> tuple[str, bytes, list[str]]:
     """``(map_id, script, ids)``: the folium map of ``events`` (every date) with every base's history
-    (from ``all_events``), as the component's script; ``ids[i]`` is the page's event ``i``."""
-    bases = data.bases_status(all_events, at=None)
+    (``bases``, or from ``all_events``), as the component's script; ``ids[i]`` is the page's event ``i``."""
+    if bases is None:
+        bases = data.bases_status(all_events, at=None)
     if govs:
         bases = [b for b in bases if b.place.province in govs]
     governorates, towns = _labels()
     m = build_map(events, bases, governorates=governorates, towns=towns, mark=mark, online_tiles=online)
     map_id, script = map_script(m)
-    return map_id, script.encode("utf-8"), [e.id for e in ordered(events)]
+    return map_id, script.encode("utf-8"), payload_ids(m)
 
 
 def fit(events: Sequence[Event], govs: Sequence[str], mark: tuple[float, float, str] | None, seq: int) -> dict:
@@ -60,3 +64,28 @@ def selected(ids: Sequence[str], visible: Sequence[Event], sel: str | None, fly:
     if e is None:
         return None
     return {"i": list(ids).index(sel), "det": detail(e), "fly": fly, "seq": seq}
+
+
+def status_at(bases: Sequence[Any], day: Any) -> dict[str, str]:
+    """Each base's status on ``day`` from its history (what the page shows at the window's end; the same
+    as ``bases_status(events, at=day)``, without another pass over the events)."""
+    out = {}
+    for b in bases:
+        steps = [h for h in b.history if h.date <= day]
+        out[b.place.id] = steps[-1].status if steps else "unknown"
+    return out
+
+
+@dataclass(frozen=True)
+class Options:
+    """The sidebar's choices and the collection's date range (computed once per store state)."""
+
+    types: list[str]
+    governorates: list[str]
+    outlets: list[str]
+    bounds: tuple[dt.date, dt.date]
+
+
+def options(events: Sequence[Event]) -> Options:
+    return Options(filters.types_present(events), filters.governorates(events), filters.outlets(events),
+                   filters.date_bounds(events))

@@ -7,7 +7,7 @@ compact payload, ``layers`` builds the folium Map (basemap, labels, legend) with
 
 from . import layers
 from .features import marker_style
-from .layers import GeoJsonLayer, build_map, map_script
+from .layers import GeoJsonLayer, build_map, map_script, payload_ids
 from .legend import legend_html
 from .payload import map_payload
 from .style import AREA_M, STATUS_STYLE, TYPE_LABEL, TYPE_STYLE
@@ -24,4 +24,5 @@ __all__ = [
     "map_payload",
     "map_script",
     "marker_style",
+    "payload_ids",
 ]

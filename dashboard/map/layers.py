@@ -170,6 +170,7 @@ class AppScript(folium.MacroElement):
         super().__init__()
         self._name = "AppScript"
         self.payload_js = safe_json(payload)
+        self.ids: list[str] = list(payload["ids"])
         self.control = control
 
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]
@@ -278,6 +279,12 @@ def build_map(
     AppScript(data, control).add_to(m)
     assets.vendor_tree(m)
     return m
+
+
+def payload_ids(m: folium.Map) -> list[str]:
+    """The events' ids in the page's order (its reports name an event by index)."""
+    app = next(c for c in m._children.values() if isinstance(c, AppScript))
+    return app.ids
 
 
 def stable_ids(m: folium.Map) -> None:

@@ -92,7 +92,8 @@ def map_payload(
     index; ``e.t``: type index; ``e.k``: destination place index (-1 none); ``e.x``: date precision
     index. ``ids`` are the events' export ids in payload order (the page reports a selection by index).
     """
-    evs = sorted(events, key=lambda e: (e.date, e.id))
+    keyed = _keyed(events)  # each id once: a sha1 per access
+    evs = [e for _, _, e in keyed]
     d0 = evs[0].date if evs else dt.date.today()
     place_ix: dict[str, int] = {}
     places: list[list[Any]] = []
@@ -148,12 +149,21 @@ def map_payload(
         "places": places,
         "styles": styles,
         "ev": cols,
-        "ids": [e.id for e in evs],
+        "ids": [i for _, i, _ in keyed],
         "details": [detail(e) for e in evs] if inline else None,
         "bases": base_rows,
     }
 
 
+def _keyed(events: Sequence[Event]) -> list[tuple[dt.date, str, Event]]:
+    return sorted(((e.date, e.id, e) for e in events), key=lambda t: (t[0], t[1]))
+
+
 def ordered(events: Sequence[Event]) -> list[Event]:
     """The events in payload order (index ``i`` of the page's report is ``ordered(events)[i]``)."""
-    return sorted(events, key=lambda e: (e.date, e.id))
+    return [e for _, _, e in _keyed(events)]
+
+
+def ordered_ids(events: Sequence[Event]) -> list[str]:
+    """The events' ids in payload order."""
+    return [i for _, i, _ in _keyed(events)]

@@ -133,8 +133,9 @@ def _status_of(base: Place, events: Sequence[Event], at: dt.date | None) -> Base
     items: list[tuple[dt.date, int, str, Event | Curated]] = [
         (c.date, 0, c.place_id, c) for c in curated_history().get(base.id, ())
     ]
-    items += [(e.date, 1, e.id, e) for e in events]
-    items.sort(key=lambda t: t[:3])
+    # ``events`` come in (date, id) order (bases_status sorts once); a stable sort by day keeps it.
+    items += [(e.date, 1, "", e) for e in events]
+    items.sort(key=lambda t: t[:2])
     runs: list[list[object]] = []  # [status, first, last, source, curated, precision, events]
     for when, _, _, item in items:
         if at is not None and when > at:
@@ -174,5 +175,27 @@ def _bases() -> list[Place]:
 
 
 def bases_status(events: Sequence[Event], at: dt.date | None = None) -> list[BaseStatus]:
-    """One ``BaseStatus`` per curated base (sorted by name), as of ``at`` (None = latest evidence)."""
-    return [_status_of(base, events, at) for base in _bases()]
+    """One ``BaseStatus`` per curated base (sorted by name), as of ``at`` (None = latest evidence).
+
+    Events are sorted once and handed only to the bases their place or destination is (a collection has
+    few distinct places), so 100,000 events cost one pass, not one pass per base.
+    """
+    bases = _bases()
+    touches: dict[str, tuple[int, ...]] = {}
+
+    def touched(p: Place | None) -> tuple[int, ...]:
+        if p is None:
+            return ()
+        if p.id not in touches:
+            touches[p.id] = tuple(i for i, b in enumerate(bases) if _is(p, b))
+        return touches[p.id]
+
+    per_base: list[list[Event]] = [[] for _ in bases]
+    for _, _, e in sorted(((e.date, e.id, e) for e in events), key=lambda t: t[:2]):  # each sha1 id once
+        if at is not None and e.date > at:
+            break
+        if e.status != "occurred":
+            continue
+        for i in set(touched(e.place)) | set(touched(e.destination)):
+            per_base[i].append(e)
+    return [_status_of(base, per_base[i], at) for i, base in enumerate(bases)]

@@ -116,6 +116,14 @@ def test_map_draws_offline_and_follows_the_slider(tmp_path):
         assert frame.locator(".geo-timebar .tb-play").inner_text().strip() == "Play"
         h.screenshot(page, shot)
 
+        # A base's popup tells its sourced history, not "present since <first report>".
+        _frame(page).evaluate(
+            "geoApp.baseMarkers.find(m => m._geo.b.id === 'qayyarah_west').openPopup()")
+        popup = frame.locator(".leaflet-popup .gp")
+        assert "Handed over to Iraq on 2020-03-26" in popup.inner_text()
+        assert "Military Times" in popup.inner_text()
+        assert frame.locator("path.base-marker.base-handed_over").count() >= 5
+
         # Move the start of the time window to the last day with the keyboard: the map follows.
         start_thumb = page.locator('[data-testid="stSlider"] input[type="range"]').first
         start_thumb.focus()

@@ -427,3 +427,20 @@ def test_selected_event_for_the_page_and_the_view_to_fit(events):
     (s, w), (n, e) = fit["bounds"]
     assert fit["seq"] == 5 and s < PLACES["erbil_ab"].lat < n and w < PLACES["harir"].lon < e
     assert views.fit(events, [], (36.19, 44.01, "Erbil"), 6) == {"seq": 6, "center": [36.19, 44.01], "zoom": 9}
+
+
+def test_upload_says_which_date_it_used_and_why(tmp_path):
+    plain = tmp_path / "plain.txt"
+    plain.write_text("قصف صاروخي على قاعدة عين الأسد في الأنبار.", encoding="utf-8")
+    dated = tmp_path / "dated.txt"
+    dated.write_text("بغداد 2021-04-10\nقصف صاروخي على قاعدة عين الأسد في الأنبار.", encoding="utf-8")
+    lines = data.dates_used([plain, dated], D(2021, 4, 18))
+    assert lines[0] == "plain.txt: dated 2021-04-18, the date you gave (the file has none)."
+    assert lines[1].startswith("dated.txt: dated 2021-04-10, found in the file") and "wins over" in lines[1]
+
+
+def test_a_table_row_selects_its_event_and_flies():
+    from dashboard import state
+
+    assert state.from_table([1], ["a", "b"]) == {"sel": "b", "_sel_fly": True}
+    assert state.from_table([], ["a"]) == {} and state.from_table([5], ["a"]) == {}
