@@ -66,21 +66,16 @@ def _map_parts(
     return views.map_parts(filters.apply(events, f), events, list(govs), mark, online, _bases(path, stamp))
 
 
-def _events() -> tuple[list[Event], list]:
-    """Every event and every base's history. Tests inject events directly; users always read the store."""
-    injected = ss.get("_test_events")
-    if injected is not None:
-        return list(injected), data.bases_status(list(injected), at=None)
-    path = data.store_path()
-    stamp = data.store_stamp(path)
-    return _load(path, stamp), _bases(path, stamp)
-
-
-events_all, bases_all = _events()
-if ss.get("_test_events") is not None:
+# Tests inject events directly; users always read the store (its fingerprint keys every cache).
+INJECTED = ss.get("_test_events") is not None
+STORE = data.store_path()
+STAMP = "" if INJECTED else data.store_stamp(STORE)
+if INJECTED:
+    events_all = list(ss["_test_events"])
+    bases_all = data.bases_status(events_all, at=None)
     options = views.options(events_all)
 else:
-    options = _options(data.store_path(), data.store_stamp(data.store_path()))
+    events_all, bases_all, options = _load(STORE, STAMP), _bases(STORE, STAMP), _options(STORE, STAMP)
 bounds = options.bounds
 lo, hi = bounds
 if lo == hi:  # a slider needs two distinct ends
@@ -188,7 +183,7 @@ with st.sidebar:
                     p.write_bytes(up.getvalue())
                     paths.append(p)
                 ss["ingest_dates"] = data.dates_used(paths, published)
-                ss["ingest_summary"] = data.ingest_files(paths, data.store_path(), published, outlet.strip() or None)
+                ss["ingest_summary"] = data.ingest_files(paths, STORE, published, outlet.strip() or None)
             st.cache_data.clear()
             st.cache_resource.clear()
             st.rerun()
@@ -206,7 +201,7 @@ st.markdown(
     unsafe_allow_html=True,
 )
 st.markdown("## Foreign forces in Iraq: bases, withdrawals and attacks")
-store_label = data.store_path() or "default store"
+store_label = STORE or "default store"
 st.caption(f"{len(events_all)} events from Arabic news · {bounds[0]} – {bounds[1]} · {store_label}")
 if not st.get_option("server.enableStaticServing"):
     st.error(
@@ -238,10 +233,10 @@ base_filters = filters.Filters(
     min_precision=filters.precision_filter(prec),
     min_confidence=min_conf or None,
 )
-if ss.get("_test_events") is not None:
+if INJECTED:
     in_filters, frame = filters.apply(events_all, base_filters), None
 else:  # every date: the map's payload, the timeline's bars
-    in_filters, frame = _selected_events(data.store_path(), data.store_stamp(data.store_path()), base_filters)
+    in_filters, frame = _selected_events(STORE, STAMP, base_filters)
 visible = filters.apply(in_filters, filters.Filters(start=start, end=end))
 on_map = [e for e in visible if e.place is not None]
 bases_shown = [b for b in bases_all if not govs or b.place.province in govs]
@@ -259,11 +254,10 @@ m5.metric(
 )
 
 # --- Map ------------------------------------------------------------------------------------------------
-if ss.get("_test_events") is not None:
+if INJECTED:
     map_id, script, ids = views.map_parts(in_filters, events_all, govs, mark, online, bases_all)
 else:
-    path = data.store_path()
-    map_id, script, ids = _map_parts(path, data.store_stamp(path), base_filters, tuple(govs), mark, online)
+    map_id, script, ids = _map_parts(STORE, STAMP, base_filters, tuple(govs), mark, online)
 skey = component.script_key(script)
 ss["_map_ids"] = {skey: ids}
 # Fit the view when the governorate filter or the searched place changes (never on other reruns).

@@ -161,6 +161,7 @@ def test_payload_has_every_event_once_as_columns(events):
     assert all(len(ev[k]) == 10 for k in ("d", "e", "p", "y", "t", "k", "x"))
     order = payload.ordered(events)
     assert p["ids"] == [e.id for e in order]
+    assert ev["d"] == sorted(ev["d"])  # timeapp.js finds a window's events by binary search on it
     # days since d0, the month-precise agreement spans July
     i = p["ids"].index(events[5].id)
     assert (ev["d"][i], ev["e"][i]) == ((D(2021, 7, 1) - D(2021, 1, 10)).days, 30)

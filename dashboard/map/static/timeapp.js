@@ -33,6 +33,12 @@
     var t = ymd(day);
     return fromYmd(t[0], unit === 'quarter' ? t[1] - (t[1] % 3) : t[1], 1);
   }
+  // The first index whose day is >= day (D is sorted ascending).
+  function lowerBound(D, day) {
+    var lo = 0, hi = D.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (D[mid] < day) { lo = mid + 1; } else { hi = mid; } }
+    return lo;
+  }
   function el(tag, cls, parent, html) {
     var e = document.createElement(tag);
     if (cls) { e.className = cls; }
@@ -40,8 +46,9 @@
     if (parent) { parent.appendChild(e); }
     return e;
   }
-  function vogel(k) {
-    var g = Math.PI * (3 - Math.sqrt(5)), r = FAN * Math.sqrt(k);
+  // Pixel offsets on a sunflower (Vogel) spiral; around a base the spiral keeps a hole for its square.
+  function vogel(k, inner) {
+    var g = Math.PI * (3 - Math.sqrt(5)), r = inner ? inner + FAN * Math.sqrt(k - 1) : FAN * Math.sqrt(k);
     return [r * Math.cos(k * g), r * Math.sin(k * g)];
   }
 
@@ -56,7 +63,12 @@
     for (var i = 0; i < n; i++) { this.D[i] = d0 + ev.d[i]; this.E[i] = this.D[i] + ev.e[i]; }
     this.P = ev.p; this.Y = ev.y; this.T = ev.t; this.K = ev.k; this.X = ev.x;
     var lo = n ? this.D[0] : dayOf(new Date().toISOString().slice(0, 10)), hi = lo;
-    for (var j = 0; j < n; j++) { if (this.E[j] > hi) { hi = this.E[j]; } if (this.D[j] < lo) { lo = this.D[j]; } }
+    this.maxSpan = 0;  // the payload is sorted by first day: a window scans [a - maxSpan, b] only
+    for (var j = 0; j < n; j++) {
+      if (this.E[j] > hi) { hi = this.E[j]; }
+      if (this.D[j] < lo) { lo = this.D[j]; }
+      if (this.E[j] - this.D[j] > this.maxSpan) { this.maxSpan = this.E[j] - this.D[j]; }
+    }
     if (hi === lo) { hi = lo + 1; }
     this.lo = lo; this.hi = hi; this.d0 = d0;
     var w = this.opts.window || data.window;
@@ -111,6 +123,8 @@
   // --- bases --------------------------------------------------------------------------------------
   GeoApp.prototype._buildBases = function () {
     var self = this, st = this.data.status;
+    this.baseAt = {};
+    this.data.bases.forEach(function (b) { self.baseAt[b.lat.toFixed(4) + ',' + b.lon.toFixed(4)] = true; });
     this.baseMarkers = this.data.bases.map(function (b) {
       var h = b.h.map(function (r) {
         return {day: self.d0 + r[0], status: r[1], when: r[2], src: r[3], last: self.d0 + r[4], curated: r[5]};
@@ -371,9 +385,10 @@
     var t0 = performance.now();
     var a = this.a, b = this.b, D = this.D, E = this.E, P = this.P, places = this.data.places;
     var nt = this.data.types.length + 1;
-    var perPlace = {}, moves = {}, inWin = 0, none = 0, heat = {};
-    for (var i = 0; i < this.n; i++) {
-      if (D[i] > b || E[i] < a) { continue; }
+    var perPlace = {}, moves = {}, inWin = 0, none = 0;
+    var first = lowerBound(D, a - this.maxSpan), last = lowerBound(D, b + 1);
+    for (var i = first; i < last; i++) {
+      if (E[i] < a) { continue; }
       inWin++;
       var p = P[i];
       if (p < 0) { none++; continue; }
@@ -438,9 +453,11 @@
   };
   GeoApp.prototype._singles = function (pi, grp) {
     var pl = places(this)[pi], self = this;
+    var atBase = this.baseAt[(+pl[1]).toFixed(4) + ',' + (+pl[2]).toFixed(4)];  // fan around its square
     for (var k = 0; k < grp.ix.length; k++) {
       var i = grp.ix[k], y = this.data.styles[this.Y[i]];
-      var m = new L.ShapeMarker([pl[1], pl[2]], {shape: y.s, radius: y.r, offset: k ? vogel(k) : null, color: y.lc,
+      var off = atBase ? vogel(k + 1, 11) : k ? vogel(k) : null;
+      var m = new L.ShapeMarker([pl[1], pl[2]], {shape: y.s, radius: y.r, offset: off, color: y.lc,
         weight: y.w, opacity: y.op, fillColor: y.c, fillOpacity: y.fo, dashArray: y.d ? '3 2' : null,
         className: y.k});
       m._geoIx = i;

@@ -44,7 +44,7 @@
   }
 
   function build(args, script) {
-    var keep = current.app ? current.app.view() : null;
+    var t0 = performance.now(), keep = current.app ? current.app.view() : null;
     var st = current.app ? current.app.state() : null;
     if (current.app) { current.app.destroy(); }
     if (current.map) { current.map.remove(); }
@@ -52,6 +52,7 @@
     var div = document.createElement('div');
     div.id = args.map_id; div.className = 'folium-map';
     root.appendChild(div);
+    window.geoTimes.buildStart = t0;
     window.geoHostOptions = {
       host: true,
       window: st ? st.window : args.window,
@@ -64,6 +65,7 @@
     document.body.removeChild(tag);
     current.map = window[args.map_id];
     current.app = window.geoApp;
+    window.geoTimes.built = performance.now();  // the bench: decode + evaluate + first draw, in the page
     if (!current.map || !current.app) { fail('The map could not be drawn (see the browser console).'); return; }
     var v = keep || lastView || (args.view && args.view.length === 3 ? args.view : null) || savedView();
     if (v) { current.map.setView([v[0], v[1]], v[2], {animate: false}); }
@@ -73,6 +75,7 @@
 
   function onRender(args) {
     window.geoHostRenders = (window.geoHostRenders || 0) + 1;  // tests: a rerun is a render
+    if (!window.geoTimes) { window.geoTimes = {firstRender: performance.now()}; }
     var script = args.script;
     if (script && typeof script !== 'string') { script = new TextDecoder('utf-8').decode(script); }
     if (args.height) { send('streamlit:setFrameHeight', {height: args.height}); }
