@@ -151,10 +151,11 @@ def test_zoom_survives_reruns_and_play_steps_follow_the_window(synthetic_store):
         _until(lambda: _drawn(page)["events"] == _located_in(events, D(2020, 1, 1), D(2030, 1, 1)), what="all events")
         z0 = _drawn(page)["zoom"]
         # Zoom in twice with the map's own buttons.
+        # (a click during Leaflet's zoom animation is dropped, as for a user: wait for it to end)
         frame.locator(".leaflet-control-zoom-in").click()
-        _until(lambda: _drawn(page)["zoom"] == z0 + 1, what="zoom +1")
+        _until(lambda: (x := _drawn(page))["zoom"] == z0 + 1 and not x["zooming"], what="zoom +1")
         frame.locator(".leaflet-control-zoom-in").click()
-        _until(lambda: _drawn(page)["zoom"] == z0 + 2, what="zoom +2")
+        _until(lambda: (x := _drawn(page))["zoom"] == z0 + 2 and not x["zooming"], what="zoom +2")
         view = _drawn(page)["center"]
 
         # A Streamlit rerun (the slider) keeps the view; the map follows the new window.

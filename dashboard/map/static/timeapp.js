@@ -614,7 +614,8 @@
     var n = 0, c = this.map.getContainer();
     c.querySelectorAll('.ev-cluster, .ev-region').forEach(function (e) { n += +e.getAttribute('data-n'); });
     return {events: n + c.querySelectorAll('path.ev-marker').length, window: [iso(this.a), iso(this.b)],
-      zoom: this.map.getZoom(), center: this.view(), steps: this.stats.steps, playing: this.playing,
+      zoom: this.map.getZoom(), zooming: !!this.map._animatingZoom, center: this.view(), steps: this.stats.steps,
+      playing: this.playing,
       renders: window.geoHostRenders || 0, lastStepMs: this.stats.lastStepMs, renderMs: this.stats.renderMs};
   };
 
