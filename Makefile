@@ -64,4 +64,5 @@ clean:
 	rm -rf $(VENV) dashboard/static/vendor .mypy_cache .ruff_cache .pytest_cache
 
 screenshot: build chromium
-	GEO_UPDATE_SCREENSHOT=1 $(PY) -m pytest -q tests/dashboard/test_browser.py
+	GEO_UPDATE_SCREENSHOT=1 $(PY) -m pytest -q tests/dashboard/test_browser.py -k follows_the_slider
+	$(PY) scripts/screenshot.py --synthetic 100000 -o docs/screenshot_100k.png

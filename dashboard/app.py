@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import tempfile
-import time
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 # `streamlit run` puts dashboard/ (not the project) on sys.path; make `dashboard.*` importable either way.
@@ -21,69 +21,104 @@ _ROOT = Path(__file__).resolve().parent.parent
 if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
-from streamlit_folium import st_folium  # noqa: E402
-
-from dashboard import access, assets, charts, data, filters, review, review_ui  # noqa: E402
-from dashboard.map import TYPE_LABEL, build_map  # noqa: E402
+from dashboard import access, assets, charts, data, filters, review, review_ui, state, views  # noqa: E402
+from dashboard.map import TYPE_LABEL, component  # noqa: E402
 from geo.core.models import Event  # noqa: E402
 
-PLAY_SECONDS = 2.5  # one step of the play loop (a map rebuild takes well under a second)
-MAP_HEIGHT = 600
+MAP_HEIGHT = 640
+TABLE_ROWS = 2000  # more rows cost seconds per rerun and no analyst reads them in a table
 
 st.set_page_config(page_title="Foreign forces in Iraq — events map", page_icon="🗺️", layout="wide")
 ss = st.session_state
 
 
-@st.cache_data(show_spinner="Loading events…")
+# cache_resource, not cache_data: events are frozen, and copying 100,000 of them per rerun took seconds.
+@st.cache_resource(show_spinner="Loading events…", max_entries=2)
 def _load(path: str | None, stamp: str) -> list[Event]:
     """All stored events; ``stamp`` (the store's fingerprint) makes new articles invalidate the cache."""
     return data.load_events(path)
 
 
-@st.cache_data(show_spinner=False)
-def _governorates() -> list:
-    return data.governorate_places()
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _options(path: str | None, stamp: str) -> views.Options:
+    return views.options(_load(path, stamp))
 
 
-def _events() -> list[Event]:
-    # Tests inject events directly; users always read the store.
-    injected = ss.get("_test_events")
-    if injected is not None:
-        return list(injected)
-    path = data.store_path()
-    return _load(path, data.store_stamp(path))
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _selected_events(path: str | None, stamp: str, f: filters.Filters) -> tuple[list[Event], pd.DataFrame]:
+    """The filtered events (every date) and their weekly timeline frame, once per filter set."""
+    events = filters.apply(_load(path, stamp), f)
+    return events, charts.timeline_frame(events)
 
 
-events_all = _events()
-bounds = filters.date_bounds(events_all)
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _bases(path: str | None, stamp: str) -> list:
+    """Every base with its status history (curated + extracted), once per store state."""
+    return data.bases_status(_load(path, stamp), at=None)
+
+
+@st.cache_resource(show_spinner="Drawing the map…", max_entries=8)
+def _map_parts(
+    path: str | None, stamp: str, f: filters.Filters, govs: tuple[str, ...], mark: tuple | None, online: bool
+) -> tuple[str, bytes, list[str]]:
+    """The map's script for these filters (the page keeps it until a filter changes)."""
+    events = _load(path, stamp)
+    return views.map_parts(filters.apply(events, f), events, list(govs), mark, online, _bases(path, stamp))
+
+
+# Tests inject events directly; users always read the store (its fingerprint keys every cache).
+INJECTED = ss.get("_test_events") is not None
+STORE = data.store_path()
+STAMP = "" if INJECTED else data.store_stamp(STORE)
+if INJECTED:
+    events_all = list(ss["_test_events"])
+    bases_all = data.bases_status(events_all, at=None)
+    options = views.options(events_all)
+else:
+    events_all, bases_all, options = _load(STORE, STAMP), _bases(STORE, STAMP), _options(STORE, STAMP)
+bounds = options.bounds
 lo, hi = bounds
 if lo == hi:  # a slider needs two distinct ends
     hi = lo + dt.timedelta(days=1)
     bounds = (lo, hi)
 
+# --- A shared link: the URL's view, window, filters and selected event, read once per session ---------
+if "_from_url" not in ss:
+    ss["_from_url"] = True
+    for k, v in state.from_query(dict(st.query_params), bounds, events_all).items():
+        ss[k] = v
+
 # --- Time window state (set before the slider exists: Streamlit forbids changing it afterwards) -------------
-if "_next_window" in ss:
-    ss["window"] = ss.pop("_next_window")
 win = ss.get("window")
 if not win or win[0] > hi or win[1] < lo or win[0] > win[1]:
     ss["window"] = bounds
 elif win[0] < lo or win[1] > hi:  # the collection changed (new articles): keep what still fits
     ss["window"] = (max(win[0], lo), min(win[1], hi))
-ss.setdefault("playing", False)
-ss.setdefault("step", "1 month")
+ss.setdefault("play", {"step": "month", "speed": 1.0, "mode": "moving"})
+ss.setdefault("_sel_seq", 0)
+ss.setdefault("_fit_seq", 0)
 
 
-def _toggle_play() -> None:
-    if ss["playing"]:
-        ss["playing"] = False
-        return
-    ss["window"] = filters.play_start(tuple(ss["window"]), bounds)
-    ss["playing"] = True
-    ss["_last_tick"] = time.monotonic()
+def _on_map() -> None:
+    """The page reported (pause, a brush of the timeline, a click): its window and selection reach Python."""
+    updates = state.from_report(ss.get("geo_map") or {}, ss.get("_map_ids", {}), bounds, ss["play"])
+    if "sel" in updates:
+        ss["_sel_seq"] += 1
+    for k, v in updates.items():
+        ss[k] = v
+
+
+def _on_table() -> None:
+    """A table row selects its event: the map flies to it and opens its popup."""
+    rows = ss["table"].selection.rows if ss.get("table") is not None else []
+    updates = state.from_table(rows, ss.get("_table_ids", []))
+    if updates:
+        ss["_sel_seq"] += 1
+    for k, v in updates.items():
+        ss[k] = v
 
 
 def _reset_window() -> None:
-    ss["playing"] = False
     ss["window"] = bounds
 
 
@@ -92,13 +127,13 @@ with st.sidebar:
     st.header("Filters")
     types = st.multiselect(
         "Event type",
-        filters.types_present(events_all),
+        options.types,
         key="types",
         placeholder="All types",
         format_func=lambda t: TYPE_LABEL.get(t, t),
     )
-    govs = st.multiselect("Governorate", filters.governorates(events_all), key="govs", placeholder="All governorates")
-    srcs = st.multiselect("Source", filters.sources(events_all), key="srcs", placeholder="All sources")
+    govs = st.multiselect("Governorate", options.governorates, key="govs", placeholder="All governorates")
+    srcs = st.multiselect("Outlet", options.outlets, key="srcs", placeholder="All outlets")
     prec = st.selectbox(
         "Minimum place precision",
         filters.PRECISION_CHOICES,
@@ -113,14 +148,12 @@ with st.sidebar:
     reviewed_flag = review_ui.sidebar_filter()
     st.header("Find a place")
     query = st.text_input("Place name (Arabic or English)", key="place_q", placeholder="e.g. عين الأسد, Balad")
-    center: tuple[float, float] | None = None
     mark: tuple[float, float, str] | None = None
     if query.strip():
         found = data.resolve_place(query.strip())
         if found is None:
             st.warning(f"No place matches {query.strip()!r}.")
         else:
-            center = (found.lat, found.lon)
             mark = (found.lat, found.lon, found.name)
             st.caption(f"Centred on **{found.name}** ({found.precision}, {found.lat:.3f}, {found.lon:.3f})")
     st.header("Map")
@@ -145,7 +178,12 @@ with st.sidebar:
             key="uploads",
             disabled=bool(refused),
         )
-        published = st.date_input("Publication date", value=dt.date.today(), key="published")
+        outlet = st.text_input("Outlet", key="outlet", placeholder="e.g. Shafaq News",
+                               help="Who published the articles: the source filter and the table show it.")
+        published = st.date_input(
+            "Publication date", value=dt.date.today(), key="published",
+            help="Used when a file carries no date of its own (page metadata or a date line wins).",
+        )
         too_much = gate.check_uploads((up.name, up.size) for up in uploads or [])
         if too_much:
             st.error(too_much)
@@ -157,17 +195,26 @@ with st.sidebar:
                     p = Path(tmp) / Path(up.name).name  # never trust a client-supplied path
                     p.write_bytes(up.getvalue())
                     paths.append(p)
-                ss["ingest_summary"] = data.ingest_files(paths, data.store_path(), published)
+                ss["ingest_dates"] = data.dates_used(paths, published)
+                ss["ingest_summary"] = data.ingest_files(paths, STORE, published, outlet.strip() or None)
             st.cache_data.clear()
+            st.cache_resource.clear()
             st.rerun()
         if "ingest_summary" in ss:
             st.success(ss["ingest_summary"])
+            for line in ss.get("ingest_dates", []):
+                st.caption(line)
 
-# --- Header and time controls ----------------------------------------------------------------------------
-# Less empty space above the title: the map should be visible without scrolling.
-st.markdown("<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem}</style>", unsafe_allow_html=True)
+# --- Header --------------------------------------------------------------------------------------------
+# Less empty space above the title: the map should be visible without scrolling. The place search box
+# follows its text's direction (Arabic right-to-left).
+st.markdown(
+    "<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem}"
+    "[data-testid='stTextInputRootElement'] input{unicode-bidi:plaintext;text-align:start}</style>",
+    unsafe_allow_html=True,
+)
 st.markdown("## Foreign forces in Iraq: bases, withdrawals and attacks")
-store_label = data.store_path() or "default store"
+store_label = STORE or "default store"
 st.caption(f"{len(events_all)} events from Arabic news · {review.counts_line(events_all)} · {bounds[0]} – "
            f"{bounds[1]} · {store_label}")
 if not st.get_option("server.enableStaticServing"):
@@ -181,36 +228,14 @@ if missing := assets.missing_files():
         "(scripts/vendor_assets.sh). The map stays blank without them."
     )
 
-c_slider, c_play, c_step, c_reset = st.columns([8, 1.2, 1.4, 1.1], vertical_alignment="bottom")
+c_slider, c_reset = st.columns([9, 1.1], vertical_alignment="bottom")
 with c_slider:
     window: tuple[dt.date, dt.date] = st.slider(  # type: ignore[assignment]
-        "Time window", min_value=bounds[0], max_value=bounds[1], key="window", format="YYYY-MM-DD"
+        "Time window (Play, speed and steps are on the map; the figures and the table follow when it pauses)",
+        min_value=bounds[0], max_value=bounds[1], key="window", format="YYYY-MM-DD",
     )
-with c_play:
-    st.button("⏸ Pause" if ss["playing"] else "▶ Play", key="play", on_click=_toggle_play, width="stretch")
-with c_step:
-    st.selectbox("Step", list(filters.STEPS), key="step", label_visibility="collapsed")
 with c_reset:
     st.button("All dates", key="reset", on_click=_reset_window, width="stretch")
-
-
-@st.fragment(run_every=PLAY_SECONDS if ss["playing"] else None)
-def _ticker() -> None:
-    """While playing, move the window one step per tick and rerun the whole page."""
-    if not ss["playing"]:
-        return
-    now = time.monotonic()
-    if now - ss.get("_last_tick", 0.0) < PLAY_SECONDS * 0.8:  # the page run that started play
-        return
-    ss["_last_tick"] = now
-    new, at_end = filters.step_window(tuple(ss["window"]), bounds, filters.STEPS[ss["step"]])
-    ss["_next_window"] = new
-    if at_end:
-        ss["playing"] = False
-    st.rerun()
-
-
-_ticker()
 
 # --- Select ---------------------------------------------------------------------------------------------
 start: dt.date = window[0]
@@ -222,12 +247,16 @@ base_filters = filters.Filters(
     min_precision=filters.precision_filter(prec),
     min_confidence=min_conf or None,
 )
-in_filters = review.only_reviewed(filters.apply(events_all, base_filters), reviewed_flag)  # every date
+if INJECTED:
+    in_filters, frame = filters.apply(events_all, base_filters), None
+else:  # every date: the map's payload, the timeline's bars
+    in_filters, frame = _selected_events(STORE, STAMP, base_filters)
+if reviewed_flag:  # "reviewed only" (geo.review): the timeline and the map follow it
+    in_filters, frame = review.only_reviewed(in_filters, True), None
 visible = filters.apply(in_filters, filters.Filters(start=start, end=end))
-bases = data.bases_status(events_all, at=end)
-if govs:
-    bases = [b for b in bases if b.place.province in govs]
 on_map = [e for e in visible if e.place is not None]
+bases_shown = [b for b in bases_all if not govs or b.place.province in govs]
+status_now = views.status_at(bases_shown, end)
 
 m1, m2, m3, m4, m5 = st.columns(5)
 m1.metric("Visible events", len(visible))
@@ -235,67 +264,123 @@ m2.metric("On the map", len(on_map))
 m3.metric("Attacks & air strikes", sum(e.type in ("attack", "airstrike") for e in visible))
 m4.metric("Withdrawals & handovers", sum(e.type in ("withdrawal", "redeployment", "handover") for e in visible))
 m5.metric(
-    "Bases with troops", sum(b.status == "present" for b in bases), help=f"Status on {end}, the window's last day"
+    "Bases with troops",
+    sum(s == "present" for s in status_now.values()),
+    help=f"Status on {end}, the window's last day",
 )
 
 # --- Map ------------------------------------------------------------------------------------------------
-fmap = build_map(
-    visible, bases, at=end, center=center, mark=mark, governorates=_governorates(), online_tiles=online
+if INJECTED or reviewed_flag:
+    map_id, script, ids = views.map_parts(in_filters, events_all, govs, mark, online, bases_all)
+else:
+    map_id, script, ids = _map_parts(STORE, STAMP, base_filters, tuple(govs), mark, online)
+skey = component.script_key(script)
+ss["_map_ids"] = {skey: ids}
+# Fit the view when the governorate filter or the searched place changes (never on other reruns).
+fit_key = (tuple(govs), mark)
+if ss.get("_fit_key") != fit_key:
+    first_run = "_fit_key" not in ss
+    ss["_fit_key"] = fit_key
+    if not first_run or govs or mark:
+        ss["_fit_seq"] += 1
+fit = views.fit(in_filters, govs, mark, ss["_fit_seq"]) if (govs or mark) else None
+sel = views.selected(ids, visible, ss.get("sel"), ss.get("_sel_fly", False), ss["_sel_seq"])
+component.geo_map(
+    map_id,
+    script,
+    height=MAP_HEIGHT,
+    window=(start.isoformat(), end.isoformat()),
+    view=ss.get("_url_view"),
+    selected=sel,
+    fit=fit,
+    step=ss["play"]["step"],
+    speed=ss["play"]["speed"],
+    mode=ss["play"]["mode"],
+    key="geo_map",
+    on_change=_on_map,
 )
-st_folium(fmap, height=MAP_HEIGHT, use_container_width=True, returned_objects=[], key="map")
 st.caption(
     f"{len(on_map)} of {len(visible)} visible events are on the map ({len(visible) - len(on_map)} have no "
-    f"known place). Bases coloured by status on {end}. Click a marker for the quote and its source."
+    f"known place). Bases coloured by status on the window's last day. Click a marker for the quote and "
+    f"its source; a table row flies the map to its event."
 )
 
 # --- Timeline -------------------------------------------------------------------------------------------
-frame = charts.timeline_frame(in_filters)
+if frame is None:
+    frame = charts.timeline_frame(in_filters)
 if len(frame):
     st.altair_chart(charts.timeline_chart(frame, window=(start, end)), width="stretch")
 
 # --- Table, details, export -----------------------------------------------------------------------------
 st.subheader(f"Visible events ({len(visible)})")
-table = filters.table_frame(visible)
-picked = st.dataframe(
+table = filters.table_frame(visible, limit=TABLE_ROWS)
+if len(visible) > TABLE_ROWS:
+    st.caption(f"The newest {TABLE_ROWS:,} of {len(visible):,} are listed; narrow the window or the filters, or "
+               "download them all below.")
+ss["_table_ids"] = list(table["id"])
+st.dataframe(
     table,
     hide_index=True,
     width="stretch",
-    on_select="rerun",
+    on_select=_on_table,
     selection_mode="single-row",
     key="table",
+    row_height=64,  # room for a quote to wrap onto three lines
     column_config={
         "date": st.column_config.DateColumn("date"),
         "published": st.column_config.DateColumn("published"),
-        "quote": st.column_config.TextColumn("quote", width="large"),
+        # Right-aligned: an Arabic quote starts on its right, which must stay in view.
+        "quote": st.column_config.TextColumn("quote", width="large", alignment="right"),
         "id": None,
     },
 )
-rows = picked.selection.rows if picked is not None else []
-if rows:
-    st.markdown(filters.quote_html(visible, table.iloc[rows[0]]["id"]), unsafe_allow_html=True)
+chosen = ss.get("sel")
+if chosen and any(e.id == chosen for e in visible):
+    st.markdown(filters.quote_html(visible, chosen), unsafe_allow_html=True)
 else:
-    st.caption("Select a row to read its full quote.")
+    st.caption("Select a row (or a marker on the map) to read its full quote.")
 
 stamp = f"{start}_{end}"
 d1, d2, _ = st.columns([1, 1, 3])
+# Built only when clicked (a callable), not on every rerun.
 d1.download_button(
     "⬇ GeoJSON (visible events)",
-    data.geojson_bytes(visible),
+    lambda: data.geojson_bytes(visible),
     f"events_{stamp}.geojson",
     "application/geo+json",
     key="dl_geojson",
     width="stretch",
+    on_click="ignore",
 )
 d2.download_button(
     "⬇ CSV (visible events)",
-    filters.csv_bytes(visible),
+    lambda: filters.csv_bytes(visible),
     f"events_{stamp}.csv",
     "text/csv",
     key="dl_csv",
     width="stretch",
+    on_click="ignore",
 )
 
 # --- Review (geo.review): the queue, and confirm / reject / edit of the picked event ----------------------
-if review_ui.panel(events_all, data.store_path(), str(table.iloc[rows[0]]["id"]) if rows else None):
+if review_ui.panel(events_all, STORE, ss.get("sel")):
     st.cache_data.clear()
+    st.cache_resource.clear()
     st.rerun()
+
+# --- The URL says what is on screen (a link opens the same map) ----------------------------------------
+wanted = state.to_query(
+    dict(st.query_params),
+    bounds=bounds,
+    window=(start, end),
+    types=types,
+    govs=govs,
+    srcs=srcs,
+    prec=prec,
+    min_conf=min_conf,
+    sel=ss.get("sel"),
+    query=query.strip(),
+    play=ss["play"],
+)
+if wanted != dict(st.query_params):
+    st.query_params.from_dict(wanted)

@@ -4,9 +4,9 @@ folium writes ``<script src="https://cdn...">`` for every library it uses; with 
 shows an empty frame without any error. ``scripts/vendor_assets.sh`` copies the same libraries from npm into
 ``dashboard/static/vendor/``; Streamlit serves that folder at ``/app/static/`` (``enableStaticServing``).
 
-The URLs are absolute (``/app/static/vendor/...``): ``st_folium`` runs the map inside a component iframe
-served from ``/component/streamlit_folium.st_folium/``, where a relative ``app/static/...`` would resolve
-under the component's path. ``GEO_ASSET_BASE`` overrides the prefix (e.g. behind a proxy with a base path,
+The URLs are absolute (``/app/static/vendor/...``): the map runs inside a component iframe served from
+``/component/dashboard.map.component.geo_map/``, where a relative ``app/static/...`` would resolve under the
+component's path. ``GEO_ASSET_BASE`` overrides the prefix (e.g. behind a proxy with a base path,
 or ``file:///.../vendor`` for a standalone HTML file).
 """
 
@@ -43,6 +43,8 @@ _CSS: dict[str, str | None] = {
 }
 
 LEAFLET_IMAGES = "leaflet/images/"
+# Not a folium plugin: the page's heatmap layer (timeapp.js), loaded by build_map and the component page.
+HEAT_JS = "leaflet.heat/leaflet-heat.js"
 
 
 class MissingAssetError(RuntimeError):
@@ -91,5 +93,5 @@ def image_path_js() -> str:
 
 def missing_files() -> list[str]:
     """Vendored files the map needs that are not on disk (run ``make build`` or the vendor script)."""
-    rels = [r for r in (*_JS.values(), *_CSS.values()) if r]
+    rels = [r for r in (*_JS.values(), *_CSS.values(), HEAT_JS) if r]
     return [r for r in rels if not (VENDOR_DIR / r).exists()]

@@ -92,7 +92,38 @@ def governorate_places() -> list[Place]:
     return [p for p in gazetteer.places() if p.precision == "governorate" and p.country in ("IQ", "")]
 
 
-def ingest_files(paths: Sequence[Path], store: str | Path | None, published: dt.date) -> str:
-    """Ingest saved articles into the store; returns the report's one-line summary."""
-    report = ingest_paths(list(paths), store=store, published=published)
+def town_places() -> list[Place]:
+    """Towns of Iraq for the basemap's labels at zoom >= 8: curated cities, then GeoNames' (deduplicated)."""
+    from gazetteer.geonames import geonames_index
+
+    curated = [p for p in gazetteer.places() if p.precision == "city" and p.country == "IQ"]
+    seen = {p.id for p in curated}
+    extra = [p for p in geonames_index().by_id.values() if p.country == "IQ" and p.precision == "city"]
+    return curated + [p for p in extra if p.id not in seen and not seen.add(p.id)]  # type: ignore[func-returns-value]
+
+
+def ingest_files(
+    paths: Sequence[Path], store: str | Path | None, published: dt.date, outlet: str | None = None
+) -> str:
+    """Ingest saved articles into the store (labelled with ``outlet`` when given); the one-line summary."""
+    report = ingest_paths(list(paths), store=store, published=published, source=outlet)
     return str(report.summary())
+
+
+def dates_used(paths: Sequence[Path], published: dt.date) -> list[str]:
+    """For each file, the publication date ingest gives it and why (the planner's own rule, run twice:
+    without the user's date, a file that still gets one carries its own)."""
+    from geo.ingest.plan import plan_file
+
+    out = []
+    for path in paths:
+        own, _ = plan_file(Path(path), {}, None, None, "")
+        if own:
+            when = own[0].article.published
+            why = "found in the file (its metadata or a date line), which wins over the date you gave"
+            if when == published:
+                why = "found in the file, the same as the date you gave"
+            out.append(f"{Path(path).name}: dated {when.isoformat()}, {why}.")
+        else:
+            out.append(f"{Path(path).name}: dated {published.isoformat()}, the date you gave (the file has none).")
+    return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -33,17 +34,30 @@ class Filters:
 
 
 def apply(events: Sequence[Event], f: Filters) -> list[Event]:
-    """The visible events: every filter combined (AND), dates by overlap with [start, end]."""
-    return filter_events(
+    """The visible events: every filter combined (AND), dates by overlap with [start, end]; ``sources``
+    are outlets (any of an event's sources from one of them)."""
+    out = filter_events(
         events,
         start=f.start,
         end=f.end,
         types=f.types,
         governorates=f.governorates,
-        sources=f.sources,
         min_precision=f.min_precision,
         min_confidence=f.min_confidence,
     )
+    if f.sources is not None:
+        wanted = set(f.sources)
+        out = [e for e in out if any(outlet(s) in wanted for s in e.all_sources)]
+    return out
+
+
+_LABEL_DATE = re.compile(r"[\s,]+\d{4}-\d{2}-\d{2}$")
+
+
+def outlet(source: str) -> str:
+    """The outlet of a source label ("Shafaq News 2021-04-18" -> "Shafaq News"): articles are labelled
+    outlet + publication date, and an analyst filters by outlet."""
+    return _LABEL_DATE.sub("", source.strip())
 
 
 def date_bounds(events: Sequence[Event], today: dt.date | None = None) -> Window:
@@ -64,6 +78,11 @@ def sources(events: Sequence[Event]) -> list[str]:
     return sorted({s for e in events for s in e.all_sources if s})
 
 
+def outlets(events: Sequence[Event]) -> list[str]:
+    """The source filter's options: one per outlet, not one per article."""
+    return sorted({outlet(s) for e in events for s in e.all_sources if s})
+
+
 def types_present(events: Sequence[Event]) -> list[str]:
     """Event types in the collection, in taxonomy order."""
     seen = {e.type for e in events}
@@ -78,55 +97,28 @@ def precision_filter(choice: str) -> str | None:
     return None if choice == "any" else choice
 
 
-# --- Playing through time ---------------------------------------------------------------------------------
-
-STEPS: dict[str, int] = {"1 week": 7, "1 month": 30, "3 months": 91}
-DEFAULT_PLAY_WIDTH = 91  # days shown at once when play starts from the whole range
-
-
-def play_start(window: Window, bounds: Window, width_days: int = DEFAULT_PLAY_WIDTH) -> Window:
-    """The window play begins with: the current one, unless it is the whole range or already at the end
-    (then a ``width_days`` window at the start)."""
-    lo, hi = bounds
-    if window == bounds or window[1] >= hi:
-        return lo, min(lo + dt.timedelta(days=width_days - 1), hi)
-    return window
-
-
-def step_window(window: Window, bounds: Window, step_days: int) -> tuple[Window, bool]:
-    """Move the window forward by ``step_days`` keeping its width; clamp at the end.
-
-    Returns ``(new_window, at_end)``; ``at_end`` is True once the window touches the last day.
-    """
-    lo, hi = bounds
-    start, end = window
-    width = end - start
-    new_end = min(end + dt.timedelta(days=step_days), hi)
-    new_start = max(lo, new_end - width)
-    return (new_start, new_end), new_end >= hi
-
-
 # --- Table and CSV ---------------------------------------------------------------------------------------
 
+# The quote and its source come first after the place, so they are read without side scrolling.
 TABLE_COLUMNS: tuple[str, ...] = (
     "date",
     "type",
     "place",
+    "quote",
+    "source",
+    "published",
     "province",
     "geo_precision",
     "date_precision",
     "status",
     "confidence",
     "destination",
-    "quote",
-    "source",
-    "published",
     "id",
 )
 
 
-def table_frame(events: Sequence[Event]) -> pd.DataFrame:
-    """One row per visible event, for ``st.dataframe`` (newest first)."""
+def table_frame(events: Sequence[Event], limit: int | None = None) -> pd.DataFrame:
+    """One row per visible event, for ``st.dataframe`` (newest first; the newest ``limit`` when given)."""
     rows = [
         {
             "date": e.date,
@@ -138,12 +130,12 @@ def table_frame(events: Sequence[Event]) -> pd.DataFrame:
             "status": e.status,
             "confidence": e.confidence,
             "destination": e.destination.name if e.destination else "",
-            "quote": e.quote,
             "source": " · ".join(e.all_sources),
             "published": e.published,
-            "id": e.id,
+            "quote": e.quote,
+            "id": eid,
         }
-        for e in sorted(events, key=lambda e: (e.date, e.id), reverse=True)
+        for _, eid, e in sorted(((e.date, e.id, e) for e in events), key=lambda t: t[:2], reverse=True)[:limit]
     ]
     return pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
 

@@ -36,7 +36,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-MAP_IFRAME = 'iframe[title="streamlit_folium\\.st_folium"]'
+MAP_IFRAME = 'iframe[title="dashboard\\.map\\.component\\.geo_map"]'
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 
 
@@ -129,7 +129,7 @@ def map_frame(page: Any) -> Any:
 
 
 def wait_for_markers(page: Any, timeout_ms: int = 60_000) -> None:
-    map_frame(page).locator("path.base-marker, path.ev-marker").first.wait_for(state="attached", timeout=timeout_ms)
+    map_frame(page).locator("path.base-marker").first.wait_for(state="attached", timeout=timeout_ms)
 
 
 def metric(page: Any, label: str) -> int:
@@ -150,17 +150,35 @@ def screenshot(page: Any, out: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--store", type=Path, help="store to show (default: a temp store of tests/data/seeds)")
+    ap.add_argument("--synthetic", type=int, metavar="N", help="a temp store of N generated events instead")
     ap.add_argument("-o", "--output", type=Path, default=ROOT / "docs" / "screenshot.png")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        store = args.store or build_seed_store(Path(tmp) / "events.gpkg")
-        with running_app(store) as url, offline_page() as (page, external):
+        store = args.store or (synthetic_store(Path(tmp) / "events.gpkg", args.synthetic) if args.synthetic
+                               else build_seed_store(Path(tmp) / "events.gpkg"))
+        with running_app(store, timeout=180) as url, offline_page() as (page, external):
             page.goto(url, wait_until="domcontentloaded")
-            wait_for_markers(page)
+            wait_for_markers(page, timeout_ms=300_000)
             screenshot(page, args.output)
-            n = map_frame(page).locator("path.ev-marker").count()
-    print(f"wrote {args.output} ({n} event markers drawn; {len(external)} external requests blocked)")
+            frame = page.frame(url=lambda u: "geo_map" in u)
+            n = frame.evaluate("window.geoApp.drawn().events") if frame else 0
+    print(f"wrote {args.output} ({n} events drawn; {len(external)} external requests blocked)")
     return 0
+
+
+def synthetic_store(path: Path, n: int) -> Path:
+    """A fresh store of ``n`` generated events (geo.devtools.sample; for pictures and benches only)."""
+    sys.path.insert(0, str(ROOT))
+    import datetime as dt
+
+    from geo.devtools.sample import synthetic_events
+    from geo.store import Article, Store
+
+    s = Store(path)
+    s.add_article(Article(id="s" * 64, text="t", published=dt.date(2024, 1, 1), source="synthetic"),
+                  synthetic_events(n, days=3000))
+    s.close()
+    return path
 
 
 if __name__ == "__main__":

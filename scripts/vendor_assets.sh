@@ -14,6 +14,7 @@ PACKAGES=(
   leaflet@1.9.4
   leaflet.markercluster@1.5.3
   leaflet.awesome-markers@2.0.5
+  leaflet.heat@0.2.0
   jquery@3.7.1
   bootstrap@5.2.2
   @fortawesome/fontawesome-free@6.2.0
@@ -37,6 +38,7 @@ unpack() {  # unpack NAME-PREFIX DIR: extract the one tarball whose name starts 
 unpack leaflet leaflet
 unpack leaflet.markercluster markercluster
 unpack leaflet.awesome-markers awesome-markers
+unpack leaflet.heat heat
 unpack jquery jquery
 unpack bootstrap bootstrap
 unpack fortawesome-fontawesome-free fontawesome
@@ -54,6 +56,7 @@ copy markercluster/dist/leaflet.markercluster.js markercluster/dist/MarkerCluste
      markercluster/dist/MarkerCluster.Default.css markercluster/MIT-LICENCE.txt markercluster
 copy awesome-markers/dist/leaflet.awesome-markers.js awesome-markers/dist/leaflet.awesome-markers.css \
      awesome-markers/dist/images awesome-markers/LICENSE awesome-markers
+copy heat/dist/leaflet-heat.js heat/LICENSE leaflet.heat
 copy jquery/dist/jquery.min.js jquery/LICENSE.txt jquery
 copy bootstrap/dist/js/bootstrap.bundle.min.js bootstrap/dist/css/bootstrap.min.css bootstrap/LICENSE bootstrap
 copy fontawesome/css fontawesome/webfonts fontawesome/LICENSE.txt fontawesome

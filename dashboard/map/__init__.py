@@ -1,12 +1,15 @@
 """The dashboard's map: ``build_map`` draws events, bases and movements on an offline basemap.
 
-``style`` holds the palette (also used by the chart and table), ``features`` turns events into escaped
-feature dicts, ``layers`` puts them on a folium Map with the JS/CSS from ``static/``, ``legend`` explains it.
+``style`` holds the palette (also used by the chart and table), ``payload`` turns events and bases into one escaped
+compact payload, ``layers`` builds the folium Map (basemap, labels, legend) with the JS/CSS from ``static/``
+(``timeapp.js`` draws the payload by time window), ``component`` shows it in Streamlit.
 """
 
-from .features import event_features, popup_properties
-from .layers import GeoJsonLayer, build_map
+from . import layers
+from .features import marker_style
+from .layers import GeoJsonLayer, build_map, map_script, payload_ids
 from .legend import legend_html
+from .payload import map_payload
 from .style import AREA_M, STATUS_STYLE, TYPE_LABEL, TYPE_STYLE
 
 __all__ = [
@@ -16,7 +19,10 @@ __all__ = [
     "TYPE_STYLE",
     "GeoJsonLayer",
     "build_map",
-    "event_features",
+    "layers",
     "legend_html",
-    "popup_properties",
+    "map_payload",
+    "map_script",
+    "marker_style",
+    "payload_ids",
 ]

@@ -25,14 +25,13 @@ from geo.core.taxonomy import EVENT_TYPES
 
 from .. import assets, basemap
 from .escape import esc, safe_json
-from .features import base_features, event_features
 from .legend import Legend
+from .payload import map_payload
 
 IRAQ_CENTER = (33.2, 43.7)
 IRAQ_ZOOM = 6
 IRAQ_BOUNDS = ((29.0, 38.8), (37.4, 48.6))  # the first view; room is kept on the left for the legend
-LEGEND_PAD_PX = 250
-CANVAS_ABOVE = 2000  # SVG keeps one DOM node per marker (testable, crisp); canvas scales further.
+TIMEBAR_PAD_PX = 110  # the time panel covers the bottom of the map
 
 
 @cache
@@ -128,8 +127,9 @@ class Script(folium.MacroElement):
         self.code = code
 
 
-def _labels(m: folium.Map, governorates: Sequence[Any]) -> None:
-    """Country names (large, spaced) and governorate names (small) as non-interactive DivIcons."""
+def _labels(m: folium.Map, governorates: Sequence[Any], towns: Sequence[Any] = ()) -> None:
+    """Country names (large, spaced), governorate names (small) and, from zoom 8 (CSS ``.geo-z8``), town
+    names, as non-interactive DivIcons."""
     group = folium.FeatureGroup(name="Place names", overlay=True, control=True, show=True)
 
     def label(lat: float, lon: float, text: str, css: str) -> None:
@@ -141,19 +141,46 @@ def _labels(m: folium.Map, governorates: Sequence[Any]) -> None:
         label(lat, lon, name, "geo-label")
     for p in governorates:
         label(p.lat, p.lon, p.name.replace(" Governorate", "").replace(" Province", ""), "geo-label gov")
+    for p in towns:
+        label(p.lat, p.lon, p.name, "geo-label town")
     group.add_to(m)
 
 
-# Hand-placed for legibility (a polygon's centroid would sit on top of Baghdad's events).
+# Hand-placed for legibility (a polygon's centroid would sit on top of Baghdad's events); each name is
+# centred on its point (map.css), so none runs off the frame; payload.COUNTRY_ANCHORS sits just below.
 COUNTRY_LABELS: tuple[tuple[str, float, float], ...] = (
     ("Iraq", 31.6, 42.4),
     ("Syria", 35.3, 38.4),
-    ("Iran", 33.0, 51.5),
+    ("Iran", 34.0, 48.3),
     ("Saudi Arabia", 27.5, 43.5),
     ("Kuwait", 29.35, 47.6),
     ("Jordan", 31.0, 36.6),
     ("Turkey", 38.8, 38.5),
 )
+
+
+class AppScript(folium.MacroElement):
+    """``GeoApp.create(map, payload, options)``: the events, bases and time panel (``static/timeapp.js``).
+
+    Rendered after the layer control, whose JS name it hands over so the app's layers join the menu.
+    The payload is inserted raw (``_RawScript``), never parsed as a template.
+    """
+
+    def __init__(self, payload: dict[str, Any], control: folium.LayerControl) -> None:
+        super().__init__()
+        self._name = "AppScript"
+        self.payload_js = safe_json(payload)
+        self.ids: list[str] = list(payload["ids"])
+        self.control = control
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
+        assert self._parent is not None
+        figure = self.get_root()
+        code = (
+            f"GeoApp.create({self._parent.get_name()}, {self.payload_js}, "
+            f"Object.assign({{layers: {self.control.get_name()}}}, window.geoHostOptions || {{}}));"
+        )
+        figure.script.add_child(_RawScript(code), name=self.get_name())  # type: ignore[attr-defined]
 
 
 def _fc(feats: list[dict[str, Any]]) -> dict[str, Any]:
@@ -169,23 +196,27 @@ def build_map(
     center: tuple[float, float] | None = None,
     zoom: int | None = None,
     governorates: Sequence[Any] = (),
+    towns: Sequence[Any] = (),
     mark: tuple[float, float, str] | None = None,
     online_tiles: bool = False,
     height: int | str = "100%",
+    window: tuple[dt.date, dt.date] | None = None,
+    inline_quotes: bool | None = None,
 ) -> folium.Map:
-    """The dashboard's map: offline basemap, bases by status at ``at``, events by type and precision.
+    """The dashboard's map: offline basemap and labels (folium), plus every event and base as one payload
+    that ``static/timeapp.js`` filters by the time window in the browser (``window``: the first one shown,
+    default the whole range; ``at`` is its end when no window is given).
 
-    ``bases`` are ``geo.bases.BaseStatus`` objects (place, status, since, evidence); ``mark`` rings a
-    searched place (lat, lon, label) and ``center`` centres the view on it. Nothing here reaches
-    the network unless ``online_tiles`` is True (then OSM/CartoDB are offered, switched off, in the layer
-    control).
+    ``bases`` are ``geo.events.BaseStatus`` objects (with their history: the page colours each base by its
+    status at the window's end); ``mark`` rings a searched place (lat, lon, label) and ``center`` centres
+    the view on it. Nothing here reaches the network unless ``online_tiles`` is True (then OSM/CartoDB are
+    offered, switched off, in the layer control). The map also works as a standalone HTML file.
     """
-    canvas = len(events) > CANVAS_ABOVE
     m = folium.Map(
         location=list(center or IRAQ_CENTER),
         zoom_start=zoom or (9 if center else IRAQ_ZOOM),
         tiles=None,
-        prefer_canvas=canvas,
+        prefer_canvas=False,  # every event is clustered client-side: few paths, crisp SVG
         control_scale=True,
         height=height,
     )
@@ -197,12 +228,15 @@ def build_map(
     if center is None and zoom is None:
         m.fit_bounds(
             [list(IRAQ_BOUNDS[0]), list(IRAQ_BOUNDS[1])],
-            padding_top_left=(LEGEND_PAD_PX, 10),
-            padding_bottom_right=(10, 10),
+            padding_top_left=(10, 10),
+            padding_bottom_right=(10, TIMEBAR_PAD_PX),
         )
     css = "\n<style>\n" + static_text("map.css") + "</style>\n"
     m.get_root().header.add_child(folium.Element(css), name="geo_css")  # type: ignore[attr-defined]
-    Script(assets.image_path_js() + "\n" + static_text("map.js")).add_to(m)
+    m.get_root().header.add_child(  # type: ignore[attr-defined]
+        folium.JavascriptLink(assets.url(assets.HEAT_JS)), name="geo_heat"
+    )
+    Script(assets.image_path_js() + "\n" + static_text("map.js") + "\n" + static_text("timeapp.js")).add_to(m)
     js = callbacks()
 
     if online_tiles:
@@ -220,38 +254,7 @@ def build_map(
         ).add_to(m)
 
     GeoJsonLayer(basemap.countries(), name="Countries (offline outlines)", style=js["country_style"]).add_to(m)
-    _labels(m, governorates)
-
-    base_list = list(bases)
-    feats = event_features(events, bases_at=[b.place.id for b in base_list])
-    GeoJsonLayer(_fc(feats["areas"]), name="Location uncertainty", point_to_layer=js["area_point"]).add_to(m)
-    GeoJsonLayer(
-        _fc(feats["moves"]),
-        name="Movements",
-        point_to_layer=js["move_point"],
-        style=js["move_style"],
-        on_each_feature=js["move_each"],
-    ).add_to(m)
-    if feats["stacks"]:
-        GeoJsonLayer(
-            _fc(feats["stacks"]), name="Event counts (crowded places)", point_to_layer=js["stack_point"]
-        ).add_to(m)
-    # Bases under events: an event near (not at) a base must not disappear under its square.
-    when = f" on {at.isoformat()}" if at else ""
-    GeoJsonLayer(
-        _fc(base_features(base_list)),
-        name=f"Bases{when} ({len(base_list)})",
-        point_to_layer=js["base_point"],
-        on_each_feature=js["base_each"],
-    ).add_to(m)
-    n_mapped = len(feats["markers"])
-    GeoJsonLayer(
-        _fc(feats["markers"]),
-        name=f"Events ({n_mapped})",
-        point_to_layer=js["event_point"],
-        on_each_feature=js["event_each"],
-        styles=feats["styles"],
-    ).add_to(m)
+    _labels(m, governorates, towns)
 
     if mark is not None:  # the place the user searched for: a ring on top of everything
         lat, lon, label = mark
@@ -266,6 +269,43 @@ def build_map(
 
     present = [t for t in EVENT_TYPES if any(e.type == t for e in events)] or list(EVENT_TYPES)
     Legend(present).add_to(m)
-    folium.LayerControl(position="topright", collapsed=True).add_to(m)
+    control = folium.LayerControl(position="topright", collapsed=True)
+    control.add_to(m)
+    data = map_payload(events, bases, inline_quotes=inline_quotes)
+    if window is None and at is not None and events:
+        window = (min(e.date for e in events), at)
+    if window is not None:
+        data["window"] = [window[0].isoformat(), window[1].isoformat()]
+    AppScript(data, control).add_to(m)
     assets.vendor_tree(m)
     return m
+
+
+def payload_ids(m: folium.Map) -> list[str]:
+    """The events' ids in the page's order (its reports name an event by index)."""
+    app = next(c for c in m._children.values() if isinstance(c, AppScript))
+    return app.ids
+
+
+def stable_ids(m: folium.Map) -> None:
+    """Number every element of the map in tree order, so the same inputs give the same script (the page
+    compares scripts to decide whether to rebuild the map)."""
+    stack: list[Any] = [m]
+    i = 0
+    while stack:
+        el = stack.pop(0)
+        el._id = f"g{i}"
+        i += 1
+        stack.extend(getattr(el, "_children", {}).values())
+
+
+def map_script(m: folium.Map) -> tuple[str, str]:
+    """``(map_id, script)``: the map's JS (everything but the page around it), for the component."""
+    stable_ids(m)
+    root = m.get_root()
+    root.render()
+    # The component page has no folium header: the map's stylesheet travels with the script.
+    css = "(function(){var s=document.createElement('style');s.textContent=" + safe_json(static_text("map.css"))
+    css += ";document.head.appendChild(s);})();\n"
+    script: str = css + root.script.render()  # type: ignore[attr-defined]
+    return m.get_name(), script

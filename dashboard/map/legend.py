@@ -56,15 +56,16 @@ def legend_html(types: Iterable[str] = EVENT_TYPES) -> str:
     rows.append(f'<div class="lg-row">{_shape_svg("circle", "#555555")}Exact site or town</div>')
     rows.append(
         f'<div class="lg-row">{_shape_svg("circle", "#555555", "#555555", dashed=True, opacity=0.3)}'
-        "Only governorate / country known (disc ≈ area)</div>"
+        "Only governorate / country known: a count on the region</div>"
     )
     rows.append(f'<div class="lg-row">{_shape_svg("circle", "#555555", opacity=0.4)}Date known to month/year</div>')
-    return '<div class="geo-legend">' + "".join(rows) + "</div>"
+    # A <details>: the analyst can fold it away (it would cover western Anbar).
+    return '<details class="geo-legend" open><summary>Legend</summary>' + "".join(rows) + "</details>"
 
 
 def _legend_js(types: Iterable[str]) -> str:
     return (
-        "(function () { var lg = L.control({position: 'bottomleft'});"
+        "(function () { var lg = L.control({position: 'topleft'});"
         " lg.onAdd = function () { var d = L.DomUtil.create('div'); d.innerHTML = "
         + safe_json(legend_html(types))
         + "; L.DomEvent.disableClickPropagation(d); L.DomEvent.disableScrollPropagation(d); return d; };"
@@ -73,7 +74,7 @@ def _legend_js(types: Iterable[str]) -> str:
 
 
 class Legend(folium.MacroElement):
-    """The legend as a bottom-left Leaflet control (``{map}`` becomes the map's JS name when rendered)."""
+    """The legend as a top-left Leaflet control, folded on demand (``{map}``: the map's JS name)."""
 
     _template = Template(
         "{% macro script(this, kwargs) %}{{ this.code.replace('{map}', this._parent.get_name()) }}{% endmacro %}"

@@ -125,8 +125,12 @@ class Event:
         return {k: v for k in COUNT_FIELDS if (v := getattr(self, k)) is not None}
 
     def to_dict(self) -> dict[str, Any]:
-        """Flat, JSON-ready properties (the GeoJSON export's property names)."""
-        return {p.name: p.get(self) for p in PROPERTIES}
+        """Flat, JSON-ready properties (the GeoJSON export's property names), plus the old names of
+        renamed ones (``DEPRECATED_NAMES``) for one release."""
+        d = {p.name: p.get(self) for p in PROPERTIES}
+        for old, new in DEPRECATED_NAMES.items():
+            d[old] = d[new]
+        return d
 
 
 @dataclass(frozen=True)
@@ -184,8 +188,9 @@ PROPERTIES: tuple[Property, ...] = (
     _plain("weapon"),
     *(_plain(k, "int") for k in COUNT_FIELDS),
     _plain("quote"),
-    _plain("start", "int", "quote_start"),
-    _plain("end", "int", "quote_end"),
+    # Offsets of the quote in the article text (named so they cannot be read as dates).
+    Property("quote_start", "int", lambda e: e.start, "quote_start", "start"),
+    Property("quote_end", "int", lambda e: e.end, "quote_end", "end"),
     _plain("source"),
     Property("sources", "list", lambda e: list(e.all_sources)),
     _plain("published", "date"),
@@ -195,6 +200,9 @@ PROPERTIES: tuple[Property, ...] = (
     # Review state: not a store column (reviews live in their own table and are applied on read).
     *(Property(k, "text", _attr(k)) for k in REVIEW_FIELDS),
 )
+
+# Old export name -> new one: still written for one release (0.2 drops them), so scripts can move over.
+DEPRECATED_NAMES: dict[str, str] = {"start": "quote_start", "end": "quote_end"}
 
 FIELD_DEFAULTS: dict[str, Any] = {
     f.name: f.default for f in dataclasses.fields(Event) if f.default is not dataclasses.MISSING

@@ -34,6 +34,13 @@ def _properties(b: BaseStatus) -> dict[str, Any]:
         "evidence_quotes": [e.quote for e in b.evidence],
         "evidence_sources": [e.source for e in b.evidence],
         "timeline": [{"date": d.isoformat(), "status": s, "event_id": e.id} for d, s, e in b.timeline],
+        # Curated (sourced, data/base_history.csv) and extracted status runs: what the popup reads.
+        "status_text": b.history[-1].label if b.history else None,
+        "history": [
+            {"date": h.date.isoformat(), "precision": h.precision, "status": h.status, "last": h.last.isoformat(),
+             "label": h.label, "source": h.source, "curated": h.curated}
+            for h in b.history
+        ],
     }
 
 
@@ -66,6 +73,7 @@ def bases_frame(events: Sequence[Event], at: dt.date | None = None) -> gpd.GeoDa
         for k in ("evidence", "evidence_quotes", "evidence_sources"):
             d[k] = " | ".join(d[k])
         d["timeline"] = json.dumps(d["timeline"], ensure_ascii=False)
+        d["history"] = json.dumps(d["history"], ensure_ascii=False)
         rows.append(d)
     cols = list(_properties(BaseStatus(Place("", "", 0.0, 0.0, "base", "site"), UNKNOWN, None, ())))
     geometry = [shapely.Point(b.place.lon, b.place.lat) for b in statuses]

@@ -10,8 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..core.models import PROPERTIES, Event
-from ..core.taxonomy import COUNT_FIELDS
+from ..core.models import DEPRECATED_NAMES, PROPERTIES, Event
 from .files import DECIMALS, dump_json, export_pages, rounded
 
 if TYPE_CHECKING:
@@ -95,8 +94,14 @@ def events_frame(events: Sequence[Event]) -> gpd.GeoDataFrame:
         d["quotes"] = " | ".join(e.all_quotes)
         rows.append(d)
     df = pd.DataFrame(rows, columns=_columns())
-    for k in (*COUNT_FIELDS, "start", "end"):
-        df[k] = df[k].astype("Int64")
+    # Types from PROPERTIES, never from the values: an all-null count stays an integer column.
+    for k, kind in _kinds().items():
+        if kind == "int":
+            df[k] = df[k].astype("Int64")
+        elif kind == "real":
+            df[k] = df[k].astype("float64")
+        elif kind in ("text", "date"):
+            df[k] = df[k].astype("object")
     for k in ("lat", "lon"):
         df[k] = df[k].astype("float64").round(DECIMALS)
     geometry = [shapely_geometry(e) for e in events]
@@ -105,7 +110,14 @@ def events_frame(events: Sequence[Event]) -> gpd.GeoDataFrame:
 
 def _columns() -> list[str]:
     """The frame's columns: every property, so empty exports keep their schema."""
-    return [*(p.name for p in PROPERTIES), "quotes"]
+    return [*(p.name for p in PROPERTIES), *DEPRECATED_NAMES, "quotes"]
+
+
+def _kinds() -> dict[str, str]:
+    """Each column's kind, from ``PROPERTIES`` (the old names of renamed ones too)."""
+    kinds = {p.name: p.kind for p in PROPERTIES}
+    kinds.update({old: kinds[new] for old, new in DEPRECATED_NAMES.items()})
+    return kinds
 
 
 DATA = Path(__file__).parent / "data"
@@ -120,7 +132,7 @@ def parquet_schema() -> pa.Schema:
     import pyarrow as pa
 
     arrow = {"int": pa.int64(), "real": pa.float64()}
-    kinds = {p.name: p.kind for p in PROPERTIES}
+    kinds = _kinds()
     names = _columns()
     fields = [pa.field(n, arrow.get(kinds.get(n, "text"), pa.string())) for n in names]
     fields.append(pa.field("geometry", pa.binary()))

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from dashboard import data
 from geo.devtools.sample import small_events, synthetic_events
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
@@ -104,45 +102,42 @@ def test_filters_combine_with_each_other_and_the_window():
     assert visible(at) == 1  # Balad, February 2021
 
 
-def test_downloads_are_exactly_the_visible_events(downloads):
-    events = small_events()
-    at = _app(events).run()
+def test_downloads_are_built_only_when_clicked(downloads):
+    """No GeoJSON/CSV is built per rerun (they cost seconds at 100k); data.geojson_bytes and
+    filters.csv_bytes, tested in test_dashboard.py, build them on click."""
+    at = _app(small_events()).run()
     at.slider(key="window").set_value((D(2021, 1, 10), D(2021, 6, 30))).run()
     assert visible(at) == 5
-    raw = downloads["events_2021-01-10_2021-06-30.geojson"]
-    fc = json.loads(raw.decode("utf-8"))
-    assert fc["type"] == "FeatureCollection"
-    assert [f["properties"]["id"] for f in fc["features"]] == [e.id for e in events[:5]]
-    assert fc == data.events_geojson(events[:5])
-    assert "صواريخ".encode() in raw  # ensure_ascii=False
-    csv_text = downloads["events_2021-01-10_2021-06-30.csv"].decode("utf-8-sig")
-    assert len(csv_text.strip().splitlines()) == 1 + 5
+    assert downloads == {}
 
 
-def test_play_starts_a_window_and_pause_stops():
-    events = synthetic_events(300)
-    at = _app(events).run()
-    everything = visible(at)
-    assert everything == 300
-    at.button(key="play").click().run()
-    assert at.session_state["playing"] is True
-    lo, hi = at.slider(key="window").value
-    assert (hi - lo).days == 90  # the default play window
-    assert 0 < visible(at) < everything
-    assert at.button(key="play").label == "⏸ Pause"
-    at.button(key="play").click().run()
-    assert at.session_state["playing"] is False
-    at.button(key="reset").click().run()
-    assert visible(at) == everything
+def test_a_shared_url_opens_the_same_window_filters_and_event():
+    events = small_events()
+    at = _app(events)
+    sel = events[1].id  # Balad, 2021-02-15
+    at.query_params.update({"w0": "2021-01-01", "w1": "2021-06-30", "type": "attack,bogus", "outlet": "Shafaq News",
+                            "sel": sel, "lat": "33.9", "lon": "44.3", "z": "10", "step": "week", "speed": "4"})
+    at.run()
+    assert not at.exception
+    assert at.slider(key="window").value == (D(2021, 1, 10), D(2021, 6, 30))  # clipped to the collection
+    assert at.multiselect(key="types").value == ["attack"]  # unknown values are dropped
+    assert at.multiselect(key="srcs").value == ["Shafaq News"]
+    assert visible(at) == 1
+    assert at.session_state["_url_view"] == [33.9, 44.3, 10.0]
+    assert at.session_state["play"] == {"step": "week", "speed": 4.0, "mode": "moving"}
+    assert any("geo-quote" in md.value for md in at.markdown)  # the selected event's quote is open
+    # ...and the app writes the same state back (the view keys as the page wrote them)
+    q = dict(at.query_params)
+    assert q["w1"] in ("2021-06-30", ["2021-06-30"]) and q["sel"] in (sel, [sel])
 
 
-def test_selecting_a_row_shows_the_full_quote_escaped_rtl():
+def test_selected_event_shows_the_full_quote_escaped_rtl():
     events = small_events()
     at = _app(events).run()
     at.multiselect(key="govs").set_value(["Erbil"]).run()
     at.multiselect(key="types").set_value(["attack"]).run()
     assert visible(at) == 1
-    at.session_state["table"] = {"selection": {"rows": [0], "columns": []}}
+    at.session_state["sel"] = events[8].id
     at.run()
     quote = next(md.value for md in at.markdown if "geo-quote" in md.value)
     assert 'dir="rtl"' in quote

@@ -24,6 +24,8 @@ BAGHDAD = Place("baghdad", "Baghdad", 33.3152, 44.3661, "city", "city", "بغد�
 def _curated_bases(monkeypatch):
     # The bases come from the gazetteer; pin them so these tests do not depend on its CSV.
     monkeypatch.setattr(bases_mod, "_bases", lambda: [AIN, TAJI, HARIR])
+    # ...and the curated history too (tests/events/test_base_history.py covers the merge).
+    monkeypatch.setattr(bases_mod, "curated_history", lambda path=None: {})
 
 
 def ev(type_, date, place, destination=None, status="occurred", quote="q") -> Event:

@@ -263,3 +263,27 @@ def test_streamed_export_equals_the_whole(tmp_path):
     assert len(g) == 230 and list(g["id"]) == [e.id for e in events]
     assert export_events(iter([]), tmp_path / "none.parquet") == 0
     assert len(gpd.read_parquet(tmp_path / "none.parquet")) == 0
+
+
+def test_quote_offsets_are_named_as_offsets_and_the_old_names_stay_one_release():
+    props = events_geojson(EVENTS[:1])["features"][0]["properties"]
+    assert (props["quote_start"], props["quote_end"]) == (10, 10 + len(QUOTE))
+    assert (props["start"], props["end"]) == (props["quote_start"], props["quote_end"])  # deprecated aliases
+    assert {"quote_start", "quote_end", "start", "end"} <= set(events_frame(EVENTS).columns)
+
+
+@pytest.mark.parametrize("subset", [[3], [2, 3], [0, 1, 2, 3]], ids=["no counts", "one located", "all"])
+def test_property_types_do_not_depend_on_the_window(tmp_path, subset):
+    """The same field types whichever events are exported, also when a count is null in every one."""
+    chosen = [EVENTS[i] for i in subset]
+    for f in events_geojson(chosen)["features"]:
+        for k in ("rockets", "killed", "wounded", "troops", "quote_start"):
+            assert f["properties"][k] is None or isinstance(f["properties"][k], int), (k, f["properties"][k])
+        assert f["properties"]["confidence"] is None or isinstance(f["properties"]["confidence"], float)
+    out = tmp_path / "e.gpkg"
+    export_events(chosen, out)
+    info = pyogrio.read_info(out, layer="events")
+    types = dict(zip(info["fields"], info["dtypes"], strict=True))
+    assert types["rockets"].startswith("int") and types["killed"].startswith("int"), types
+    assert types["quote_start"].startswith("int") and types["lat"] == "float64"
+    assert types["quote"] == "object" and types["place"] == "object"

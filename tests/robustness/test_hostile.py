@@ -169,9 +169,8 @@ def test_script_and_template_text_go_through_store_export_and_dashboard_inert(tm
     html = m.get_root().render()
     assert "<script>alert(1)" not in html and "alert(1)</script>" not in html
     assert "X49Y" not in html
-    layer = next(c for c in m._children.values()
-                 if isinstance(c, dmap.GeoJsonLayer) and c.layer_name.startswith("Events"))
-    (q,) = [f["properties"]["q"] for f in layer.data["features"]]
+    app = next(c for c in m._children.values() if isinstance(c, dmap.layers.AppScript))  # the page's events
+    (q,) = [d["q"] for d in json.loads(app.payload_js)["details"]]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in q and TEMPLATE in q
     panel = filters.quote_html(events, events[0].id)
     assert "<script>" not in panel and "&lt;script&gt;alert(1)&lt;/script&gt;" in panel
