@@ -21,7 +21,7 @@ _ROOT = Path(__file__).resolve().parent.parent
 if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
-from dashboard import access, assets, charts, data, filters, state, views  # noqa: E402
+from dashboard import access, assets, charts, data, filters, review, review_ui, state, views  # noqa: E402
 from dashboard.map import TYPE_LABEL, component  # noqa: E402
 from geo.core.models import Event  # noqa: E402
 
@@ -145,6 +145,7 @@ with st.sidebar:
         help="How likely an event is right, from its evidence (place, date, trigger) and how many sources "
              "report it; calibrated on real articles. 0 shows everything.",
     )
+    reviewed_flag = review_ui.sidebar_filter()
     st.header("Find a place")
     query = st.text_input("Place name (Arabic or English)", key="place_q", placeholder="e.g. عين الأسد, Balad")
     mark: tuple[float, float, str] | None = None
@@ -214,7 +215,8 @@ st.markdown(
 )
 st.markdown("## Foreign forces in Iraq: bases, withdrawals and attacks")
 store_label = STORE or "default store"
-st.caption(f"{len(events_all)} events from Arabic news · {bounds[0]} – {bounds[1]} · {store_label}")
+st.caption(f"{len(events_all)} events from Arabic news · {review.counts_line(events_all)} · {bounds[0]} – "
+           f"{bounds[1]} · {store_label}")
 if not st.get_option("server.enableStaticServing"):
     st.error(
         "Static file serving is off, so the map cannot load Leaflet: start the app with `geo dashboard` "
@@ -249,6 +251,8 @@ if INJECTED:
     in_filters, frame = filters.apply(events_all, base_filters), None
 else:  # every date: the map's payload, the timeline's bars
     in_filters, frame = _selected_events(STORE, STAMP, base_filters)
+if reviewed_flag:  # "reviewed only" (geo.review): the timeline and the map follow it
+    in_filters, frame = review.only_reviewed(in_filters, True), None
 visible = filters.apply(in_filters, filters.Filters(start=start, end=end))
 on_map = [e for e in visible if e.place is not None]
 bases_shown = [b for b in bases_all if not govs or b.place.province in govs]
@@ -266,7 +270,7 @@ m5.metric(
 )
 
 # --- Map ------------------------------------------------------------------------------------------------
-if INJECTED:
+if INJECTED or reviewed_flag:
     map_id, script, ids = views.map_parts(in_filters, events_all, govs, mark, online, bases_all)
 else:
     map_id, script, ids = _map_parts(STORE, STAMP, base_filters, tuple(govs), mark, online)
@@ -357,6 +361,12 @@ d2.download_button(
     width="stretch",
     on_click="ignore",
 )
+
+# --- Review (geo.review): the queue, and confirm / reject / edit of the picked event ----------------------
+if review_ui.panel(events_all, STORE, ss.get("sel")):
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    st.rerun()
 
 # --- The URL says what is on screen (a link opens the same map) ----------------------------------------
 wanted = state.to_query(

@@ -18,16 +18,29 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from gazetteer import candidates, resolve
+from gazetteer import candidates, get_place, resolve
+from gazetteer.models import Place
 
 from .core import access
-from .core.errors import GeoError
+from .core.errors import GeoError, InputError
 from .core.log import setup_logging
+from .core.models import Event
 from .core.settings import PROJECT_ROOT
-from .core.taxonomy import EVENT_TYPES
+from .core.taxonomy import COUNT_FIELDS, DATE_PRECISIONS, EVENT_TYPES, REVIEW_STATUSES, STATUSES
 from .export import export_bases, export_events, format_table
 from .extract import EXTRACTOR_VERSION
 from .ingest import HELD_SIGNALS, Interrupted, ingest_paths, open_seeded_store, reprocess, take_sigterm
+from .review import (
+    add,
+    conflicts,
+    decide,
+    needs_review,
+    point_place,
+    read_reviews,
+    reviewer_name,
+    set_reviewer,
+    write_reviews,
+)
 from .store import is_url
 from .store.check import check_store
 
@@ -113,6 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, type=Path)
     p.add_argument("--format", choices=("geojson", "gpkg", "csv", "parquet"), help="default: from the suffix")
     p.add_argument("--layer", choices=("events", "bases"), default="events")
+    p.add_argument("--include-rejected", action="store_true",
+                   help="also export the events an analyst rejected (review_status 'rejected')")
     _add_store(p)
     _add_filters(p)
 
@@ -122,6 +137,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("evaluate", help="score the extractor against a gold JSONL file")
     p.add_argument("gold", type=Path)
     p.add_argument("--seeds", type=Path, default=None, help="folder of the gold's articles (with index.csv)")
+    p.add_argument("--store", help="score the events this store holds for those articles, before and after"
+                   " its analysts' reviews (instead of running the extractor)")
+
+    _add_review_parser(sub)
 
     p = sub.add_parser("dashboard", help="start the Streamlit app (read-only unless --allow-upload)")
     p.add_argument("--port", type=int, default=int(os.environ.get("GEO_PORT", 8501)))
@@ -171,16 +190,21 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 def _cmd_reprocess(args: argparse.Namespace) -> int:
     print(_done(args, reprocess(store=args.store).summary()))
+    with open_seeded_store(args.store, create=False) as store:
+        orphans = store.reviewed().orphans
+    if orphans:  # kept, never dropped: the analyst decides what they meant
+        print(f"{len(orphans)} review decisions match no event any more (kept; see geo review list --orphans)")
     return 0
 
 
 def _filters(args: argparse.Namespace) -> dict[str, Any]:
     return {"start": args.start, "end": args.end, "types": args.types, "governorates": args.governorates,
-            "bbox": args.bbox}
+            "bbox": args.bbox, "include_rejected": getattr(args, "include_rejected", False)}
 
 
 def _cmd_events(args: argparse.Namespace) -> int:
-    # The store answers in SQL: only the events asked for (and only --limit of them) are read.
+    # The store answers in SQL (only the events asked for are read), or from the reviewed view once
+    # decisions are stored.
     with open_seeded_store(args.store, create=False) as store:
         events = store.query(limit=args.limit or None, **_filters(args))
     print(format_table(events))
@@ -212,8 +236,11 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     # the one command that uses the development tools; imported here so the pipeline never loads them
-    from .devtools.evaluate import evaluate_file
+    from .devtools.evaluate import evaluate_file, evaluate_store
 
+    if args.store:
+        print(evaluate_store(args.gold, args.store, seeds_dir=args.seeds).report())
+        return 0
     result = evaluate_file(args.gold, seeds_dir=args.seeds)
     print(result.report())
     return 0
@@ -264,6 +291,220 @@ def _dashboard_access(allow_upload: bool, address: str, env: dict[str, str]) -> 
                  f"  (or open the page with ?{access.TOKEN_PARAM}={token})")
 
 
+# ---------------------------------------------------------------- geo review (analyst review, issue #16)
+def _count(s: str) -> int | None:
+    if s.strip().lower() in ("", "none", "unknown"):
+        return None
+    try:
+        n = int(s)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"not a count: {s!r} (a whole number >= 0, or 'none')")
+    return n
+
+
+def _date_or_none(s: str) -> dt.date | None:
+    return None if s.strip().lower() in ("", "none") else _date(s)
+
+
+def _point(s: str) -> tuple[float, float]:
+    try:
+        lat, lon = (float(x) for x in s.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a point: {s!r} (use LAT,LON in degrees)") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise argparse.ArgumentTypeError(f"not a point on the globe: {s!r} (use LAT,LON)")
+    return lat, lon
+
+
+def _add_event_fields(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--type", choices=EVENT_TYPES)
+    p.add_argument("--date", type=_date, help="YYYY-MM-DD")
+    p.add_argument("--end-date", type=_date_or_none, default=argparse.SUPPRESS, help="YYYY-MM-DD, or none")
+    p.add_argument("--precision", choices=DATE_PRECISIONS, help="how precise the date is")
+    p.add_argument("--status", choices=STATUSES)
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--place", help="a gazetteer place, in Arabic or English (or its id)")
+    where.add_argument("--point", type=_point, help="LAT,LON: a point of your own (a click on the map)")
+    p.add_argument("--place-name", default="", help="a name for --point")
+    p.add_argument("--destination", help="a gazetteer place, or none")
+    p.add_argument("--weapon", help="the weapon, or none")
+    for k in COUNT_FIELDS:
+        p.add_argument(f"--{k}", type=_count, default=argparse.SUPPRESS, help="a count, or none")
+
+
+def _add_review_parser(sub: argparse._SubParsersAction) -> None:
+    review = sub.add_parser("review", help="confirm, correct, reject or add events (kept through every reprocess)")
+    rsub = review.add_subparsers(dest="review_command", required=True)
+
+    def who(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--note", default="", help="why (shown with the event, exported as review_note)")
+        p.add_argument("--by", help="reviewer name (default: $GEO_REVIEWER, else the one set by geo review name)")
+        _add_store(p)
+
+    p = rsub.add_parser("name", help="set your reviewer name once")
+    p.add_argument("name")
+    p = rsub.add_parser("list", help="events with their review state (default: every event)")
+    p.add_argument("--status", action="append", choices=REVIEW_STATUSES, help="only this state (repeatable)")
+    p.add_argument("--queue", action="store_true", help="the needs-review queue: unsure, consequential first")
+    p.add_argument("--orphans", action="store_true", help="decisions whose event is gone (kept, never dropped)")
+    p.add_argument("--limit", type=_positive, default=0)
+    p.add_argument("--json", action="store_true", help="JSON lines of the events' properties")
+    _add_store(p)
+    for name, what in (("confirm", "the event is right"), ("reject", "the event is wrong: off the map and exports")):
+        p = rsub.add_parser(name, help=what)
+        p.add_argument("id", metavar="ID", help="the event's id, as the GeoJSON export gives it")
+        who(p)
+    p = rsub.add_parser("edit", help="correct an event's type, date, place, destination, status or counts")
+    p.add_argument("id", metavar="ID", help="the event's id, as the GeoJSON export gives it")
+    _add_event_fields(p)
+    who(p)
+    p = rsub.add_parser("add", help="add an event the extractor missed")
+    _add_event_fields(p)
+    p.add_argument("--article", help="the id (or a unique prefix) of the article it comes from")
+    p.add_argument("--quote", default="", help="the words of the article that support it")
+    p.add_argument("--source", help="source label (default: the article's, else 'analyst NAME')")
+    who(p)
+    p = rsub.add_parser("export", help="write every decision as JSON lines (to exchange with another analyst)")
+    p.add_argument("-o", "--output", default="-", help="file, or - for stdout (default)")
+    _add_store(p)
+    p = rsub.add_parser("import", help="merge review files: the later decision per event wins; conflicts reported")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    _add_store(p)
+
+
+def _review_place(name: str) -> Place:
+    try:
+        return get_place(name)
+    except (KeyError, LookupError, ValueError):
+        pass
+    place = resolve(name)
+    if place is None:
+        raise InputError(f"no place matches {name!r}; try geo resolve {name!r}, or give --point LAT,LON")
+    return place
+
+
+def _review_fields(args: argparse.Namespace) -> dict[str, Any]:
+    """The event fields an edit or add sets, as Event values."""
+    out: dict[str, Any] = {}
+    for opt, name in (("type", "type"), ("date", "date"), ("precision", "date_precision"), ("status", "status")):
+        if getattr(args, opt) is not None:
+            out[name] = getattr(args, opt)
+    if hasattr(args, "end_date"):
+        out["end_date"] = args.end_date
+    if args.place:
+        out["place"] = _review_place(args.place)
+    elif args.point:
+        lat, lon = args.point
+        out["place"] = point_place(lat, lon, name=args.place_name)
+    if args.destination is not None:
+        none = args.destination.strip().lower() in ("", "none")
+        out["destination"] = None if none else _review_place(args.destination)
+    if args.weapon is not None:
+        out["weapon"] = None if args.weapon.strip().lower() in ("", "none") else args.weapon
+    out.update({k: getattr(args, k) for k in COUNT_FIELDS if hasattr(args, k)})
+    return out
+
+
+def _review_line(e: Event) -> str:
+    conf = f"{e.confidence:.2f}" if e.confidence is not None else "-"
+    place = e.place.name if e.place else "-"
+    who = f"{e.reviewed_by} {e.reviewed_at[:16]}" if e.reviewed_by and e.reviewed_at else ""
+    note = f"  {e.review_note}" if e.review_note else ""
+    return f"{e.id}  {e.review_status:<10} {e.type:<12} {e.date}  {place[:28]:<28} {conf:>4}  {who}{note}"
+
+
+def _review_article(store: Any, prefix: str) -> dict[str, Any]:
+    found = [a for a in store.articles() if str(a["id"]).startswith(prefix)]
+    if len(found) != 1:
+        many = "several articles" if found else "no article"
+        raise InputError(f"{many} with an id starting {prefix!r}; see the articles' ids in the store")
+    a = found[0]
+    return {"id": a["id"], "text": store.article_text(a["id"]), "source": a["source"] or "",
+            "published": dt.date.fromisoformat(str(a["published"])[:10])}
+
+
+def _cmd_review(args: argparse.Namespace) -> int:
+    cmd = args.review_command
+    if cmd == "name":
+        print(f"reviewer name saved in {set_reviewer(args.name)}")
+        return 0
+    with open_seeded_store(args.store, create=cmd not in ("list", "export")) as store:
+        view = store.reviewed()
+        if cmd == "list":
+            if args.orphans:
+                for r in view.orphans:
+                    where = ", ".join(f"{a.type} at {a.place_id or '-'} in article {a.article_id[:12]}"
+                                      for a in r.anchors[:1])
+                    note = f"  {r.note}" if r.note else ""
+                    print(f"{r.event_id or r.key}  {r.status:<10} {r.reviewer} {r.at[:16]}  ({where}){note}")
+                print(f"{len(view.orphans)} decisions match no event", file=sys.stderr)
+                return 0
+            events = needs_review(view.events) if args.queue else list(view.events)
+            if args.status:
+                events = [e for e in events if e.review_status in args.status]
+            if args.limit:
+                events = events[: args.limit]
+            for e in events:
+                print(json.dumps(e.to_dict(), ensure_ascii=False) if args.json else _review_line(e))
+            counts = view.counts()
+            orphans = f"; {len(view.orphans)} orphaned decisions (geo review list --orphans)" if view.orphans else ""
+            # two reviewed events that now merge into one: the later decision rules, the other is kept
+            shadowed = f"; {len(view.shadowed)} decisions overruled by a later one on the same event" \
+                if view.shadowed else ""
+            print(", ".join(f"{counts.get(s, 0)} {s}" for s in REVIEW_STATUSES) + orphans + shadowed, file=sys.stderr)
+            return 0
+        if cmd == "export":
+            rows = store.review_rows()
+            if args.output == "-":
+                n = write_reviews(rows, sys.stdout)
+            else:
+                try:
+                    with open(args.output, "w", encoding="utf-8") as f:
+                        n = write_reviews(rows, f)
+                except OSError as exc:
+                    raise InputError(f"cannot write {args.output} ({exc.strerror})") from None
+            print(f"wrote {n} review decisions to {args.output}", file=sys.stderr)
+            return 0
+        if cmd == "import":
+            files = [(str(f), read_reviews(f)) for f in args.files]  # every file read before anything is stored
+            found = conflicts([("this store", store.review_rows()), *files])
+            new = store.add_reviews([r for _, rows in files for r in rows])
+            after = store.reviewed()
+            total = sum(len(rows) for _, rows in files)
+            print(f"imported {total} review decisions from {len(files)} files ({new} new); {len(found)} conflicts"
+                  f"{'; ' + str(len(after.orphans)) + ' match no event here (kept)' if after.orphans else ''}")
+            for c in found:
+                print(c.line())
+            return 0
+        who = reviewer_name(args.by)
+        if cmd == "add":
+            article = _review_article(store, args.article) if args.article else None
+            fields = _review_fields(args)
+            if args.quote:
+                fields["quote"] = args.quote
+            if args.source:
+                fields["source"] = args.source
+            review = add(fields, who, note=args.note, article=article)
+        else:
+            i = view.index_of(args.id)
+            if i is None:
+                raise InputError(f"no event with id {args.id!r} in {store.path}; list them with geo review list")
+            if cmd == "edit":
+                changes = _review_fields(args)
+                if not changes:
+                    raise InputError("nothing to change; give --type, --date, --place, --point, --status or a count")
+                review = decide(view, i, "corrected", who, note=args.note, changes=changes)
+            else:
+                review = decide(view, i, "confirmed" if cmd == "confirm" else "rejected", who, note=args.note)
+        store.add_reviews([review])
+        shown = next((e for e in store.reviewed().events if e.id == (review.event_id or review.key.split(":")[-1])),
+                     None)
+        print(_review_line(shown) if shown else f"{review.status} {review.key}")
+    return 0
+
+
 _COMMANDS = {
     "resolve": _cmd_resolve,
     "ingest": _cmd_ingest,
@@ -273,6 +514,7 @@ _COMMANDS = {
     "check": _cmd_check,
     "evaluate": _cmd_evaluate,
     "dashboard": _cmd_dashboard,
+    "review": _cmd_review,
 }
 
 

@@ -56,8 +56,9 @@ def build_seed_store(path: Path) -> Path:
 
 
 @contextlib.contextmanager
-def running_app(store: Path, port: int | None = None, timeout: float = 60) -> Iterator[str]:
-    """Run `geo dashboard --headless --port P --store FILE` (what `make run` calls); yield its URL.
+def running_app(store: Path, port: int | None = None, timeout: float = 60, allow_upload: bool = False) -> Iterator[str]:
+    """Run `geo dashboard --headless --port P --store FILE` (what `make run` calls; with `--allow-upload`
+    when ``allow_upload``: the write switch of uploads and reviews); yield its URL.
 
     The app runs in its own process group, so the streamlit child of `geo dashboard` is stopped too.
     """
@@ -65,6 +66,8 @@ def running_app(store: Path, port: int | None = None, timeout: float = 60) -> It
     log = tempfile.NamedTemporaryFile(prefix="dashboard-", suffix=".log", delete=False)  # noqa: SIM115
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     cmd = [sys.executable, "-m", "geo.cli", "dashboard", "--headless", "--port", str(port), "--store", str(store)]
+    if allow_upload:
+        cmd.append("--allow-upload")
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://localhost:{port}"
     try:

@@ -16,7 +16,7 @@ from typing import Any
 
 from gazetteer.models import Place
 
-from .taxonomy import COUNT_FIELDS
+from .taxonomy import COUNT_FIELDS, REVIEW_FIELDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +55,13 @@ class Event:
     # After deduplication: every source/quote that reported this event (first is ``source``).
     sources: tuple[str, ...] = field(default=(), compare=False)
     quotes: tuple[str, ...] = field(default=(), compare=False)
+    # An analyst's review (geo.review), applied on read; never stored with the extractor's output.
+    review_status: str = "unreviewed"  # one of taxonomy.REVIEW_STATUSES
+    reviewed_by: str | None = None
+    reviewed_at: str | None = None  # ISO 8601 UTC
+    review_note: str | None = None
+    # The id the analyst reviewed it under: a correction changes what ``id`` hashes, the handle must not.
+    pinned_id: str = field(default="", compare=False)
 
     @property
     def lat(self) -> float | None:
@@ -99,6 +106,8 @@ class Event:
     @property
     def id(self) -> str:
         """Stable id: the same event from the same quote of the same source keeps its id."""
+        if self.pinned_id:
+            return self.pinned_id
         key = "|".join(
             [
                 self.type,
@@ -150,6 +159,10 @@ def _plain(name: str, kind: str = "text", column: str | None = None) -> Property
     return Property(name, kind, lambda e: getattr(e, name), column or name, name)
 
 
+def _attr(name: str) -> Callable[[Event], Any]:
+    return lambda e: getattr(e, name)
+
+
 def _of_place(attr: str, which: str = "place") -> Callable[[Event], Any]:
     return lambda e: getattr(getattr(e, which), attr) if getattr(e, which) else None
 
@@ -184,6 +197,8 @@ PROPERTIES: tuple[Property, ...] = (
     _plain("trigger"),
     _plain("date_text"),
     _plain("confidence", "real"),
+    # Review state: not a store column (reviews live in their own table and are applied on read).
+    *(Property(k, "text", _attr(k)) for k in REVIEW_FIELDS),
 )
 
 # Old export name -> new one: still written for one release (0.2 drops them), so scripts can move over.

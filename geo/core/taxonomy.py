@@ -30,6 +30,10 @@ DATE_PRECISIONS: tuple[str, ...] = ("day", "range", "month", "year")
 
 COUNT_FIELDS: tuple[str, ...] = ("rockets", "killed", "wounded", "troops", "vehicles", "shipments")
 
+# An analyst's review of an event (geo.review): its state, and the properties every export carries.
+REVIEW_STATUSES: tuple[str, ...] = ("unreviewed", "confirmed", "corrected", "rejected", "added")
+REVIEW_FIELDS: tuple[str, ...] = ("review_status", "reviewed_by", "reviewed_at", "review_note")
+
 # Base status over time, derived from events (dashboard and bases export).
 BASE_STATUSES: tuple[str, ...] = ("present", "handed_over", "withdrawn", "unknown")
 

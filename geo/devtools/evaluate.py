@@ -26,6 +26,8 @@ from ..core.taxonomy import canonical_type
 from ..extract import EXTRACTOR_VERSION
 from ..ingest import INDEX_FILE, read_index
 from ..ingest.plan import extract_one, plan_file
+from ..review.apply import reviewed as apply_review
+from ..store import open_store
 
 
 def matches(pred: Event, gold: dict[str, Any]) -> float | None:
@@ -264,6 +266,90 @@ def evaluate_file(gold_path: Path, seeds_dir: Path | None = None) -> Evaluation:
             events.extend(result)
         predicted[name] = events
     return score(gold, predicted, {n: (r.get("language") or "ar").strip() for n, r in rows.items()})
+
+
+@dataclass
+class StoreEvaluation:
+    """A store scored twice against a gold set: as the extractor left it, and as analysts reviewed it."""
+
+    extracted: Evaluation
+    reviewed: Evaluation
+    articles: int  # the gold's articles found in the store (the others are not scored)
+    absent: list[str]  # the gold's articles the store does not hold
+    decisions: int  # scored reports under a decision, and hand-added events in scored articles
+    unattributed: int  # hand-added events without an article of the gold set (not scored)
+
+    def report(self) -> str:
+        def line(label: str, ev: Evaluation) -> str:
+            o = ev.overall
+            return (f"{label}: gold {o.tp + o.fn}, predicted {o.tp + o.fp}, matched {o.tp}; "
+                    f"precision {o.precision:.3f}  recall {o.recall:.3f}  F1 {o.f1:.3f}")
+
+        gain = self.reviewed.overall.f1 - self.extracted.overall.f1
+        lines = [
+            f"scored {self.articles} articles of the gold set held by the store"
+            + (f" ({len(self.absent)} not in it, left out: {', '.join(self.absent[:3])}"
+               f"{', ...' if len(self.absent) > 3 else ''})" if self.absent else ""),
+            line("as extracted", self.extracted),
+            line("as reviewed ", self.reviewed),
+            f"review: {self.decisions} reviewed reports and added events scored, F1 {gain:+.3f}"
+            + (f"; {self.unattributed} added events with no article of the gold set (not scored)"
+               if self.unattributed else ""),
+        ]
+        return "\n".join(lines)
+
+
+def evaluate_store(gold_path: Path, store: str | Path, seeds_dir: Path | None = None) -> StoreEvaluation:
+    """Score the events a store holds for the gold's articles, before and after its reviews.
+
+    Articles are found by content hash (planned as ingest plans them), so the store may have been
+    built from copies anywhere. Each article's prediction is its extracted reports: as stored, and
+    each under the decision of the event it merged into (rejected ones dropped, corrections applied),
+    plus the events added by hand with that article as their reference. An unreviewed store scores
+    the same twice.
+    """
+    seeds_dir = Path(seeds_dir or SEEDS_DIR)
+    gold = load_gold(Path(gold_path))
+    index = seeds_dir / INDEX_FILE
+    if not index.exists():
+        raise InputError(f"{index} not found; give --seeds FOLDER holding the articles and their index.csv")
+    rows = read_index(index)
+    name_of: dict[str, str] = {}
+    for name, row in rows.items():
+        jobs, _ = plan_file(seeds_dir / name, row, None, None, EXTRACTOR_VERSION)
+        name_of.update((job.article.id, name) for job in jobs)
+    with open_store(store, create=False) as st:
+        view = st.reviewed()
+        held = {aid for aid in name_of if aid in st.article_ids()}
+    scored = sorted({name_of[a] for a in held})
+    extracted: dict[str, list[Event]] = {n: [] for n in scored}
+    reviewed_: dict[str, list[Event]] = {n: [] for n in scored}
+    decisions = unattributed = 0
+    decision_of = {j: view.review[i] for i, members in enumerate(view.members) for j in members}
+    for j, (aid, e) in enumerate(view.raw):
+        if aid not in held:
+            continue
+        extracted[name_of[aid]].append(e)
+        r = decision_of.get(j)
+        decisions += r is not None
+        if r is None:
+            reviewed_[name_of[aid]].append(e)
+        elif r.status != "rejected":
+            reviewed_[name_of[aid]].append(apply_review(e, r))
+    for e, r in zip(view.events, view.review, strict=True):
+        if r is None or not r.is_added or r.status == "rejected":
+            continue
+        names = [name_of[a] for a in r.article_ids if a in held]
+        if not names:
+            unattributed += 1
+        for n in dict.fromkeys(names):
+            reviewed_[n].append(e)
+            decisions += 1
+    langs = {n: (r.get("language") or "ar").strip() for n, r in rows.items()}
+    kept = [g for g in gold if g["seed"] in set(scored)]
+    absent = sorted(n for n in rows if n not in set(scored))
+    return StoreEvaluation(score(kept, extracted, langs), score(kept, reviewed_, langs), len(scored), absent,
+                           decisions, unattributed)
 
 
 # The sets ``make eval`` scores: (label, gold file, articles folder). Real sets first: they are the truth.

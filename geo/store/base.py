@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Self
@@ -15,7 +16,8 @@ from gazetteer.models import PRECISIONS, Place, precision_rank
 from ..core import settings
 from ..core.errors import StoreError
 from ..core.models import Event
-from ..events import may_merge, merge_groups, merge_kind
+from ..events import filter_events, may_merge, merge_groups, merge_kind
+from ..review import ReviewedView, apply_reviews
 from .columns import (
     EVENT_READ_COLS,
     MERGED_READ_COLS,
@@ -25,6 +27,7 @@ from .columns import (
     row_to_merged,
     row_to_place,
 )
+from .review import ReviewRows
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,17 @@ def box_degrees(lat: float, max_km: float = settings.DEDUP_MAX_KM) -> tuple[floa
     return min(360.0, dlat / max(0.01, math.cos(math.radians(min(89.0, abs(lat)))))), dlat
 
 
+def _aggregate_key(by: str, e: Event) -> str:
+    """``aggregate``'s key of one event, as the SQL computes it."""
+    if by == "governorate":
+        return (e.place.province if e.place else "") or ""
+    if by == "type":
+        return e.type
+    if by == "precision":
+        return e.geo_precision
+    return (e.date - dt.timedelta(days=e.date.weekday())).isoformat()  # the week's Monday
+
+
 @dataclass(frozen=True)
 class Filters:
     """A question to the store; every given filter must hold (``geo.events.filter_events`` semantics).
@@ -114,7 +128,7 @@ class Filters:
         return None if allowed is None else tuple(sorted(allowed))
 
 
-class EventReads:
+class EventReads(ReviewRows):
     """What both backends share: the reads written once (with the driver's placeholder), the stored
     cross-article merge kept up to date on every write, and the questions answered in SQL over it.
 
@@ -126,6 +140,9 @@ class EventReads:
 
     _cache: list[Event] | None = None
     _cache_key: Any = None
+    _view: ReviewedView | None = None
+    _sql_cache: list[Event] | None = None
+    _sql_cache_key: Any = None
 
     conn: Any
     path: Any
@@ -210,16 +227,46 @@ class EventReads:
         return None
 
     def fingerprint(self) -> str:
-        """A cheap name for the stored state: it changes whenever events are written (any process)."""
-        return repr(self._fingerprint())
+        """A cheap name for the stored state: it changes whenever events or reviews are written (any process)."""
+        return repr((self._fingerprint(), self._review_fingerprint()))
 
-    def all_events(self) -> list[Event]:
-        """Every event after cross-article deduplication, sorted by (date, id); cached until a write."""
-        key = self._fingerprint()
-        if self._cache is None or key != self._cache_key:
-            self._cache = self.query()
+    def reviewed(self) -> ReviewedView:
+        """The merged events under their analysts' reviews (``geo.review``), rejected ones included;
+        cached until a write (of events or reviews)."""
+        key = (self._fingerprint(), self._review_fingerprint())
+        if self._cache is None or self._view is None or key != self._cache_key:
+            self._view = apply_reviews(self.raw_events(), self.review_rows())
+            self._cache = self._view.events
             self._cache_key = key
-        return list(self._cache)
+        return self._view
+
+    def all_events(self, include_rejected: bool = False) -> list[Event]:
+        """Every event after cross-article deduplication and review, sorted by (date, id); the events
+        an analyst rejected are left out unless ``include_rejected``. Cached until a write."""
+        if not self._reviewing():
+            key = (self._fingerprint(), None)
+            if self._sql_cache is None or key != self._sql_cache_key:
+                self._sql_cache, self._sql_cache_key = self.query(), key
+            return list(self._sql_cache)
+        events = self.reviewed().events
+        return [e for e in events if include_rejected or e.review_status != "rejected"]
+
+    def _reviewing(self) -> bool:
+        """Whether any decision is stored: then every read goes through the reviewed view."""
+        fp = self._review_fingerprint()
+        return bool(fp and fp[0])
+
+    def _reviewed_answer(self, filters: dict[str, Any]) -> list[Event] | None:
+        """The answer to ``filters`` (``Filters`` fields and ``include_rejected``) from the reviewed view,
+        filtered in Python (``filter_events``: the definition the SQL follows); None when no decision is
+        stored, and the SQL over ``merged_events`` answers alone (a decision can move, retype, add or
+        hide an event, which the stored merge knows nothing of)."""
+        include_rejected = bool(filters.pop("include_rejected", False))
+        if not self._reviewing():
+            return None
+        f = Filters.of(**filters)
+        return filter_events(self.all_events(include_rejected), **{k.name: getattr(f, k.name)
+                                                                  for k in dataclasses.fields(f)})
 
     def events(
         self,
@@ -229,9 +276,12 @@ class EventReads:
         governorates: Iterable[str] | None = None,
         bbox: BBox | None = None,
         sources: Iterable[str] | None = None,
+        include_rejected: bool = False,
     ) -> list[Event]:
-        """Deduplicated events that pass the filters (``Filters``), by date: ``query`` under its old name."""
-        return self.query(start=start, end=end, types=types, governorates=governorates, bbox=bbox, sources=sources)
+        """Deduplicated, reviewed events that pass the filters (``Filters``), by date: ``query`` under
+        its old name."""
+        return self.query(start=start, end=end, types=types, governorates=governorates, bbox=bbox, sources=sources,
+                          include_rejected=include_rejected)
 
     # -------------------------------------------------------- questions in SQL
     def _where(self, f: Filters) -> tuple[str, list[Any], str] | None:
@@ -276,7 +326,11 @@ class EventReads:
 
     def query(self, limit: int | None = None, offset: int = 0, **filters: Any) -> list[Event]:
         """Deduplicated events that pass ``filters`` (the fields of ``Filters``), sorted by (date, id),
-        answered by the database over its indexes; ``limit``/``offset`` page through the answer."""
+        answered by the database over its indexes; ``limit``/``offset`` page through the answer. Under
+        reviews (see ``_reviewed_answer``), rejected events are left out unless ``include_rejected``."""
+        reviewed = self._reviewed_answer(filters)
+        if reviewed is not None:
+            return reviewed[offset:] if limit is None else reviewed[offset : offset + limit]
         f = Filters.of(**filters)
         where = self._where(f)
         if where is None:
@@ -296,7 +350,12 @@ class EventReads:
 
     def iter_query(self, page: int = PAGE, **filters: Any) -> Iterator[list[Event]]:
         """``query`` in pages of at most ``page`` events (keyset paging: each page is one indexed query),
-        so an answer of any size is streamed in bounded memory."""
+        so an answer of any size is streamed in bounded memory (under reviews: pages of the reviewed view)."""
+        reviewed = self._reviewed_answer(filters)
+        if reviewed is not None:
+            for i in range(0, len(reviewed), page):
+                yield reviewed[i : i + page]
+            return
         f = Filters.of(**filters)
         where = self._where(f)
         if where is None:
@@ -324,7 +383,10 @@ class EventReads:
                 return
 
     def count(self, **filters: Any) -> int:
-        """How many deduplicated events pass ``filters``."""
+        """How many deduplicated (and reviewed) events pass ``filters``."""
+        reviewed = self._reviewed_answer(filters)
+        if reviewed is not None:
+            return len(reviewed)
         where = self._where(Filters.of(**filters))
         if where is None:
             return 0
@@ -339,6 +401,10 @@ class EventReads:
                 "week": self._week_expr()}
         if by not in keys:
             raise StoreError(f"cannot count events by {by!r}; use one of {', '.join(keys)}")
+        reviewed = self._reviewed_answer(filters)
+        if reviewed is not None:
+            counts = Counter(_aggregate_key(by, e) for e in reviewed)
+            return sorted(counts.items())
         where = self._where(Filters.of(**filters))
         if where is None:
             return []
@@ -350,7 +416,18 @@ class EventReads:
 
     def overview(self) -> dict[str, Any]:
         """What a first screen needs without reading the events: their count, first and last day, and
-        the distinct sources, governorates and types (each from an index)."""
+        the distinct sources, governorates and types (each from an index; under reviews, from the
+        reviewed view, rejected events left out)."""
+        if self._reviewing():
+            evs = self.all_events()
+            return {
+                "events": len(evs),
+                "first": min((e.date for e in evs), default=None),
+                "last": max((e.last_date for e in evs), default=None),
+                "sources": sorted({s for e in evs for s in e.all_sources if s}),
+                "governorates": sorted({e.place.province for e in evs if e.place and e.place.province}),
+                "types": sorted({e.type for e in evs if e.type}),
+            }
         row = self.conn.execute(
             "SELECT count(*), min(date), max(last_date) FROM merged_events").fetchone()
         def distinct(sql: str) -> list[str]:

@@ -140,7 +140,8 @@ def _quotes(st: AnyStore, out: list[Finding]) -> None:
 
 def _merged(st: AnyStore, out: list[Finding]) -> None:
     sources = {r[0] for r in st.conn.execute("SELECT source FROM articles").fetchall()}
-    merged = st.events()
+    # the extractor's merge: rejected events count, events an analyst added by hand (no article's source) do not
+    merged = [e for e in st.events(include_rejected=True) if e.review_status != "added"]
     raw = _one(st, "SELECT count(*) FROM events")
     strays = [e.id for e in merged if not set(e.sources) <= sources]
     if strays or len(merged) > raw:

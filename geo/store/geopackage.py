@@ -344,7 +344,7 @@ class Store(EventReads):
         else:
             self.conn.execute("COMMIT")
         finally:
-            self._cache = None
+            self._cache = self._sql_cache = None
 
     # -------------------------------------------------------- writes
     def has_article(self, article_id: str) -> bool:

@@ -272,7 +272,7 @@ class PostgisStore(EventReads):
             with self.conn.transaction():
                 yield self.conn
         finally:
-            self._cache = None
+            self._cache = self._sql_cache = None
 
     def _retrying(self, work: Any) -> Any:
         errors = self._psycopg.errors

@@ -52,7 +52,8 @@ def test_gpkg_batch_keeps_each_article_whole(tmp_path, monkeypatch):
         return len(events)
 
     def bulk_fails(self, batch):
-        raise sqlite3.OperationalError("simulated")  # the fast path fails: the batch goes article by article
+        # the fast path fails on an article's rows (an OperationalError is the store's fault, issue15: re-raised)
+        raise sqlite3.IntegrityError("simulated")  # so the batch goes article by article
 
     monkeypatch.setattr(Store, "_insert_events", failing)
     monkeypatch.setattr(Store, "_bulk_insert", bulk_fails)
