@@ -241,17 +241,22 @@ def _only_site_in(doc: Document, country: Place, pos: int) -> Place | None:
     return next(iter(sites.values())) if len(sites) == 1 else None
 
 
+def _most_named(bases: list[Place]) -> Place | None:
+    """The place named most often (the first of those on a tie), or None."""
+    if not bases:
+        return None
+    counts = Counter(p.id for p in bases)  # insertion order is text order: max keeps the first on a tie
+    best = max(counts, key=counts.__getitem__)
+    return next(p for p in bases if p.id == best)
+
+
 def _main_base(doc: Document, pos: int, exclude: Place) -> Place | None:
     """The base the story around ``pos`` names most often (the first on a tie), other than ``exclude``
     and, when that is abroad, outside its country (a move toward Kuwait did not start at a camp there)."""
     home = doc.main_country.country if doc.main_country is not None else None
     bases = [p for p in _story_bases(doc, pos) if p.id != exclude.id
              and (p.country != exclude.country or exclude.country == home)]
-    if not bases:
-        return None
-    counts = Counter(p.id for p in bases)  # insertion order is text order: max keeps the first on a tie
-    best = max(counts, key=counts.__getitem__)
-    return next(p for p in bases if p.id == best)
+    return _most_named(bases)
 
 
 COMPASS_DEGREES = 1.0  # degrees from a country's centre to be in its "west", "north"... (Balad is not "northern Iraq")
@@ -293,11 +298,7 @@ def described_site(doc: Document, hits: list[Hit], part: tuple[Place, str] | Non
     bases = _story_bases(doc, doc.tokens[hits[0].first].start)
     if part is not None:
         bases = [p for p in bases if _lies(p, part)]
-    if not bases:
-        return None
-    counts = Counter(p.id for p in bases)  # insertion order is text order: max keeps the first on a tie
-    best = max(counts, key=counts.__getitem__)
-    return next(p for p in bases if p.id == best)
+    return _most_named(bases)
 
 
 def antecedent(doc: Document, hits: list[Hit]) -> Place | None:

@@ -211,17 +211,22 @@ def ingest_paths(
                 with defer_sigint():
                     stream.close()  # type: ignore[attr-defined]
     except KeyboardInterrupt:
-        if not report.complete:
-            report.interrupted = True
-            log.warning("interrupted: %s", report.summary())
-            raise
-        # Every article was stored before the signal came: nothing was left to do, so this is a success.
-        log.info("a signal came after the last article was stored; nothing was left to do")
+        _interrupted(report, "stored")
     except BrokenProcessPool as exc:
         raise GeoError(f"an extraction worker died ({exc or 'killed'}); the store keeps every article committed"
                        " so far: run the ingest again") from None
     log.debug("%s", report.summary())  # the CLI prints it
     return report
+
+
+def _interrupted(report: IngestReport, done: str) -> None:
+    """A signal stopped an ingest or reprocess: re-raise it unless every article was already ``done``
+    (then nothing was left to do, and it is a success). Call it inside ``except KeyboardInterrupt``."""
+    if not report.complete:
+        report.interrupted = True
+        log.warning("interrupted: %s", report.summary())
+        raise  # the KeyboardInterrupt the caller is handling
+    log.info("a signal came after the last article was %s; nothing was left to do", done)
 
 
 def reprocess(store: str | Path | None = None) -> IngestReport:
@@ -248,10 +253,6 @@ def reprocess(store: str | Path | None = None) -> IngestReport:
             with defer_sigint():
                 report.merged = max(0, st.counts()["events"] - st.merged_count())
     except KeyboardInterrupt:
-        if not report.complete:
-            report.interrupted = True
-            log.warning("interrupted: %s", report.summary())
-            raise
-        log.info("a signal came after the last article was reprocessed; nothing was left to do")
+        _interrupted(report, "reprocessed")
     log.debug("%s", report.summary())  # the CLI prints it
     return report
