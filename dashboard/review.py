@@ -67,7 +67,7 @@ def queue_frame(events: Sequence[Event], limit: int | None = None) -> pd.DataFra
     rows = [{"id": e.id, "priority": round(priority(e), 2), "type": e.type, "date": e.date,
              "place": e.place.name if e.place else "", "confidence": e.confidence,
              "casualties": (e.killed or 0) + (e.wounded or 0), "source": e.source}
-            for e in needs_review(events)[:limit]]
+            for e in needs_review(events, limit)]
     return pd.DataFrame(rows, columns=["id", "priority", "type", "date", "place", "confidence", "casualties",
                                        "source"])
 

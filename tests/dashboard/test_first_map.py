@@ -1,0 +1,73 @@
+"""The first map's fast paths (issue 13, time to first map at 100,000 events) give what the slow ones gave."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from dashboard import charts, filters, review, review_ui
+from geo.devtools.sample import synthetic_events
+from geo.review import needs_review
+
+
+@pytest.fixture(scope="module")
+def many():
+    return synthetic_events(3000, days=900)
+
+
+def _timeline_by_loc(events) -> pd.DataFrame:
+    """The week-by-type table as it was first written (one ``.loc`` write per week and type)."""
+    from geo.core.taxonomy import EVENT_TYPES
+
+    types = [t for t in EVENT_TYPES if any(e.type == t for e in events)]
+    counts: dict = {}
+    for e in events:
+        key = (charts.week_start(e.date), e.type)
+        counts[key] = counts.get(key, 0) + 1
+    first, last = min(k[0] for k in counts), max(k[0] for k in counts)
+    weeks = pd.date_range(pd.Timestamp(first), pd.Timestamp(last), freq="7D", name="week")
+    frame = pd.DataFrame(0, index=weeks, columns=types, dtype="int64")
+    for (week, t), n in counts.items():
+        frame.loc[pd.Timestamp(week), t] = n
+    return frame
+
+
+def test_timeline_frame_is_the_loc_built_table(many):
+    fast = charts.timeline_frame(many)
+    pd.testing.assert_frame_equal(fast, _timeline_by_loc(many))
+    assert int(fast.to_numpy().sum()) == len(many)
+    one = charts.timeline_frame(many[:1])
+    assert len(one) == 1 and one.index[0].weekday() == 0 and int(one.to_numpy().sum()) == 1
+
+
+def test_table_frame_newest_first_limit_is_the_full_sort_cut(many):
+    full = filters.table_frame(many)
+    top = filters.table_frame(many, limit=500)
+    assert len(top) == 500
+    pd.testing.assert_frame_equal(top, full.head(500))
+    assert list(top["date"]) == sorted(top["date"], reverse=True)
+
+
+def test_the_queue_head_is_the_sorted_queue_cut(many):
+    assert [e.id for e in needs_review(many, 200)] == [e.id for e in needs_review(many)[:200]]
+    q = review.queue_frame(many, limit=50)
+    assert list(q["id"]) == [e.id for e in needs_review(many)[:50]]
+
+
+def test_the_review_picker_lists_every_event_of_a_small_store_and_the_queue_of_a_large_one():
+    ids = [f"e{i}" for i in range(10)]
+    assert review_ui.pick_options(ids, ["e3"], None) == ids  # small: unchanged, every event
+    big = [f"e{i}" for i in range(review_ui.PICK_MAX + 1)]
+    assert review_ui.pick_options(big, ["e5", "e2"], None) == ["e5", "e2"]
+    assert review_ui.pick_options(big, ["e5", "e2"], "e9") == ["e9", "e5", "e2"]  # the picked one stays
+    assert review_ui.pick_options(big, ["e5"], "gone") == ["e5"]  # an id no longer stored is dropped
+
+
+def test_week_rows_start_on_mondays(many):
+    f = charts.timeline_frame(many)
+    assert all(d.weekday() == 0 for d in f.index)
+    assert f.index[0].date() == charts.week_start(min(e.date for e in many))
+    assert f.index[-1].date() == charts.week_start(max(e.date for e in many))
+    assert isinstance(f.index[0].date(), dt.date)
