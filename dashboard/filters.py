@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import html
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -144,7 +145,7 @@ def table_frame(events: Sequence[Event], limit: int | None = None) -> pd.DataFra
 def _newest(events: Sequence[Event], limit: int | None) -> list[tuple[dt.date, str, Event]]:
     """``(date, id, event)`` newest first, the first ``limit`` of them (a heap: no sort of 100,000 for 2,000)."""
     keyed = [(e.date, e.id, e) for e in events]
-    if all(a[:2] < b[:2] for a, b in zip(keyed, keyed[1:])):  # the store's order (date, id): no sort at all
+    if all(a[:2] < b[:2] for a, b in itertools.pairwise(keyed)):  # the store's order (date, id): no sort
         return keyed[::-1][:limit]
     if limit is None:
         return sorted(keyed, key=lambda t: t[:2], reverse=True)

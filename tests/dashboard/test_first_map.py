@@ -71,3 +71,70 @@ def test_week_rows_start_on_mondays(many):
     assert f.index[0].date() == charts.week_start(min(e.date for e in many))
     assert f.index[-1].date() == charts.week_start(max(e.date for e in many))
     assert isinstance(f.index[0].date(), dt.date)
+
+
+def test_the_launcher_runs_streamlit_after_the_imports(monkeypatch):
+    import gc
+    import sys
+
+    from streamlit.web import cli
+
+    from dashboard import serve, views
+
+    froze, ran = [], []
+    monkeypatch.setattr(gc, "freeze", lambda: froze.append(True))
+    monkeypatch.setattr(cli, "main", lambda: ran.append(list(sys.argv)) or 0)
+    monkeypatch.setattr(sys, "argv", list(sys.argv))
+    assert serve.main(["run", "app.py", "--server.port", "1"]) == 0
+    assert ran == [["streamlit", "run", "app.py", "--server.port", "1"]]
+    assert froze and views.labels.cache_info().currsize == 1  # the town labels are built before serving
+    assert {"folium", "altair", "pandas", "dashboard.review_ui"} <= set(sys.modules)
+
+
+def test_geo_dashboard_execs_the_launcher(monkeypatch, tmp_path):
+    import os
+
+    from geo.cli import main as geo_main
+
+    got = {}
+
+    class Exec(Exception):
+        pass
+
+    def fake_execve(path, cmd, env):
+        got["cmd"] = cmd
+        raise Exec
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(os, "execve", fake_execve)
+    with pytest.raises(Exec):
+        geo_main(["dashboard", "--headless"])
+    cmd = got["cmd"]
+    assert cmd[1:4] == ["-m", "dashboard.serve", "run"] and cmd[4].endswith("dashboard/app.py")
+
+
+def test_loading_the_events_pauses_the_collector_and_freezes_them(monkeypatch, tmp_path):
+    import gc
+
+    from dashboard import data
+    from geo.devtools.sample import small_events
+    from geo.store import Article, Store
+
+    store = tmp_path / "s.gpkg"
+    s = Store(store)
+    s.add_article(Article(id="a" * 64, text="t", published=dt.date(2024, 1, 1), source="x"), small_events())
+    s.close()
+    seen = []
+    real = data.open_seeded_store
+
+    def spy(path):
+        seen.append(gc.isenabled())
+        return real(path)
+
+    froze = []
+    monkeypatch.setattr(data, "open_seeded_store", spy)
+    monkeypatch.setattr(gc, "freeze", lambda: froze.append(True))
+    assert gc.isenabled()
+    events = data.load_events(store)
+    assert len(events) == len({e.id for e in events}) > 0
+    assert seen == [False] and froze == [True] and gc.isenabled()
