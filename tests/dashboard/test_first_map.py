@@ -138,3 +138,13 @@ def test_loading_the_events_pauses_the_collector_and_freezes_them(monkeypatch, t
     events = data.load_events(store)
     assert len(events) == len({e.id for e in events}) > 0
     assert seen == [False] and froze == [True] and gc.isenabled()
+
+
+def test_payload_order_is_the_sorted_order_whatever_the_input_order(many):
+    from dashboard.map.payload import keyed_by_date, ordered_ids
+
+    want = [e.id for e in sorted(many, key=lambda e: (e.date, e.id))]
+    assert ordered_ids(many) == want  # generated events come unsorted
+    assert ordered_ids(sorted(many, key=lambda e: (e.date, e.id))) == want  # a store's answer: no sort needed
+    twice = [many[0], many[0]]  # equal keys keep their order, as sorted() does
+    assert [t[2] for t in keyed_by_date(twice)] == twice
