@@ -33,7 +33,7 @@ from gazetteer.models import Place
 
 from ..core.errors import InputError
 from ..core.models import Event
-from ..core.settings import STRIKE_COUNTRIES
+from ..core.settings import MIN_CONFIDENCE, STRIKE_COUNTRIES
 from ..core.taxonomy import MOVEMENT_TYPES, STRIKE_TYPES
 from ..dates import DateSpan, older_item_start
 from .clauses import Span, clauses, sentences
@@ -463,7 +463,8 @@ def _check(text: object, published: object) -> dt.date:
     raise InputError(f"published must be a date (YYYY-MM-DD), got {published!r}")
 
 
-def extract_events(text: str, published: dt.date, source: str = "") -> list[Event]:
+def extract_events(text: str, published: dt.date, source: str = "",
+                   min_confidence: float | None = None) -> list[Event]:
     """Dated, located, typed events of one article, each with the quote that supports it.
 
     Parameters
@@ -471,6 +472,8 @@ def extract_events(text: str, published: dt.date, source: str = "") -> list[Even
     text : the article (Arabic or English), as written.
     published : its publication date; weekdays and "أمس/الماضي" are resolved against it.
     source : a label carried into every event (outlet and date, URL, file name...).
+    min_confidence : events less certain than this are left out; None takes ``settings.MIN_CONFIDENCE``,
+        0 keeps every candidate.
     """
     pub = _check(text, published)
     if not text.strip():
@@ -495,4 +498,6 @@ def extract_events(text: str, published: dt.date, source: str = "") -> list[Even
         sent_dates = [d for d in doc.dates_in(sent) if d.precision == "day"]
         prev_date = sent_date or (sent_dates[0] if sent_dates else (prev_date if continuation else None))
     merged = _story_dates(merge_within_article(_strike_story(doc, events), doc.older_from))
-    return [dataclasses.replace(e, confidence=report_confidence(e)) for e in merged]
+    floor = MIN_CONFIDENCE if min_confidence is None else min_confidence
+    scored = [dataclasses.replace(e, confidence=report_confidence(e)) for e in merged]
+    return [e for e in scored if (e.confidence or 0.0) >= floor]
