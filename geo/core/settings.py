@@ -26,5 +26,6 @@ HOME_COUNTRY = os.environ.get("GEO_HOME_COUNTRY", "IQ")
 STRIKE_COUNTRIES = tuple(os.environ.get("GEO_STRIKE_COUNTRIES", "IQ,SY,JO,KW").split(","))
 
 # Events whose evidence gives them a confidence below this are not reported: chosen by 5-fold, article-grouped
-# cross-validation on the real dev half (F1 0.654 -> 0.675 at 0.2, 0.682 at 0.25-0.30: the lower end keeps more country-level movements); 0 reports everything.
+# cross-validation on the real dev half (F1 0.654 -> 0.675 at 0.2, 0.682 at 0.25-0.30; the lower end keeps more
+# country-level movements). 0 reports every candidate.
 MIN_CONFIDENCE = float(os.environ.get("GEO_MIN_CONFIDENCE", 0.2))
