@@ -9,7 +9,7 @@ from gazetteer import precision_rank
 
 from ..core.models import Event
 from ..core.taxonomy import STRIKE_TYPES, canonical_type
-from .places import COARSE_PRECISIONS, contains
+from .places import COARSE_PRECISIONS, adjacent_sites, contains
 
 DATE_RANK = {"day": 0, "range": 1, "month": 2, "year": 3}
 
@@ -37,6 +37,9 @@ def _mergeable(a: Event, b: Event) -> bool:
     if (a.type in STRIKE_TYPES and "region" in {pa.precision, pb.precision} and a.date == b.date
             and a.date_precision == b.date_precision == "day"):
         return True  # "US forces were attacked in the Middle East on Friday" and the base named for Friday
+    if (a.type in STRIKE_TYPES and a.date_precision == b.date_precision == "day" and a.date == b.date
+            and adjacent_sites(pa, pb)):
+        return True  # one strike told at the base and at the airport it lies in
     if anaphoric and a.type in STRIKE_TYPES and {pa.precision, pb.precision} & COARSE_PRECISIONS:
         # "the attack ... in the Middle East", "a drone attack on US forces in Syria" after the base was named
         return True

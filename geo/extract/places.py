@@ -25,7 +25,16 @@ _BASE_KINDS = {"air_base", "military_base", "base", "airport"}
 CITY_SITE_KM = 60  # how far from a town's point a base may lie and still be "at" that town
 CITY_QUARTER_KM = 15  # how far from a city's point a "district" record may lie and still be a quarter of it
 COARSE_PRECISIONS = frozenset({"country", "region"})
+# Two sites this close are one target when a strike on both is told for the same day ("the Victory base at
+# Baghdad airport", "the diplomatic support centre at the airport"): neighbours, not two attacks.
+ADJACENT_SITE_KM = 8
 _LIST_LEVEL = {"city": 10, "district": 10, "governorate": 10}
+
+
+def adjacent_sites(a: Place, b: Place) -> bool:
+    """Two site-level places within ``ADJACENT_SITE_KM`` of each other (a base and the airport it is in)."""
+    return (a.precision == b.precision == "site"
+            and haversine_km(a.lat, a.lon, b.lat, b.lon) <= ADJACENT_SITE_KM)
 
 
 def contains(big: Place, small: Place) -> bool:

@@ -315,3 +315,15 @@ def test_weak_evidence_is_not_reported_unless_asked():
     strong = "Four rockets hit Ain al-Asad air base in Anbar province on Sunday, officials said."
     (e,) = extract_events(strong, dt.date(2021, 4, 18))
     assert e.confidence >= 0.5 and e.place.id == "ain_al_asad"
+
+
+def test_one_strike_told_at_a_base_and_at_the_airport_it_lies_in_is_one_event():
+    text = ("سقطت ثلاثة صواريخ على مطار بغداد الدولي فجر اليوم الاثنين. "
+            "وقال مصدر أمني إن الصواريخ استهدفت قاعدة فيكتوريا العسكرية داخل المطار اليوم الاثنين.")
+    attacks = [e for e in extract_events(text, dt.date(2022, 1, 3), min_confidence=0) if e.type == "attack"]
+    assert len(attacks) == 1 and attacks[0].date == dt.date(2022, 1, 3)
+    assert len(attacks[0].all_quotes) == 2
+    # two sites far apart on the same day stay two attacks
+    far = text.replace("قاعدة فيكتوريا العسكرية داخل المطار", "قاعدة عين الأسد في الأنبار")
+    attacks = [e for e in extract_events(far, dt.date(2022, 1, 3), min_confidence=0) if e.type == "attack"]
+    assert {e.place.id for e in attacks} == {"biap", "ain_al_asad"}
