@@ -23,8 +23,10 @@ def _mergeable(a: Event, b: Event) -> bool:
     anaphoric = not a.date_text or not b.date_text
     if not anaphoric and (a0 > b1 or b0 > a1):
         # A statement made on Friday and reported on Saturday: one day apart, same place.
+        # A destination told in one of them only does not make two movements (the later check refuses two
+        # different destinations).
         near = (a.date_precision == b.date_precision == "day" and abs((a.date - b.date).days) <= 1
-                and a.place == b.place and a.destination == b.destination)
+                and (a.place and a.place.id) == (b.place and b.place.id))
         if not near:
             return False
     if a.destination and b.destination and a.destination.id != b.destination.id:

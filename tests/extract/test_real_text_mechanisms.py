@@ -327,3 +327,12 @@ def test_one_strike_told_at_a_base_and_at_the_airport_it_lies_in_is_one_event():
     far = text.replace("قاعدة فيكتوريا العسكرية داخل المطار", "قاعدة عين الأسد في الأنبار")
     attacks = [e for e in extract_events(far, dt.date(2022, 1, 3), min_confidence=0) if e.type == "attack"]
     assert {e.place.id for e in attacks} == {"biap", "ain_al_asad"}
+
+
+def test_a_movement_told_on_two_days_with_a_destination_in_one_is_one_event():
+    text = ("US forces are withdrawing from the Qasrak base in Syria, officials said Monday. "
+            "An official said the evacuation of the base had begun Sunday and that the convoy crossed into "
+            "Iraq's Kurdistan region on Monday.")
+    moves = extract_events(text, dt.date(2026, 2, 23), min_confidence=0)
+    assert [(e.type, e.place.id) for e in moves] == [("withdrawal", "qasrak")]
+    assert len(moves[0].all_quotes) == 2
