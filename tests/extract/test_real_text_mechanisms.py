@@ -336,3 +336,10 @@ def test_a_movement_told_on_two_days_with_a_destination_in_one_is_one_event():
     moves = extract_events(text, dt.date(2026, 2, 23), min_confidence=0)
     assert [(e.type, e.place.id) for e in moves] == [("withdrawal", "qasrak")]
     assert len(moves[0].all_quotes) == 2
+
+
+def test_aliya_is_a_vehicle_unless_it_is_a_mechanism_of_withdrawal():
+    convoy = "وقال المرصد إن نحو 80 آلية ثقيلة غادرت قاعدة قسرك اليوم السبت ضمن قافلة اتجهت صوب إقليم كردستان."
+    assert [e.type for e in extract_events(convoy, dt.date(2026, 2, 21), min_confidence=0)] == ["withdrawal"]
+    plan = "وبحث الجانبان اليوم السبت آلية انسحاب قوات التحالف الدولي من قاعدة عين الأسد."
+    assert [e.type for e in extract_events(plan, dt.date(2026, 2, 21), min_confidence=0)] == ["agreement"]
