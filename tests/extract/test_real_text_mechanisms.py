@@ -343,3 +343,11 @@ def test_aliya_is_a_vehicle_unless_it_is_a_mechanism_of_withdrawal():
     assert [e.type for e in extract_events(convoy, dt.date(2026, 2, 21), min_confidence=0)] == ["withdrawal"]
     plan = "وبحث الجانبان اليوم السبت آلية انسحاب قوات التحالف الدولي من قاعدة عين الأسد."
     assert [e.type for e in extract_events(plan, dt.date(2026, 2, 21), min_confidence=0)] == ["agreement"]
+
+
+def test_a_convoy_that_arrives_or_crosses_is_a_movement_and_one_that_is_hit_an_attack():
+    arrives = "وصل اليوم الأحد رتل عسكري جديد للتحالف الدولي إلى قاعدة قسرك."
+    (e,) = extract_events(arrives, dt.date(2025, 12, 21), min_confidence=0)
+    assert (e.type, e.place.id, e.date) == ("redeployment", "qasrak", dt.date(2025, 12, 21))
+    hit = "استهدفت عبوة ناسفة اليوم الأحد رتلا للتحالف الدولي في الديوانية."
+    assert [e.type for e in extract_events(hit, dt.date(2025, 12, 21), min_confidence=0)] == ["attack"]
