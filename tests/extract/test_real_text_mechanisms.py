@@ -351,3 +351,9 @@ def test_a_convoy_that_arrives_or_crosses_is_a_movement_and_one_that_is_hit_an_a
     assert (e.type, e.place.id, e.date) == ("redeployment", "qasrak", dt.date(2025, 12, 21))
     hit = "استهدفت عبوة ناسفة اليوم الأحد رتلا للتحالف الدولي في الديوانية."
     assert [e.type for e in extract_events(hit, dt.date(2025, 12, 21), min_confidence=0)] == ["attack"]
+
+
+def test_troops_that_remained_at_a_base_are_a_presence():
+    (e,) = extract_events("About 200 US soldiers remained at the Qasrak base on Monday.", dt.date(2026, 2, 23),
+                          min_confidence=0)
+    assert (e.type, e.place.id, e.date) == ("presence", "qasrak", dt.date(2026, 2, 23))
