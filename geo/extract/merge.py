@@ -52,6 +52,14 @@ def _mergeable(a: Event, b: Event) -> bool:
     return contains(pa, pb) or contains(pb, pa)
 
 
+def _handed_over_on_leaving(a: Event, b: Event) -> bool:
+    """"Withdrew from the base and handed it over": the withdrawal is the handover's, one event."""
+    if {a.type, b.type} != {"withdrawal", "handover"} or a.status != b.status:
+        return False
+    return (a.place is not None and b.place is not None and a.place.id == b.place.id and a.place.is_base
+            and a.date_precision == b.date_precision == "day" and a.date == b.date)
+
+
 def _better(a: Event, b: Event) -> Event:
     """Merge ``b`` into ``a`` keeping the finer place and date, the larger counts, every quote."""
     def rank(e: Event) -> tuple[int, bool, bool, int, int]:
@@ -92,6 +100,10 @@ def merge_within_article(events: Sequence[Event], older_from: int | None = None)
     out: list[Event] = []
     for e in events:
         for i, o in enumerate(out):
+            if story(o) == story(e) and _handed_over_on_leaving(o, e):
+                hand, left = (o, e) if o.type == "handover" else (e, o)
+                out[i] = dataclasses.replace(hand, quotes=tuple(dict.fromkeys((*hand.all_quotes, *left.all_quotes))))
+                break
             if story(o) == story(e) and _mergeable(o, e):
                 out[i] = _better(o, e)
                 break

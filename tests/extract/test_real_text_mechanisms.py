@@ -34,9 +34,10 @@ def test_an_indefinite_base_is_the_base_the_story_names():
     text = ("The US-led coalition on Sunday withdrew from a military base in northern Iraq. "
             "The coalition handed over the K1 air base in Kirkuk province, it said in a statement.")
     events = extract_events(text, dt.date(2020, 3, 29))
-    withdrawal = next(e for e in events if e.type == "withdrawal")
-    assert withdrawal.place is not None and withdrawal.place.id == "k1"
-    assert withdrawal.date == dt.date(2020, 3, 29)
+    # the withdrawal is placed at K1, so it is the handover's: one event told in both sentences
+    (handover,) = events
+    assert (handover.type, handover.place.id, handover.date) == ("handover", "k1", dt.date(2020, 3, 29))
+    assert any("withdrew from a military base" in q for q in handover.all_quotes)
 
 
 def test_an_undated_occasion_is_not_the_report_days_event():
@@ -357,3 +358,21 @@ def test_troops_that_remained_at_a_base_are_a_presence():
     (e,) = extract_events("About 200 US soldiers remained at the Qasrak base on Monday.", dt.date(2026, 2, 23),
                           min_confidence=0)
     assert (e.type, e.place.id, e.date) == ("presence", "qasrak", dt.date(2026, 2, 23))
+
+
+def test_a_datelines_date_is_the_filing_day_not_the_events():
+    text = ("BAGHDAD, Aug. 24 (UPI) -- Camp Taji was transferred to the Iraqi security forces, officials said.\n"
+            "In a ceremony on Sunday, coalition troops withdrew from the base and handed it over to Iraqi forces.")
+    events = extract_events(text, dt.date(2020, 8, 24), min_confidence=0)
+    assert [(e.type, e.place.id, e.date) for e in events] == [("handover", "taji", dt.date(2020, 8, 23))]
+    assert len(events[0].all_quotes) == 2  # the dated lead, the withdrawal folded into its handover
+
+
+def test_leaving_a_base_and_handing_it_over_is_one_handover():
+    text = "انسحبت قوات التحالف اليوم الأحد من قاعدة التاجي وسلمتها إلى القوات العراقية."
+    events = extract_events(text, dt.date(2020, 8, 23), min_confidence=0)
+    assert [(e.type, e.place.id) for e in events] == [("handover", "taji")]
+    # leaving on Saturday and handing over on Sunday stays two events
+    other = "انسحبت قوات التحالف أمس السبت من قاعدة التاجي. وسلمت القاعدة اليوم الأحد إلى القوات العراقية."
+    assert sorted((e.type, e.date) for e in extract_events(other, dt.date(2020, 8, 23), min_confidence=0)) == [
+        ("handover", dt.date(2020, 8, 23)), ("withdrawal", dt.date(2020, 8, 22))]
