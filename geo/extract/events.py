@@ -75,7 +75,7 @@ def _clause_breaks(doc: Document, sent: Span) -> list[int]:
     # open a new clause (a coordinated event of its own); "، واستهداف أرتال" (a noun) only lists
     for h in hits:
         tok = doc.tokens[h.first]
-        if ((h.entry.role == "comma_break" or (h.entry.role == "trigger" and _coordinated_verb(tok.norm)))
+        if ((h.entry.role == "comma_break" or (h.entry.role.startswith("trigger") and _coordinated_verb(tok.norm)))
                 and doc.text[max(0, tok.start - 3):tok.start].rstrip()[-1:] in ("،", ",")):
             breaks.append(tok.start)
     return breaks

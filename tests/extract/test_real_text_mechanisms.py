@@ -376,3 +376,11 @@ def test_leaving_a_base_and_handing_it_over_is_one_handover():
     other = "انسحبت قوات التحالف أمس السبت من قاعدة التاجي. وسلمت القاعدة اليوم الأحد إلى القوات العراقية."
     assert sorted((e.type, e.date) for e in extract_events(other, dt.date(2020, 8, 23), min_confidence=0)) == [
         ("handover", dt.date(2020, 8, 23)), ("withdrawal", dt.date(2020, 8, 22))]
+
+
+def test_a_comma_and_a_coordinated_handover_verb_open_a_clause_of_their_own():
+    text = ("وقال المتحدث إن مغادرة القوات الفرنسية جاءت حسب الاتفاقات مع الحكومة العراقية، "
+            "وتسلمت القوات العراقية اليوم الأربعاء قاعدة القائم.")
+    events = extract_events(text, dt.date(2020, 3, 25), min_confidence=0)
+    assert ("handover", "al_qaim") in {(e.type, e.place.id) for e in events if e.place}
+    assert "agreement" not in {e.type for e in events if e.place and e.place.id == "al_qaim"}
