@@ -21,6 +21,10 @@ DEDUP_MAX_KM = float(os.environ.get("GEO_DEDUP_MAX_KM", 5.0))
 # The country the collection is about: breaks ties when an article names several countries equally.
 HOME_COUNTRY = os.environ.get("GEO_HOME_COUNTRY", "IQ")
 
+# A base handed over is handed to this country's forces (annotation.md); one given up elsewhere (to the Syrian
+# army, to the SDF) is a withdrawal of the coalition. ISO codes, comma-separated.
+HANDOVER_COUNTRIES = tuple(os.environ.get("GEO_HANDOVER_COUNTRIES", "IQ").split(","))
+
 # Where the map's attacks and strikes are: events of those types placed only in another country (a strike
 # in Yemen) are out of its scope. ISO codes, comma-separated.
 STRIKE_COUNTRIES = tuple(os.environ.get("GEO_STRIKE_COUNTRIES", "IQ,SY,JO,KW").split(","))

@@ -33,7 +33,7 @@ from gazetteer.models import Place
 
 from ..core.errors import InputError
 from ..core.models import Event
-from ..core.settings import MIN_CONFIDENCE, STRIKE_COUNTRIES
+from ..core.settings import HANDOVER_COUNTRIES, MIN_CONFIDENCE, STRIKE_COUNTRIES
 from ..core.taxonomy import MOVEMENT_TYPES, STRIKE_TYPES
 from ..dates import DateSpan, older_item_start
 from .clauses import Span, clauses, sentences
@@ -322,9 +322,11 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
         if background and not any(h.entry.role == "anniversary" for h in hits):
             # The occasion of another event ("ردا على استهداف ...", "days after a rocket attack"): undated,
             # it is not the report day's event. "Hours before" allows the honest two-day range.
-            if not any(h.entry.type == "hours" for h in background) or prec != "day":
+            kinds = {h.entry.type for h in background}
+            if not kinds & {"hours", "day"} or prec != "day":
                 return [], None
-            d0, d1, prec = d0 - dt.timedelta(days=1), d0, "range"
+            back = 1 if "hours" in kinds else 2  # hours before: today or yesterday; a day before: one more
+            d0, d1, prec = d0 - dt.timedelta(days=back), d0 - dt.timedelta(days=back - 1), "range"
     anniversary = next((h for h in hits if h.entry.role == "anniversary" and h.last < trig.first), None)
     if anniversary is not None and prec == "day" and abs((d0 - doc.published).days) <= ANNIVERSARY_DAYS:
         # "في الذكرى الثانية لاغتيال سليماني": that many years before the report, give or take a few days
@@ -348,6 +350,8 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
         places = [p for p in places if not p.country or p.country in STRIKE_COUNTRIES]
         if not places:
             return [], None
+    if etype == "handover" and places and all(p.country and p.country not in HANDOVER_COUNTRIES for p in places):
+        etype = "withdrawal"  # "الجيش السوري يتسلم قاعدة الشدادي": the coalition left it; Iraq received nothing
     if etype == "presence" and not places:
         rest = Span(clause.start, sent.end)
         places, _ = event_places(doc, rest, etype, trig, (toks[0], doc.token_at(sent.end) - 1))
@@ -426,7 +430,9 @@ def _story_dates(events: list[Event]) -> list[Event]:
     out: list[Event] = []
     last: Event | None = None
     for e in events:
-        if (e.type in STRIKE_TYPES and not e.date_text and last is not None and last.type == e.type
+        # (a range with no date words is a background's honest range, "بعد يوم على هجوم": not undated)
+        if (e.type in STRIKE_TYPES and not e.date_text and e.date_precision == "day" and last is not None
+                and last.type == e.type
                 and last.date_text and 0 <= e.start - last.end <= STORY_CHARS):
             e = dataclasses.replace(e, date=last.date, end_date=last.end_date, date_precision=last.date_precision,
                                     date_text=last.date_text, status=last.status)

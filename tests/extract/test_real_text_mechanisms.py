@@ -384,3 +384,19 @@ def test_a_comma_and_a_coordinated_handover_verb_open_a_clause_of_their_own():
     events = extract_events(text, dt.date(2020, 3, 25), min_confidence=0)
     assert ("handover", "al_qaim") in {(e.type, e.place.id) for e in events if e.place}
     assert "agreement" not in {e.type for e in events if e.place and e.place.id == "al_qaim"}
+
+
+def test_an_attack_a_day_before_the_storys_is_dated_the_two_days_before_the_report():
+    text = ("استهدف هجوم بطائرة مسيرة مطار أربيل الدولي مساء اليوم الأربعاء. "
+            "ويأتي الهجوم بعد يوم على هجوم بطائرة مسيرة استهدف قاعدة عين الأسد الجوية.")
+    events = {e.place.id: e for e in extract_events(text, dt.date(2021, 7, 7), min_confidence=0)}
+    assert events["ain_al_asad"].date == dt.date(2021, 7, 5)
+    assert events["ain_al_asad"].end_date == dt.date(2021, 7, 6)
+
+
+def test_a_base_handed_to_the_syrian_army_is_a_withdrawal_of_the_coalition():
+    text = "أعلن الجيش السوري، يوم الأحد، تسلمه قاعدة الشدادي العسكرية بعد انسحاب قوات التحالف الدولي منها."
+    events = extract_events(text, dt.date(2026, 2, 15), min_confidence=0)
+    assert {(e.type, e.place.id) for e in events} == {("withdrawal", "shaddadi_base")}
+    iraq = "تسلمت القوات العراقية، يوم الأحد، قاعدة عين الأسد بعد انسحاب قوات التحالف الدولي منها."
+    assert "handover" in {e.type for e in extract_events(iraq, dt.date(2026, 2, 15), min_confidence=0)}
