@@ -400,3 +400,9 @@ def test_a_base_handed_to_the_syrian_army_is_a_withdrawal_of_the_coalition():
     assert {(e.type, e.place.id) for e in events} == {("withdrawal", "shaddadi_base")}
     iraq = "تسلمت القوات العراقية، يوم الأحد، قاعدة عين الأسد بعد انسحاب قوات التحالف الدولي منها."
     assert "handover" in {e.type for e in extract_events(iraq, dt.date(2026, 2, 15), min_confidence=0)}
+
+
+def test_a_bill_to_expel_the_forces_is_no_event():
+    text = ("وقال النائب إن مجلس النواب ماضٍ اليوم الأحد بإخراج القوات الأمريكية من العراق، "
+            "مشيرا إلى قراره الملزم للحكومة بإخراج هذه القوات.")
+    assert extract_events(text, dt.date(2024, 2, 11), min_confidence=0) == []
