@@ -66,12 +66,13 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
     cue_hits = doc.hits_between(toks[0], toks[1])
     trig_pos = doc.tokens[trig.first].start
 
-    def preceded_by(m: Mention, role: str, window: int) -> bool:
-        # a date between the cue and the place belongs to the cue's phrase ("In February, U.S. warplanes")
+    def preceded_by(m: Mention, role: str, window: int, skip: set[int] | frozenset[int] = frozenset()) -> bool:
+        # a date between the cue and the place belongs to the cue's phrase ("In February, U.S. warplanes");
+        # ``skip``: tokens that, right after the cue, undo it
         i = doc.token_at(m.start)
         # only the cues that can end in the window (bisected: one long clause may hold thousands of them)
         near = doc.hits_between(max(toks[0], i - window - triggers().max_span), min(toks[1], i - 1))
-        return any(h.entry.role == role and i - window <= h.last < i
+        return any(h.entry.role == role and i - window <= h.last < i and h.last + 1 not in skip
                    and not any(k in doc.date_tokens for k in range(h.last + 1, i)) for h in near)
 
     # "ردا على استهداف ... عين الأسد، شنت طائرات أمريكية غارات في القائم": the occasion's places are not
@@ -134,7 +135,9 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
         # A movement starts where the text says it came from ("من العراق"), else at a named site.
         origins = [m for m in kept if preceded_by(m, "origin", 1)]
         if not origins:  # "من قاعدة عسكرية في منطقة أبو غريب": the first place of the described origin
-            origins = [m for m in kept if preceded_by(m, "origin", ORIGIN_DESCRIBED_WINDOW)][:1]
+            # ("إخلاء القواعد من مستشاري التحالف في العراق": "من" + the forces says of whom, not from where)
+            forces_at = {h.first for h in cue_hits if h.entry.role == "forces"}
+            origins = [m for m in kept if preceded_by(m, "origin", ORIGIN_DESCRIBED_WINDOW, skip=forces_at)][:1]
         for m in kept:  # "من عين الأسد ومطار بغداد": every item of the origin list
             if origins and m.start > origins[-1].start and _listed_after(doc, origins[-1], m):
                 origins.append(m)

@@ -406,3 +406,10 @@ def test_a_bill_to_expel_the_forces_is_no_event():
     text = ("وقال النائب إن مجلس النواب ماضٍ اليوم الأحد بإخراج القوات الأمريكية من العراق، "
             "مشيرا إلى قراره الملزم للحكومة بإخراج هذه القوات.")
     assert extract_events(text, dt.date(2024, 2, 11), min_confidence=0) == []
+
+
+def test_min_before_the_forces_says_of_whom_not_from_where():
+    text = ("أعلنت اللجنة اليوم الأحد إكمال إخلاء القواعد من مستشاري التحالف الدولي في العراق، "
+            "بمغادرة أعدادهم القليلة التي كانت متبقية في قاعدة عين الأسد الجوية.")
+    events = extract_events(text, dt.date(2026, 1, 18), min_confidence=0)
+    assert [(e.type, e.place.id) for e in events] == [("withdrawal", "ain_al_asad")]
