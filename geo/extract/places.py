@@ -107,8 +107,10 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
     # "Victory, adjoining the airport": the place after a locator only locates the one named before it;
     # "rockets impacted near Camp Victory": with nothing named before, it is where it happened
     # (a country named before is an actor, "قاعدة للتحالف بقيادة الولايات المتحدة بالقرب من مطار أربيل")
+    # ("في شمال شرق الأردن قرب حدود سوريا": a country the text places it in is no actor either)
     kept = [m for m in ms if not (preceded_by(m, "locator", LOCATOR_WINDOW)
-                                  and any(o.start < m.start and o.place.kind != "country" for o in ms))]
+                                  and any(o.start < m.start and (o.place.kind != "country"
+                                                                 or preceded_by(o, "locative", 4)) for o in ms))]
     kept = kept or ms
     # "في منطقة جرف الصخر بمحافظة بابل جنوب بغداد": Baghdad only says where Jurf al-Sakhar is
     # ("في شمال شرق الأردن", "in northern Iraq": a part of the place, which stays where it happened)

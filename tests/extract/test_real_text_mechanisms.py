@@ -413,3 +413,10 @@ def test_min_before_the_forces_says_of_whom_not_from_where():
             "بمغادرة أعدادهم القليلة التي كانت متبقية في قاعدة عين الأسد الجوية.")
     events = extract_events(text, dt.date(2026, 1, 18), min_confidence=0)
     assert [(e.type, e.place.id) for e in events] == [("withdrawal", "ain_al_asad")]
+
+
+def test_near_the_border_of_a_second_country_locates_the_first():
+    text = ("قال الرئيس الأمريكي اليوم الأحد إن ثلاثة عسكريين أمريكيين قتلوا في هجوم بطائرة مسيرة على قوات "
+            "أمريكية متمركزة في شمال شرق الأردن قرب حدود سوريا.")
+    (e,) = extract_events(text, dt.date(2024, 1, 28), min_confidence=0)
+    assert (e.type, e.place.id) == ("attack", "country:JO")
