@@ -420,3 +420,12 @@ def test_near_the_border_of_a_second_country_locates_the_first():
             "أمريكية متمركزة في شمال شرق الأردن قرب حدود سوريا.")
     (e,) = extract_events(text, dt.date(2024, 1, 28), min_confidence=0)
     assert (e.type, e.place.id) == ("attack", "country:JO")
+
+
+def test_a_final_hamza_keeps_its_word_before_a_suffix():
+    from gazetteer.normalize import normalize
+    from geo.extract.tokens import stems
+
+    assert "اخلاء" in stems(normalize("إخلاؤه")) and "اخلاء" in stems(normalize("إخلائها"))
+    text = "وكانت قوات التحالف تستخدم قاعدة حرير، ولكن تم إخلاؤها اليوم الجمعة."
+    assert [e.type for e in extract_events(text, dt.date(2023, 10, 20), min_confidence=0)] == ["withdrawal"]
