@@ -138,9 +138,13 @@ _DATELINE = re.compile(
 )
 
 
-def without_datelines(text: str, mentions: list[Mention]) -> list[Mention]:
+def dateline_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _DATELINE.finditer(text)]
+
+
+def without_datelines(text: str, mentions: list[Mention], spans: list[tuple[int, int]] | None = None) -> list[Mention]:
     """The mentions outside wire datelines."""
-    spans = [(m.start(), m.end()) for m in _DATELINE.finditer(text)]
+    spans = dateline_spans(text) if spans is None else spans
     if not spans:
         return mentions
     return [m for m in mentions if not any(a <= m.start < b for a, b in spans)]
@@ -210,7 +214,8 @@ def read_document(text: str, published: dt.date, source: str) -> Document | None
     index = offsets.to_list(len(norm))
     tokens = tokenize(text, (norm, index))
     hits = triggers().find(tokens)
-    found = without_datelines(text, find_places(text, normalized=(norm, offsets)))
+    lines = dateline_spans(text)
+    found = without_datelines(text, find_places(text, normalized=(norm, offsets)), lines)
     mentions = with_named_bases(text, tokens, hits, with_marked_places(text, tokens, hits, found))
     if not any(h.entry.role == "context" for h in hits) and not any(m.place.is_base for m in mentions):
         return None
@@ -224,7 +229,9 @@ def read_document(text: str, published: dt.date, source: str) -> Document | None
         tokens=tokens,
         hits=hits,
         mentions=mentions,
-        dates=find_dates(text, published, older_from=older, normalized=(norm, index)),
+        # a dateline's date ("Aug. 24 (UPI) --") is when the report was filed, not when its events happened
+        dates=[d for d in find_dates(text, published, older_from=older, normalized=(norm, index))
+               if not any(a <= d.start < b for a, b in lines)],
         older_from=older,
         main_country=country,
     )
