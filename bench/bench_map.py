@@ -222,6 +222,7 @@ def run(results: dict[str, Any]) -> None:
     print("   targets at 100k: first map <= 3 s, payload <= 12 MB, Play step <= 100 ms (no rerun), heap <= 300 MB")
     if before:
         out["before"] = before
+    out["when"] = time.strftime("%Y-%m-%dT%H:%M:%S")
     results["map"] = out
 
 

@@ -148,3 +148,22 @@ def test_payload_order_is_the_sorted_order_whatever_the_input_order(many):
     assert ordered_ids(sorted(many, key=lambda e: (e.date, e.id))) == want  # a store's answer: no sort needed
     twice = [many[0], many[0]]  # equal keys keep their order, as sorted() does
     assert [t[2] for t in keyed_by_date(twice)] == twice
+
+
+def test_the_readme_map_table_shows_before_and_after():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).parents[2] / "scripts" / "bench_table.py"
+    spec = importlib.util.spec_from_file_location("bench_table", path)
+    bt = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bt)
+    r = {"payload_mb": 2.34, "build_s": 2.1, "first_map_cold_s": 6.1, "first_map_warm_s": 1.9,
+         "first_map_nocache_s": 3.2, "server_cpu_cold_s": 3.7, "server_cpu_warm_s": 0.7, "server_cpu_nocache_s": 1.1,
+         "in_page_warm_ms": 101, "step_ms": 7.1, "slider_rerun_s": 0.98, "heap_mb": 46, "load_avg": 2.0}
+    old = {**r, "first_map_warm_s": 9.0, "server_cpu_warm_s": 3.1}
+    rows = bt._map_rows({"map": {"100000": r, "before": {"commit": "7e982b8", "100000": old}, "when": "T"}})
+    text = "\n".join(rows)
+    assert "| 100,000 | 2.34 MB | 2.10 s | 6.10 / 1.90 / 3.20 s (101 ms in the page) | 3.70 / 0.70 / 1.10 s |" in text
+    assert "| _100,000 before_ |" in text and "6.10 / 9.00 / 3.20 s" in text and "7e982b8" in text
+    assert bt._map_rows({}) == [f"_the map: {bt.NOT_RUN} (`bench_map`)._"]
