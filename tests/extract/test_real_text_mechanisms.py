@@ -429,3 +429,10 @@ def test_a_final_hamza_keeps_its_word_before_a_suffix():
     assert "اخلاء" in stems(normalize("إخلاؤه")) and "اخلاء" in stems(normalize("إخلائها"))
     text = "وكانت قوات التحالف تستخدم قاعدة حرير، ولكن تم إخلاؤها اليوم الجمعة."
     assert [e.type for e in extract_events(text, dt.date(2023, 10, 20), min_confidence=0)] == ["withdrawal"]
+
+
+def test_a_saved_pages_date_stamp_is_not_the_events_date():
+    text = "date 2025-08-20 مصدر أمني: إغلاق قاعدة عين الأسد منتصف الشهر المقبل"
+    (e,) = extract_events(text, dt.date(2025, 8, 20), min_confidence=0)
+    assert (e.type, e.status, e.date, e.end_date) == ("withdrawal", "planned", dt.date(2025, 9, 11),
+                                                       dt.date(2025, 9, 20))
