@@ -436,3 +436,11 @@ def test_a_saved_pages_date_stamp_is_not_the_events_date():
     (e,) = extract_events(text, dt.date(2025, 8, 20), min_confidence=0)
     assert (e.type, e.status, e.date, e.end_date) == ("withdrawal", "planned", dt.date(2025, 9, 11),
                                                        dt.date(2025, 9, 20))
+
+
+def test_a_presence_told_in_the_past_is_no_presence_now():
+    text = "وكان الوجود العسكري الأميركي في سورية يتركز في قاعدة التنف قبل الانسحاب."
+    assert [e for e in extract_events(text, dt.date(2026, 2, 11), min_confidence=0) if e.type == "presence"] == []
+    now = "ويتركز الوجود العسكري الأميركي في سورية اليوم في قاعدة التنف."
+    assert [e.place.id for e in extract_events(now, dt.date(2026, 2, 11), min_confidence=0)
+            if e.type == "presence"] == ["al_tanf"]
