@@ -81,6 +81,15 @@ def _clause_breaks(doc: Document, sent: Span) -> list[int]:
     return breaks
 
 
+def _earlier_agreement(hits: list[Hit]) -> bool:
+    """An agreement word told as an earlier one: "اتفاق سابق" (the word after it), "a previous agreement"
+    (the word before it)."""
+    earlier = {h.first for h in hits if h.entry.role == "earlier"}
+    return bool(earlier) and any(
+        h.entry.type == "agreement" and h.entry.role in ("talk", "trigger")
+        and (h.last + 1 in earlier or h.first - 1 in earlier) for h in hits)
+
+
 def _coordinated_verb(token: str) -> bool:
     """"واستهدفت", "وانسحبوا": و + a past verb (feminine or plural ending), not a plural noun ("وهجمات")."""
     return (token.startswith("و") and len(token) > 4 and not token.endswith("ات")
@@ -333,6 +342,8 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
         years = int(anniversary.entry.type)
         day = d0.replace(year=d0.year - years, day=min(d0.day, 28) if d0.month == 2 else d0.day)
         d0, d1, prec, status = day - dt.timedelta(days=ANNIVERSARY_DAYS), day, "range", "occurred"
+    if etype in {"agreement", "announcement"} and _earlier_agreement(hits):
+        return [], None  # "ضمن اتفاق سابق بين بغداد وواشنطن", "a previous agreement": told as background
     if etype in {"agreement", "announcement"} and not _sentence_has(doc, sent, ("forces",)):
         return [], None  # talks and statements about something else than the foreign forces
     places, destination = event_places(doc, clause, etype, trig, toks)

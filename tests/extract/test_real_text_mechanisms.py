@@ -444,3 +444,13 @@ def test_a_presence_told_in_the_past_is_no_presence_now():
     now = "ويتركز الوجود العسكري الأميركي في سورية اليوم في قاعدة التنف."
     assert [e.place.id for e in extract_events(now, dt.date(2026, 2, 11), min_confidence=0)
             if e.type == "presence"] == ["al_tanf"]
+
+
+def test_an_earlier_agreement_is_background():
+    for text in ("ويأتي الانسحاب اليوم ضمن اتفاق سابق بين بغداد وواشنطن يهدف إلى إنهاء مهمة التحالف الدولي.",
+                 "The withdrawal on Sunday follows a previous agreement between Baghdad and Washington to end "
+                 "the coalition mission."):
+        assert [e for e in extract_events(text, dt.date(2025, 8, 24), min_confidence=0)
+                if e.type == "agreement"] == [], text
+    news = "اتفقت بغداد وواشنطن اليوم الأحد على إنهاء مهمة التحالف الدولي."
+    assert [e.type for e in extract_events(news, dt.date(2025, 8, 24), min_confidence=0)] == ["agreement"]
