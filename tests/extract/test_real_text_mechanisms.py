@@ -454,3 +454,10 @@ def test_an_earlier_agreement_is_background():
                 if e.type == "agreement"] == [], text
     news = "اتفقت بغداد وواشنطن اليوم الأحد على إنهاء مهمة التحالف الدولي."
     assert [e.type for e in extract_events(news, dt.date(2025, 8, 24), min_confidence=0)] == ["agreement"]
+
+
+def test_forces_that_went_out_of_a_named_base_withdrew_and_a_demand_to_leave_a_country_is_none():
+    (e,) = extract_events("وخرجت القوات الأمريكية اليوم من قاعدة الشدادي.", dt.date(2025, 4, 24), min_confidence=0)
+    assert (e.type, e.place.id) == ("withdrawal", "shaddadi_base")
+    demand = "وطالب المتظاهرون اليوم بخروج القوات الأمريكية من العراق."
+    assert extract_events(demand, dt.date(2025, 4, 24), min_confidence=0) == []
