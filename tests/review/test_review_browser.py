@@ -37,7 +37,7 @@ def _helpers():
     return mod
 
 
-def _until(check, timeout: float = 150.0, what: str = "condition"):
+def _until(check, timeout: float = 150.0, what: str = "condition", show=None):
     """Poll ``check()`` until truthy: Streamlit reruns and iframe remounts happen in their own time."""
     deadline = time.monotonic() + timeout
     last = None
@@ -49,7 +49,8 @@ def _until(check, timeout: float = 150.0, what: str = "condition"):
         except Exception as exc:  # the iframe is being replaced; try again
             last = exc
         time.sleep(0.25)
-    raise AssertionError(f"timed out waiting for {what} (last: {last!r})")
+    seen = f"; now: {show()!r}" if show else ""
+    raise AssertionError(f"timed out waiting for {what} (last: {last!r}{seen})")
 
 
 def _frame(page):
@@ -154,7 +155,7 @@ def test_review_from_the_map_popups_in_the_browser(tmp_path, monkeypatch):
         page.get_by_role("button", name="Save correction").click()
         _until(lambda: _caption_has(page, f"1 reviewed · {len(events) - 1} unreviewed"), what="the header count")
         moved = _until(lambda: (w := _where(page, attack.id)) and _km(w, nasiriyah) < 1 and w,
-                       what="the attack to move to Nasiriyah")
+                       what="the attack to move to Nasiriyah", show=lambda: _where(page, attack.id))
         assert moved["kind"] == "marker" and _km(moved, attack.place) > 10  # now a pin on the city
         with open_store(store) as s:
             fixed = next(e for e in s.events() if e.id == attack.id)

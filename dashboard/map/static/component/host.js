@@ -60,7 +60,9 @@
       onReport: report, onView: storeView, review: !!args.review
     };
     var tag = document.createElement('script');
-    tag.textContent = script;
+    // In a block: folium declares some names with `let`, and a second top-level `let` of the same name (the
+    // next build: ids are stable) is a SyntaxError. `var map_...` still lands on window.
+    tag.textContent = '{\n' + script + '\n}';
     document.body.appendChild(tag);  // runs now; folium's `var map_...` become globals of this frame
     document.body.removeChild(tag);
     current.map = window[args.map_id];
