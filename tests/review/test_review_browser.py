@@ -78,6 +78,10 @@ _RECT_JS = """id => { const app = window.geoApp, i = app.data.ids.indexOf(id); l
   return {x: r.x + r.width / 2, y: r.y + r.height / 2, w: r.width, h: r.height}; }"""
 
 
+_IN_VIEW_JS = """w => { const map = window.geoApp.map; map.closePopup();
+  if (!map.getBounds().pad(-0.1).contains([w.lat, w.lon])) map.setView([w.lat, w.lon], map.getZoom(), {animate: false}); }"""
+
+
 def _zoom(page) -> float:
     return _frame(page).evaluate("window.geoApp.map.getZoom()")
 
@@ -91,6 +95,8 @@ def _open_popup(page, h, event_id: str) -> None:
     popup = frame.locator(".leaflet-popup .gp[data-geo-popup]")
     for _ in range(4):
         where = _until(lambda: _where(page, event_id), what=f"event {event_id} on the map")
+        # set-up, not the action under test: no other popup in the way, the event's layer on screen
+        _frame(page).evaluate(_IN_VIEW_JS, where)
         rect = _until(lambda: _frame(page).evaluate(_RECT_JS, event_id), what=f"the layer of {event_id}")
         z0 = _zoom(page)
         page.mouse.click(iframe["x"] + rect["x"], iframe["y"] + rect["y"])
@@ -104,7 +110,7 @@ def _open_popup(page, h, event_id: str) -> None:
         _until(lambda: not _frame(page).evaluate("!!window.geoApp.map._animatingZoom"), what="the zoom to end")
         assert got
     _until(lambda: popup.count() == 1 and popup.get_attribute("data-geo-popup") == str(where["ix"]),
-           what=f"the popup of {event_id}")
+           what=f"the popup of {event_id}", show=lambda: (where, popup.count() and popup.first.inner_text()))
 
 
 def _review_button(page, h, action: str):
@@ -167,6 +173,10 @@ def test_review_from_the_map_popups_in_the_browser(tmp_path, monkeypatch):
         h.wait_for_markers(page, timeout_ms=90_000)
         again = _until(lambda: _where(page, attack.id), what="the moved marker after a reload")
         assert again["kind"] == "marker" and _km(again, nasiriyah) < 1
+        # the URL still names the event (Edit selected it): the page flies there and opens its popup
+        popup = h.map_frame(page).locator(f'.leaflet-popup .gp[data-geo-popup="{again["ix"]}"]')
+        _until(lambda: popup.count() == 1 and "Nasiriyah" in popup.inner_text(), what="the selected event's popup")
+        _until(lambda: not _frame(page).evaluate("!!window.geoApp.map._animatingZoom"), what="the fly to end")
 
         # Confirm from a marker's popup: recorded at once, with the reviewer's name.
         _open_popup(page, h, balad.id)
