@@ -45,24 +45,25 @@ def from_map(report: Mapping[str, Any], ids_by_key: Mapping[str, Sequence[str]],
         ss["review_pick"] = ss["_review_choice"] = ident
         ss["_review_scroll"] = True
         e = next((x for x in events if x.id == ident), None)
-        ss["_map_review_note"] = ("✏️", f"Editing {review.label(e) if e else ident}: change it in the Review "
+        ss["_map_review_note"] = (":material/edit:", f"Editing {review.label(e) if e else ident}: change it in the Review "
                                        "panel below the table, then Save correction.")
         return False
     who = ss.get("review_who") or review.default_reviewer()
     try:
         msg = review.save_decision(store, ident, status, who, token=token())
     except GeoError as exc:
-        ss["_map_review_note"] = ("⚠️", str(exc))
+        ss["_map_review_note"] = (":material/warning:", str(exc))
         return False
     ss["review_msg"] = msg
-    ss["_map_review_note"] = ("✅" if status == "confirmed" else "❌", msg)
+    ss["_map_review_note"] = (":material/check_circle:" if status == "confirmed" else ":material/block:", msg)
     if status == "rejected" and ss.get("sel") == ident:
         ss.pop("sel", None)  # it left the map
     return True
 
 
 def map_notice() -> None:
-    """What the last popup button did (a toast beside the map, where the analyst is looking)."""
+    """What the last popup button did (a toast beside the map, where the analyst is looking; Material
+    icons, which Streamlit ships: an emoji needs a font the machine may lack)."""
     note = ss.pop("_map_review_note", None)
     if note:
         st.toast(note[1], icon=note[0])

@@ -138,7 +138,7 @@ def test_review_from_the_map_popups_in_the_browser(tmp_path, monkeypatch):
     assert nasiriyah is not None and _km({"lat": attack.place.lat, "lon": attack.place.lon}, nasiriyah) > 10
 
     # the write switch of uploads and reviews (dashboard.access); on localhost no token is asked for
-    with h.running_app(store, allow_upload=True) as url, h.offline_page(height=1400) as (page, external):
+    with h.running_app(store, allow_upload=True) as url, h.offline_page(height=1600) as (page, external):
         page.goto(url, wait_until="domcontentloaded")
         h.wait_for_markers(page, timeout_ms=90_000)
         # known only as the governorate: a count on Dhi Qar, not a pin
@@ -156,7 +156,7 @@ def test_review_from_the_map_popups_in_the_browser(tmp_path, monkeypatch):
         _until(lambda: place.count() == 1 and place.is_editable(), what="the edit form of the picked event")
         assert page.get_by_text(f"{attack.type} on {attack.date} at {attack.place.name}").count() == 1
         # Edit scrolled the form into view (it sits a page below the map)
-        _until(lambda: place.is_visible() and 0 <= place.bounding_box()["y"] <= 1400, what="the form in view")
+        _until(lambda: place.is_visible() and 0 <= place.bounding_box()["y"] <= 1600, what="the form in view")
         place.fill("الناصرية")
         page.get_by_role("button", name="Save correction").click()
         _until(lambda: _caption_has(page, f"1 reviewed · {len(events) - 1} unreviewed"), what="the header count")
@@ -187,6 +187,8 @@ def test_review_from_the_map_popups_in_the_browser(tmp_path, monkeypatch):
         assert ok.review_status == "confirmed" and ok.reviewed_by == "Alice"
 
         # Reject the air strike from its popup: it leaves the map, the metric and the download.
+        # (seen from central Iraq, as in the README's picture)
+        _frame(page).evaluate("window.geoApp.map.setView([32.9, 44.4], 7, {animate: false})")
         _open_popup(page, h, strike.id)
         if os.environ.get("GEO_UPDATE_SCREENSHOT") == "1":
             map_png = tmp_path / "map.png"
@@ -214,13 +216,17 @@ def _save_review_picture(page, map_png: Path, out: Path) -> None:
     """The map (a popup with its review buttons) above the review section (queue and form), one PNG."""
     from PIL import Image
 
-    top = page.get_by_role("heading", name="Review ·").bounding_box()
-    form = page.locator('[data-testid="stForm"]').first.bounding_box()
-    assert top and form
+    toast = page.locator('[data-testid="stToast"]')
+    _until(lambda: toast.count() == 0, what="the toast to fade", timeout=30)
+    heading = page.get_by_role("heading", name="Review ·")
+    heading.evaluate("e => e.scrollIntoView({block: 'start'})")  # Streamlit scrolls its own container
+    form = page.locator('[data-testid="stForm"]').first
+    _until(lambda: (t := heading.bounding_box()) and t["y"] < 100, what="the review section at the top")
+    top, box = heading.bounding_box(), form.bounding_box()
+    assert top and box
     panel_png = map_png.with_name("panel.png")
-    page.screenshot(path=str(panel_png), full_page=True,
-                    clip={"x": top["x"] - 16, "y": top["y"] - 12, "width": form["width"] + 32,
-                          "height": form["y"] + form["height"] - top["y"] + 24})
+    page.screenshot(path=str(panel_png), clip={"x": top["x"] - 16, "y": max(0, top["y"] - 12),
+                    "width": box["width"] + 32, "height": box["y"] + box["height"] - top["y"] + 24})
     a, b = Image.open(map_png), Image.open(panel_png)
     w = max(a.width, b.width)
     pic = Image.new("RGB", (w, a.height + 16 + b.height), "white")
