@@ -332,8 +332,8 @@ st.dataframe(
     on_select=_on_table,
     selection_mode="single-row",
     key="table",
-    # Taller than 4 rem, or Streamlit does not wrap text at all: a quote wraps onto four lines.
-    row_height=84,
+    # Taller than 4 rem, or Streamlit does not wrap text at all: four full lines of a quote.
+    row_height=100,
     column_config={
         "date": st.column_config.DateColumn("date"),
         "published": st.column_config.DateColumn("published"),
