@@ -45,8 +45,9 @@ def from_map(report: Mapping[str, Any], ids_by_key: Mapping[str, Sequence[str]],
         ss["review_pick"] = ss["_review_choice"] = ident
         ss["_review_scroll"] = True
         e = next((x for x in events if x.id == ident), None)
-        ss["_map_review_note"] = (":material/edit:", f"Editing {review.label(e) if e else ident}: change it in the Review "
-                                       "panel below the table, then Save correction.")
+        what = review.label(e) if e else ident
+        ss["_map_review_note"] = (":material/edit:", f"Editing {what}: change it in the Review panel below the "
+                                                     "table, then Save correction.")
         return False
     who = ss.get("review_who") or review.default_reviewer()
     try:
