@@ -55,7 +55,7 @@ DATE_MAX_CHARS = 140  # a clause date farther than this from the trigger belongs
 TO_IRAQI_WINDOW = 6  # tokens after a movement word in which "to Iraqi forces" makes it a handover
 AGREED_WINDOW = 16  # tokens before a movement word in which "agreed"/"signed" (and its subjects) make an agreement
 ANNIVERSARY_DAYS = 1  # an anniversary falls on the day (or, overnight or across time zones, the day after)
-PAST_STATE_WINDOW = 1  # tokens before a presence word in which "كانت", "previously" make it the past
+PAST_STATE_WINDOW = 6  # tokens before a presence word in which "كانت", "previously" make it the past
 INTENT_WINDOW = 3  # tokens before a movement word in which an intention or decision makes it an announcement
 SPEECH_WINDOW = 6  # tokens before a date in which a speech verb makes it the day of the statement
 SEIZED_WINDOW = 6  # tokens before a weapon word in which "seized", "found" make it cargo
@@ -79,6 +79,15 @@ def _clause_breaks(doc: Document, sent: Span) -> list[int]:
                 and doc.text[max(0, tok.start - 3):tok.start].rstrip()[-1:] in ("،", ",")):
             breaks.append(tok.start)
     return breaks
+
+
+def _earlier_agreement(hits: list[Hit]) -> bool:
+    """An agreement word told as an earlier one: "اتفاق سابق" (the word after it), "a previous agreement"
+    (the word before it)."""
+    earlier = {h.first for h in hits if h.entry.role == "earlier"}
+    return bool(earlier) and any(
+        h.entry.type == "agreement" and h.entry.role in ("talk", "trigger")
+        and (h.last + 1 in earlier or h.first - 1 in earlier) for h in hits)
 
 
 def _coordinated_verb(token: str) -> bool:
@@ -333,6 +342,8 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
         years = int(anniversary.entry.type)
         day = d0.replace(year=d0.year - years, day=min(d0.day, 28) if d0.month == 2 else d0.day)
         d0, d1, prec, status = day - dt.timedelta(days=ANNIVERSARY_DAYS), day, "range", "occurred"
+    if etype in {"agreement", "announcement"} and _earlier_agreement(hits):
+        return [], None  # "ضمن اتفاق سابق بين بغداد وواشنطن", "a previous agreement": told as background
     if etype in {"agreement", "announcement"} and not _sentence_has(doc, sent, ("forces",)):
         return [], None  # talks and statements about something else than the foreign forces
     places, destination = event_places(doc, clause, etype, trig, toks)

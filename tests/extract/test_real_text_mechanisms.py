@@ -429,3 +429,35 @@ def test_a_final_hamza_keeps_its_word_before_a_suffix():
     assert "اخلاء" in stems(normalize("إخلاؤه")) and "اخلاء" in stems(normalize("إخلائها"))
     text = "وكانت قوات التحالف تستخدم قاعدة حرير، ولكن تم إخلاؤها اليوم الجمعة."
     assert [e.type for e in extract_events(text, dt.date(2023, 10, 20), min_confidence=0)] == ["withdrawal"]
+
+
+def test_a_saved_pages_date_stamp_is_not_the_events_date():
+    text = "date 2025-08-20 مصدر أمني: إغلاق قاعدة عين الأسد منتصف الشهر المقبل"
+    (e,) = extract_events(text, dt.date(2025, 8, 20), min_confidence=0)
+    assert (e.type, e.status, e.date, e.end_date) == ("withdrawal", "planned", dt.date(2025, 9, 11),
+                                                       dt.date(2025, 9, 20))
+
+
+def test_a_presence_told_in_the_past_is_no_presence_now():
+    text = "وكان الوجود العسكري الأميركي في سورية يتركز في قاعدة التنف قبل الانسحاب."
+    assert [e for e in extract_events(text, dt.date(2026, 2, 11), min_confidence=0) if e.type == "presence"] == []
+    now = "ويتركز الوجود العسكري الأميركي في سورية اليوم في قاعدة التنف."
+    assert [e.place.id for e in extract_events(now, dt.date(2026, 2, 11), min_confidence=0)
+            if e.type == "presence"] == ["al_tanf"]
+
+
+def test_an_earlier_agreement_is_background():
+    for text in ("ويأتي الانسحاب اليوم ضمن اتفاق سابق بين بغداد وواشنطن يهدف إلى إنهاء مهمة التحالف الدولي.",
+                 "The withdrawal on Sunday follows a previous agreement between Baghdad and Washington to end "
+                 "the coalition mission."):
+        assert [e for e in extract_events(text, dt.date(2025, 8, 24), min_confidence=0)
+                if e.type == "agreement"] == [], text
+    news = "اتفقت بغداد وواشنطن اليوم الأحد على إنهاء مهمة التحالف الدولي."
+    assert [e.type for e in extract_events(news, dt.date(2025, 8, 24), min_confidence=0)] == ["agreement"]
+
+
+def test_forces_that_went_out_of_a_named_base_withdrew_and_a_demand_to_leave_a_country_is_none():
+    (e,) = extract_events("وخرجت القوات الأمريكية اليوم من قاعدة الشدادي.", dt.date(2025, 4, 24), min_confidence=0)
+    assert (e.type, e.place.id) == ("withdrawal", "shaddadi_base")
+    demand = "وطالب المتظاهرون اليوم بخروج القوات الأمريكية من العراق."
+    assert extract_events(demand, dt.date(2025, 4, 24), min_confidence=0) == []
