@@ -184,9 +184,7 @@ class AppScript(folium.MacroElement):
     def __init__(self, payload: dict[str, Any], control: folium.LayerControl) -> None:
         super().__init__()
         self._name = "AppScript"
-        # The page names an event by its index, never by id: the ids (40% of the payload at 100,000
-        # events) stay here for ``payload_ids``.
-        self.payload_js = safe_json({k: v for k, v in payload.items() if k != "ids"})
+        self.payload_js = safe_json(payload)
         self.ids: list[str] = list(payload["ids"])
         self.control = control
 

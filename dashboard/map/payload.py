@@ -91,8 +91,8 @@ def map_payload(
 
     ``e.d``/``e.e``: first/last day (days since ``d0``); ``e.p``: place index (-1 none); ``e.y``: style
     index; ``e.t``: type index; ``e.k``: destination place index (-1 none); ``e.x``: date precision
-    index. ``ids`` are the events' export ids in payload order (Python's only: the page reports a selection by
-    its index, and ``layers.AppScript`` leaves them out of the page).
+    index. ``ids`` are the events' export ids in payload order (the page reports a selection by index, a
+    review by id).
     """
     keyed = _keyed(events)  # each id once: a sha1 per access
     evs = [e for _, _, e in keyed]
