@@ -135,7 +135,8 @@ def _map_row(label: str, r: dict[str, Any]) -> str:
     wall = " / ".join(f"{r[f'first_map_{k}_s']:.2f}" for k in loads) + " s"
     cpu = " / ".join(_num(r.get(f"server_cpu_{k}_s"), 2) for k in loads) + " s"
     page = r.get("in_page_warm_ms", "?")
-    return (f"| {label} | {r['payload_mb']:.2f} MB | {r['build_s']:.2f} s | {wall} ({page} ms in the page) | {cpu} | "
+    load = f"; load {r['load_avg']}" if "load_avg" in r else ""
+    return (f"| {label} | {r['payload_mb']:.2f} MB | {r['build_s']:.2f} s | {wall} ({page} ms in the page{load}) | {cpu} | "
             f"{r['step_ms']:.1f} ms | {r['slider_rerun_s']:.2f} s | {r['heap_mb']:.0f} MB |")
 
 
@@ -146,12 +147,11 @@ def _map_rows(results: dict[str, Any]) -> list[str]:
         return [f"_the map: {NOT_RUN} (`bench_map`)._"]
     before = m.get("before") or {}
     when = m.get("when") or results.get("when", "?")
-    load = ", ".join(str(m[k].get("load_avg", "?")) for k in sizes)
-    rows = [f"_The map: measured {when} (load average {load}: a shared 2-core machine, wall times follow the load; "
-            "CPU times are steadier). First map: cold = the server's first page in a fresh browser, warm = a reload "
-            "(Streamlit's and the browser's caches hot), no cache = a reload with the browser's cache off"
-            + (f"; \"before\" is the same bench on {before.get('commit', '?')}, before the first-map work "
-               f"({before.get('when', '?')})" if before else "") + "._",
+    rows = [f"_The map: measured {when} (a shared 2-core machine: wall times follow its load average, given per "
+            "row; CPU times are steadier). First map: cold = the server's first page in a fresh browser, warm = a "
+            "reload (Streamlit's and the browser's caches hot), no cache = a reload with the browser's cache off"
+            + (f"; \"before\" is the same bench on {before.get('commit', '?')}, before the first-map work"
+               if before else "") + "._",
             "",
             "| map events | payload | script build | first map, cold / warm / no cache "
             "| server CPU, cold / warm / no cache | Play step | slider (rerun) | JS heap |",

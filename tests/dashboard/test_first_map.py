@@ -164,6 +164,6 @@ def test_the_readme_map_table_shows_before_and_after():
     old = {**r, "first_map_warm_s": 9.0, "server_cpu_warm_s": 3.1}
     rows = bt._map_rows({"map": {"100000": r, "before": {"commit": "7e982b8", "100000": old}, "when": "T"}})
     text = "\n".join(rows)
-    assert "| 100,000 | 2.34 MB | 2.10 s | 6.10 / 1.90 / 3.20 s (101 ms in the page) | 3.70 / 0.70 / 1.10 s |" in text
+    assert "| 100,000 | 2.34 MB | 2.10 s | 6.10 / 1.90 / 3.20 s (101 ms in the page; load 2.0) | 3.70 / 0.70 / 1.10 s |" in text
     assert "| _100,000 before_ |" in text and "6.10 / 9.00 / 3.20 s" in text and "7e982b8" in text
     assert bt._map_rows({}) == [f"_the map: {bt.NOT_RUN} (`bench_map`)._"]
