@@ -136,8 +136,8 @@ def _map_row(label: str, r: dict[str, Any]) -> str:
     cpu = " / ".join(_num(r.get(f"server_cpu_{k}_s"), 2) for k in loads) + " s"
     page = r.get("in_page_warm_ms", "?")
     load = f"; load {r['load_avg']}" if "load_avg" in r else ""
-    return (f"| {label} | {r['payload_mb']:.2f} MB | {r['build_s']:.2f} s | {wall} ({page} ms in the page{load}) | {cpu} | "
-            f"{r['step_ms']:.1f} ms | {r['slider_rerun_s']:.2f} s | {r['heap_mb']:.0f} MB |")
+    return (f"| {label} | {r['payload_mb']:.2f} MB | {r['build_s']:.2f} s | {wall} ({page} ms in the page{load}) "
+            f"| {cpu} | {r['step_ms']:.1f} ms | {r['slider_rerun_s']:.2f} s | {r['heap_mb']:.0f} MB |")
 
 
 def _map_rows(results: dict[str, Any]) -> list[str]:
