@@ -167,6 +167,9 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
         sites = [p for p in places if (p.precision == "site" or (etype != "presence" and p.id in named_bases))
                  and (etype != "presence" or p.kind in _BASE_KINDS)]
         if etype == "presence":
+            if not sites:  # "350 personnel were stationed at this base": the base the story named
+                site = antecedent(doc, cue_hits)
+                sites = [site] if site is not None and site.kind in _BASE_KINDS else []
             return sites, None
         if len(sites) > 1:
             return sites, destination
@@ -323,7 +326,8 @@ def antecedent(doc: Document, hits: list[Hit]) -> Place | None:
             continue
         tok = doc.tokens[h.first]
         before = doc.tokens[h.first - 1].norm if h.first else ""
-        if "ال" not in tok.norm and not tok.norm.startswith("the") and before != "the":
+        if ("ال" not in tok.norm and not tok.norm.startswith("the") and tok.norm not in ("this", "that")
+                and before not in ("the", "this", "that")):
             continue  # indefinite: "قاعدة عسكرية" is not a reference
         if before.endswith("تنظيم"):
             continue  # تنظيم القاعدة is al-Qaeda

@@ -461,3 +461,10 @@ def test_forces_that_went_out_of_a_named_base_withdrew_and_a_demand_to_leave_a_c
     assert (e.type, e.place.id) == ("withdrawal", "shaddadi_base")
     demand = "وطالب المتظاهرون اليوم بخروج القوات الأمريكية من العراق."
     assert extract_events(demand, dt.date(2025, 4, 24), min_confidence=0) == []
+
+
+def test_troops_stationed_at_this_base_are_a_presence_at_the_base_the_story_named():
+    text = ("A drone hit the Tower 22 outpost in Jordan on Sunday. "
+            "Approximately 350 American personnel were stationed at this base.")
+    events = extract_events(text, dt.date(2024, 1, 28), min_confidence=0)
+    assert [(e.type, e.place.id) for e in events] == [("attack", "tower_22"), ("presence", "tower_22")]
