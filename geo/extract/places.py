@@ -108,9 +108,11 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
     # "rockets impacted near Camp Victory": with nothing named before, it is where it happened
     # (a country named before is an actor, "قاعدة للتحالف بقيادة الولايات المتحدة بالقرب من مطار أربيل")
     # ("في شمال شرق الأردن قرب حدود سوريا": a country the text places it in is no actor either)
+    # (an item of an enumeration is no locator: "الأول قرب الناصرية والثاني قرب الديوانية")
     kept = [m for m in ms if not (preceded_by(m, "locator", LOCATOR_WINDOW)
                                   and any(o.start < m.start and (o.place.kind != "country"
-                                                                 or preceded_by(o, "locative", 4)) for o in ms))]
+                                                                 or preceded_by(o, "locative", 4)) for o in ms)
+                                  and not any(o.start < m.start and _listed_after(doc, o, m) for o in ms))]
     kept = kept or ms
     # "في منطقة جرف الصخر بمحافظة بابل جنوب بغداد": Baghdad only says where Jurf al-Sakhar is
     # ("في شمال شرق الأردن", "in northern Iraq": a part of the place, which stays where it happened)
@@ -221,6 +223,9 @@ _IN_WORDS = {"في", "وفي", "in", "the"}  # "في شمال شرق الأرد�
 
 
 _LIST_PREPOSITIONS = {"at", "in", "في", "ب"}
+# "الأول قرب الناصرية والثاني قرب الديوانية": an enumeration names one item per ordinal
+_ENUMERATION = {"الثاني", "الثانية", "الثالث", "الثالثة", "الآخر", "الاخر", "الأخرى", "الاخرى"}
+_ENUMERATION_LINKS = _LIST_PREPOSITIONS | {"قرب", "بالقرب", "كان", "كانت", "وقع", "near"}
 
 
 def _listed_after(doc: Document, prev: Mention, m: Mention) -> bool:
@@ -232,6 +237,9 @@ def _listed_after(doc: Document, prev: Mention, m: Mention) -> bool:
     words = between.replace("،", " , ").replace(",", " , ").split()
     if words and words[0].startswith("و") and len(words[0]) > 1:  # "وفي": the conjunction is a clitic
         words = ["و", words[0][1:], *words[1:]]
+    if len(words) >= 2 and words[0] in _LIST_JOINS and words[1] in _ENUMERATION:
+        rest = words[2:]  # "والثاني قرب", "والآخر في", "والثاني كان قرب"; a "محافظة/مدينة" word belongs to the name
+        return all(w in _ENUMERATION_LINKS for w in rest) and len(rest) <= 2
     return len(words) == 2 and words[0] in _LIST_JOINS and words[1] in _LIST_PREPOSITIONS
 
 

@@ -468,3 +468,13 @@ def test_troops_stationed_at_this_base_are_a_presence_at_the_base_the_story_name
             "Approximately 350 American personnel were stationed at this base.")
     events = extract_events(text, dt.date(2024, 1, 28), min_confidence=0)
     assert [(e.type, e.place.id) for e in events] == [("attack", "tower_22"), ("presence", "tower_22")]
+
+
+def test_an_enumeration_the_first_near_x_the_second_near_y_is_one_event_each():
+    text = ("وتعرض رتلان تابعان للتحالف الدولي للاستهداف بعبوات ناسفة اليوم، "
+            "الأول كان قرب مدينة الناصرية والثاني قرب محافظة الديوانية.")
+    events = extract_events(text, dt.date(2021, 8, 24), min_confidence=0)
+    assert [(e.type, e.place.id) for e in events] == [("attack", "nasiriyah"), ("attack", "gov:qadisiyah")]
+    # a locator still only locates: "near Baghdad airport" after the base named first
+    near = "سقطت صواريخ اليوم على قاعدة فيكتوريا قرب مطار بغداد الدولي."
+    assert [e.place.id for e in extract_events(near, dt.date(2021, 8, 24), min_confidence=0)] == ["camp_victory"]
