@@ -478,3 +478,10 @@ def test_an_enumeration_the_first_near_x_the_second_near_y_is_one_event_each():
     # a locator still only locates: "near Baghdad airport" after the base named first
     near = "سقطت صواريخ اليوم على قاعدة فيكتوريا قرب مطار بغداد الدولي."
     assert [e.place.id for e in extract_events(near, dt.date(2021, 8, 24), min_confidence=0)] == ["camp_victory"]
+
+
+def test_the_sites_listed_after_among_them_belong_to_the_trigger_before():
+    text = ("واتفق الجانبان على تسليم مواقع عسكرية، من بينها قاعدة عين الأسد، إلى السلطات العراقية "
+            "خلال عامي 2025 و2026.")
+    events = extract_events(text, dt.date(2024, 9, 27), min_confidence=0)
+    assert ("ain_al_asad" in {e.place.id for e in events if e.place})
