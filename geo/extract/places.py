@@ -117,9 +117,10 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
     # "في منطقة جرف الصخر بمحافظة بابل جنوب بغداد": Baghdad only says where Jurf al-Sakhar is
     # ("في شمال شرق الأردن", "in northern Iraq": a part of the place, which stays where it happened)
     def part_of(m: Mention) -> bool:
+        # "شمال شرقي سوريا" with no "في" is still inside a country (north of a town is outside it)
         i = doc.token_at(m.start)
         return any(h.entry.role == "direction" and h.last == i - 1 and h.first > 0
-                   and doc.tokens[h.first - 1].norm in _IN_WORDS for h in cue_hits)
+                   and (doc.tokens[h.first - 1].norm in _IN_WORDS or m.place.kind == "country") for h in cue_hits)
 
     kept = [m for m in kept if not preceded_by(m, "direction", 1) or part_of(m)] or kept
     main = doc.main_country

@@ -485,3 +485,9 @@ def test_the_sites_listed_after_among_them_belong_to_the_trigger_before():
             "خلال عامي 2025 و2026.")
     events = extract_events(text, dt.date(2024, 9, 27), min_confidence=0)
     assert ("ain_al_asad" in {e.place.id for e in events if e.place})
+
+
+def test_north_east_of_a_country_is_inside_it():
+    text = "وأكد مسؤولون اليوم أن الهجوم استهدف مساء أمس قاعدة للقوات الأميركية شمال شرقي سوريا."
+    assert [(e.type, e.place.id) for e in extract_events(text, dt.date(2024, 4, 22), min_confidence=0)] == [
+        ("attack", "country:SY")]
