@@ -15,6 +15,7 @@ import gazetteer
 from gazetteer.models import Place
 from geo import events as geo_events
 from geo import export
+from geo.core.errors import GeoError
 from geo.core.models import Event
 from geo.events import BaseStatus
 from geo.ingest import ingest_paths, open_seeded_store
@@ -120,10 +121,14 @@ def town_places() -> list[Place]:
 
 def ingest_files(
     paths: Sequence[Path], store: str | Path | None, published: dt.date, outlet: str | None = None
-) -> str:
-    """Ingest saved articles into the store (labelled with ``outlet`` when given); the one-line summary."""
-    report = ingest_paths(list(paths), store=store, published=published, source=outlet)
-    return str(report.summary())
+) -> tuple[bool, str]:
+    """Ingest saved articles into the store (labelled with ``outlet`` when given): (stored?, one line).
+    A store that refuses the write (read-only, full, damaged) is a line for the user, not a traceback."""
+    try:
+        report = ingest_paths(list(paths), store=store, published=published, source=outlet)
+    except GeoError as exc:
+        return False, f"Nothing was stored: {exc}"
+    return True, str(report.summary())
 
 
 def dates_used(paths: Sequence[Path], published: dt.date) -> list[str]:
