@@ -16,7 +16,7 @@ import shapely
 
 from gazetteer.models import Place
 
-from ..core.models import FIELD_DEFAULTS, PROPERTIES, Event
+from ..core.models import FIELD_DEFAULTS, PROPERTIES, Event, EventColumns
 from ..events import merge_kind
 
 
@@ -223,3 +223,63 @@ def row_to_merged(r: Sequence[Any], places: dict[str, Place]) -> Event:
     """A ``MERGED_READ_COLS`` row as the merged Event (with its sources and quotes)."""
     fields = _event_fields(r, places)
     return Event(**fields, sources=tuple(json.loads(r[-2] or "[]")), quotes=tuple(json.loads(r[-1] or "[]")))
+
+
+# ---------------------------------------------------------------- rows -> columns (the fast exports)
+# What ``rows_to_columns`` reads: every stored field (as ``_event_fields`` does), the place keys and the
+# merge's lists, with no place or Event built per row.
+_COLUMN_FIELDS = tuple((EVENT_READ_COLS[i], name, kind) for i, name, kind in _READ_FIELDS)
+COLUMNS_READ_COLS = (*(c for c, _, _ in _COLUMN_FIELDS), "place_id", "destination_id", "sources", "quotes")
+_COLUMN_AT = {c: i for i, c in enumerate(COLUMNS_READ_COLS)}
+_ISO: dict[str, str] = {}  # stored day text -> its ISO form (as ``_day(...).isoformat()`` gives it)
+
+
+def _iso_day(value: str | dt.date) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    iso = _ISO.get(value)
+    if iso is None:
+        if len(_ISO) > 100_000:
+            _ISO.clear()
+        iso = _ISO[value] = _day(value).isoformat()
+    return iso
+
+
+def _json_lists(values: Sequence[str | None]) -> list[list[Any]]:
+    """Each stored JSON list (NULL or "" as empty) as a list, decoded in one call for the whole page."""
+    texts = [v or "[]" for v in values]
+    try:
+        out = json.loads("[" + ",".join(texts) + "]")
+    except ValueError:
+        out = None
+    if not isinstance(out, list) or len(out) != len(texts):  # a value that is not one JSON value: one by one
+        out = [json.loads(t) for t in texts]
+    return [v if type(v) is list else list(v) for v in out]  # as ``tuple(json.loads(...))`` in ``row_to_merged``
+
+
+def rows_to_columns(rows: Sequence[Sequence[Any]], places: dict[str, Place]) -> EventColumns:
+    """``COLUMNS_READ_COLS`` rows as one ``EventColumns``: the values ``row_to_merged`` would give its
+    Events, column by column."""
+    raw: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [()] * len(COLUMNS_READ_COLS)
+    published = [_iso_day(v) for v in raw[_COLUMN_AT["published"]]]
+    cols: dict[str, list[Any]] = {}
+    for column, name, kind in _COLUMN_FIELDS:
+        values = raw[_COLUMN_AT[column]]
+        if name == "published":
+            cols[name] = published
+        elif kind == "date":
+            if name in FIELD_DEFAULTS:
+                d = FIELD_DEFAULTS[name]
+                default = [d.isoformat() if d else None] * len(values)
+            else:  # a required day: the publication day stands in
+                default = published
+            cols[name] = [default[i] if v is None else _iso_day(v) for i, v in enumerate(values)]
+        else:
+            null = _NULLS[name]
+            cols[name] = (list(values) if null is None or None not in values
+                          else [null if v is None else v for v in values])
+    for key in ("place_id", "destination_id"):
+        cols[key] = [v if v and v in places else None for v in raw[_COLUMN_AT[key]]]
+    cols["sources"] = _json_lists(raw[_COLUMN_AT["sources"]])
+    cols["quotes"] = _json_lists(raw[_COLUMN_AT["quotes"]])
+    return EventColumns(cols, places)
