@@ -15,6 +15,6 @@ from .events import (
 from .files import DECIMALS, FORMATS, format_for, rounded
 from .table import format_table
 
-__all__ = ["COLUMN_FORMATS", "DECIMALS", "FORMATS", "bases_frame", "bases_geojson", "event_geometry", "event_properties",
-           "events_frame", "events_geojson", "export_bases", "export_columns", "export_events", "format_for", "format_table",
-           "rounded", "write_geojson"]
+__all__ = ["COLUMN_FORMATS", "DECIMALS", "FORMATS", "bases_frame", "bases_geojson", "event_geometry",
+           "event_properties", "events_frame", "events_geojson", "export_bases", "export_columns", "export_events",
+           "format_for", "format_table", "rounded", "write_geojson"]

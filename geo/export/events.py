@@ -6,9 +6,9 @@ import hashlib
 import json
 import math
 import struct
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from collections.abc import Iterable, Sequence
 from functools import cache
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -279,7 +279,8 @@ def _vertices(page: EventColumns) -> tuple[list[tuple[str | None, str | None]], 
             shapes[pid, did] = ()
         else:
             p = places[pid]
-            shapes[pid, did] = ((p.lon, p.lat),) if did is None else ((p.lon, p.lat), (places[did].lon, places[did].lat))
+            d = places[did] if did is not None else None
+            shapes[pid, did] = ((p.lon, p.lat),) if d is None else ((p.lon, p.lat), (d.lon, d.lat))
     return keys, shapes
 
 

@@ -268,11 +268,12 @@ def rows_to_columns(rows: Sequence[Sequence[Any]], places: dict[str, Place]) -> 
         if name == "published":
             cols[name] = published
         elif kind == "date":
+            default: list[str | None]
             if name in FIELD_DEFAULTS:
                 d = FIELD_DEFAULTS[name]
                 default = [d.isoformat() if d else None] * len(values)
             else:  # a required day: the publication day stands in
-                default = published
+                default = list(published)
             cols[name] = [default[i] if v is None else _iso_day(v) for i, v in enumerate(values)]
         else:
             null = _NULLS[name]
