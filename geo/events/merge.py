@@ -21,6 +21,7 @@ from ..extract.confidence import combined
 _MAX_INDEXED_DAYS = 400
 # Reports whose date spans differ by more than this are not the same event.
 _LIKE_SPAN_DAYS = 31
+LIKE_SPAN_DAYS = _LIKE_SPAN_DAYS  # the stores bound their lookups with it (``may_merge``)
 
 
 def place_km(a: Place, b: Place) -> float:

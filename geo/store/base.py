@@ -154,7 +154,8 @@ class EventReads(ReviewRows):
     def _span_rows(self, c: Any, probes: Sequence[Seed]) -> list[tuple[Any, ...]]:
         """(probe index, fid, date, last_date, place_id, lon, lat) of every report of the probe's kind
         whose span overlaps it and whose place lies in the probe's ``box_degrees`` (or, for an unlocated
-        probe, of every unlocated one)."""
+        probe, of every unlocated one); reports whose span cannot be of like length (``may_merge``) may
+        be left out."""
         raise NotImplementedError
 
     def _delete_merged(self, c: Any, fids: Sequence[int]) -> None:

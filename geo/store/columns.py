@@ -121,17 +121,39 @@ def place_values(p: Place) -> tuple[Any, ...]:
     return (p.id, p.name, p.name_ar, p.kind, p.precision, p.lat, p.lon, p.province, p.country, p.origin, p.confidence)
 
 
+def _compile_stored() -> Any:
+    """``e -> tuple(p.get(e) for p in _STORED)``, with the fields read inline: the writers call it for
+    every report and merged event, and one Python call per property was most of their row cost. A
+    property with a ``field`` reads back into that field (``_event_fields``), so its value is the field's
+    (a day as ISO text); the others (id, place, coordinates) keep their getter."""
+    env: dict[str, Any] = {}
+    parts = []
+    for i, p in enumerate(_STORED):
+        if p.field and p.kind == "date":
+            parts.append(f"(e.{p.field}.isoformat() if e.{p.field} else None)")
+        elif p.field:
+            parts.append(f"e.{p.field}")
+        else:
+            env[f"_get{i}"] = p.get
+            parts.append(f"_get{i}(e)")
+    exec(f"def stored(e):\n    return ({', '.join(parts)},)\n", env)  # text made here, from PROPERTIES
+    return env["stored"]
+
+
+_stored_values = _compile_stored()
+assert EVENT_COLS[3:-4] == MERGED_COLS[3:-7] == tuple(p.column for p in _STORED[1:])
+
+
 def event_values(article_id: str, e: Event, version: str) -> tuple[Any, ...]:
-    values = {p.column: p.get(e) for p in _STORED}
-    return (values["event_id"], article_id, *(values[c] for c in EVENT_COLS[3:-4]), version,
-            merge_kind(e), e.last_date.isoformat(), None)
+    values = _stored_values(e)
+    return (values[0], article_id, *values[1:], version, merge_kind(e), e.last_date.isoformat(), None)
 
 
 def merged_values(article_id: str, e: Event, reports: int) -> tuple[Any, ...]:
     """A ``MERGED_COLS`` row (minus geom) for the merged event ``e`` whose kept report is of ``article_id``."""
-    values = {p.column: p.get(e) for p in _STORED}
+    values = _stored_values(e)
     dest = e.destination
-    return (values["event_id"], article_id, *(values[c] for c in MERGED_COLS[3:-7]), merge_kind(e),
+    return (values[0], article_id, *values[1:], merge_kind(e),
             e.last_date.isoformat(), json.dumps(list(e.all_sources), ensure_ascii=False),
             json.dumps(list(e.all_quotes), ensure_ascii=False), reports,
             dest.lon if dest else None, dest.lat if dest else None)
