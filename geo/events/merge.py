@@ -68,6 +68,22 @@ def _sort_key(e: Event) -> tuple[dt.date, str, dt.date, int, str]:
     return (e.published, e.source, e.date, e.start, e.id)
 
 
+def _in_merge_order(events: Sequence[Event]) -> list[int]:
+    """Indexes of ``events`` sorted by ``_sort_key`` (stable), with the id (a hash, the costly part)
+    computed only to break ties of the rest of the key."""
+    keys = [(e.published, e.source, e.date, e.start) for e in events]
+    order = sorted(range(len(events)), key=keys.__getitem__)
+    i, n = 0, len(order)
+    while i < n:
+        j = i + 1
+        while j < n and keys[order[j]] == keys[order[i]]:
+            j += 1
+        if j - i > 1:
+            order[i:j] = sorted(order[i:j], key=lambda k: events[k].id)
+        i = j
+    return order
+
+
 class _Cluster:
     __slots__ = ("members", "order", "pairs", "rep")
 
@@ -155,7 +171,7 @@ def merge_groups(events: Sequence[Event], max_km: float = settings.DEDUP_MAX_KM)
     # Index: (kind, status, day) -> clusters whose range covers that day; long ranges kept apart.
     by_day: dict[tuple[str, str, dt.date], list[_Cluster]] = defaultdict(list)
     long: dict[tuple[str, str], list[_Cluster]] = defaultdict(list)
-    for i in sorted(range(len(events)), key=lambda i: _sort_key(events[i])):
+    for i in _in_merge_order(events):
         e = events[i]
         kind = (canonical_type(e.type), e.status)
         start, end = e.span

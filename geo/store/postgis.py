@@ -162,6 +162,22 @@ def _cells(lon: float, lat: float, dx: float, dy: float) -> list[int]:
     return [(x + 1800) * 4000 + y + 900 for x in xs for y in ys]
 
 
+def _array(values: Sequence[Any]) -> str:
+    """A PostgreSQL array literal of numbers, days or texts (None as NULL), cast by the query (``%s::date[]``):
+    built with a few string joins, where psycopg encodes a list element by element in Python."""
+    out = []
+    for v in values:
+        if v is None:
+            out.append("NULL")
+        elif isinstance(v, str):
+            out.append('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"')
+        elif isinstance(v, float):
+            out.append(repr(v))  # the shortest text that reads back as the same double
+        else:
+            out.append(str(v))  # int, date (ISO)
+    return "{" + ",".join(out) + "}"
+
+
 def _records(rows: Sequence[Sequence[Any]]) -> str:
     """Rows as one JSON parameter (days as ISO text): encoded in C on both sides, where a psycopg array
     per column was encoded value by value in Python."""
@@ -522,7 +538,7 @@ class PostgisStore(EventReads):
             " AND e.date BETWEEN q.lo AND q.d1 AND e.last_date >= q.d0"
             " AND ((q.lon IS NULL AND e.geom IS NULL) OR (q.lon IS NOT NULL AND e.geom &&"
             f" ST_MakeEnvelope(q.lon - q.dx, q.lat - q.dy, q.lon + q.dx, q.lat + q.dy, {SRS_ID})))",
-            cols,
+            [_array(col) for col in cols],
         ).fetchall()
         return [(int(r[0]), *r[1:]) for r in rows]
 

@@ -154,3 +154,17 @@ def test_a_vague_report_does_not_absorb_a_dated_one():
     assert len(merged) == 2
     (one,) = [e for e in merged if e.date_precision == "day"]
     assert set(one.sources) == {"s1", "s3"}
+
+
+def test_merge_order_is_the_sort_key_order_with_ids_only_for_ties():
+    import dataclasses
+    import random
+
+    from geo.devtools.sample import synthetic_events
+    from geo.events.merge import _in_merge_order, _sort_key
+
+    events = synthetic_events(600, seed=2)
+    # ties of (published, source, date, start): other quotes (ids differ) and exact copies (ids equal)
+    events += [dataclasses.replace(e, quote=e.quote + " x") for e in events[:150]] + events[:50]
+    random.Random(1).shuffle(events)
+    assert _in_merge_order(events) == sorted(range(len(events)), key=lambda i: _sort_key(events[i]))
