@@ -162,20 +162,15 @@ def _cells(lon: float, lat: float, dx: float, dy: float) -> list[int]:
     return [(x + 1800) * 4000 + y + 900 for x in xs for y in ys]
 
 
-def _array(values: Sequence[Any]) -> str:
-    """A PostgreSQL array literal of numbers, days or texts (None as NULL), cast by the query (``%s::date[]``):
-    built with a few string joins, where psycopg encodes a list element by element in Python."""
-    out = []
-    for v in values:
-        if v is None:
-            out.append("NULL")
-        elif isinstance(v, str):
-            out.append('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"')
-        elif isinstance(v, float):
-            out.append(repr(v))  # the shortest text that reads back as the same double
-        else:
-            out.append(str(v))  # int, date (ISO)
-    return "{" + ",".join(out) + "}"
+def _array(values: Sequence[Any], kind: str) -> str:
+    """A PostgreSQL array literal of ``kind`` "number", "day" or "text" values (None as NULL), cast by the
+    query (``%s::date[]``): a few string joins, where psycopg encodes a list element by element in Python."""
+    if kind == "text":
+        return "{" + ",".join(["NULL" if v is None else '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+                               for v in values]) + "}"
+    # repr: the shortest text that reads back as the same double; a day's str is its ISO form
+    text = repr if kind == "number" else str
+    return "{" + ",".join(["NULL" if v is None else text(v) for v in values]) + "}"
 
 
 def _records(rows: Sequence[Sequence[Any]]) -> str:
@@ -517,28 +512,25 @@ class PostgisStore(EventReads):
         # Over the (kind, cell, first day) btree: a report that may merge with the probe lies in a cell
         # its box touches, overlaps its days and is at most LIKE_SPAN_DAYS longer, so it starts no
         # earlier than (the probe's first day - its length - that).
-        cols: list[list[Any]] = [[] for _ in range(10)]
+        rows_in: list[tuple[Any, ...]] = []
         for i, (kind, (d0, d1), place_id, lon, lat) in enumerate(probes):
             low = d0 - (d1 - d0) - dt.timedelta(days=LIKE_SPAN_DAYS)
-            box: tuple[float | None, ...]
             if place_id is None or lon is None or lat is None:
-                cells, box = [-1], (None, None, None, None)
-            else:
-                dx, dy = box_degrees(lat)
-                cells = _cells(lon, lat, dx, dy)
-                box = (lon, lat, dx, dy)
-            for cell in cells:
-                for col, v in zip(cols, (kind, cell, d0, d1, low, *box, i), strict=True):
-                    col.append(v)
+                rows_in.append((i, kind, -1, d0, d1, low, None, None, None, None))
+                continue
+            dx, dy = box_degrees(lat)
+            rows_in += [(i, kind, cell, d0, d1, low, lon, lat, dx, dy) for cell in _cells(lon, lat, dx, dy)]
+        cols = list(zip(*rows_in, strict=True))
+        kinds = ("number", "text", "number", "day", "day", "day", "number", "number", "number", "number")
         rows = c.execute(
             "SELECT q.i, e.fid, e.date, e.last_date, e.place_id, e.lon, e.lat"
-            " FROM unnest(%s::text[], %s::bigint[], %s::date[], %s::date[], %s::date[], %s::float8[], %s::float8[],"
-            " %s::float8[], %s::float8[], %s::int[]) AS q(kind, cell, d0, d1, lo, lon, lat, dx, dy, i)"
+            " FROM unnest(%s::int[], %s::text[], %s::bigint[], %s::date[], %s::date[], %s::date[], %s::float8[],"
+            " %s::float8[], %s::float8[], %s::float8[]) AS q(i, kind, cell, d0, d1, lo, lon, lat, dx, dy)"
             f" JOIN events e ON e.merge_kind = q.kind AND {CELL.replace('geom', 'e.geom')} = q.cell"
             " AND e.date BETWEEN q.lo AND q.d1 AND e.last_date >= q.d0"
             " AND ((q.lon IS NULL AND e.geom IS NULL) OR (q.lon IS NOT NULL AND e.geom &&"
             f" ST_MakeEnvelope(q.lon - q.dx, q.lat - q.dy, q.lon + q.dx, q.lat + q.dy, {SRS_ID})))",
-            [_array(col) for col in cols],
+            [_array(col, k) for col, k in zip(cols, kinds, strict=True)],
         ).fetchall()
         return [(int(r[0]), *r[1:]) for r in rows]
 
