@@ -59,14 +59,14 @@ _BEFORE, _AFTER = 80, 60  # chars of context a generator may need around an anch
 _WS = re.compile(r"\s")
 
 
-def _regions(norm: str) -> list[tuple[int, int]]:
+def _regions(norm: str, anchor: re.Pattern[str] | None = None) -> list[tuple[int, int]]:
     r"""Stretches of ``norm`` around date anchors, merged; the generators scan only these.
 
     Regions end at whitespace so no word is cut (a cut word would pass ``(?!\w)``). A date
     expression whose words are separated by more than ~60 blank characters may be missed.
     """
     out: list[tuple[int, int]] = []
-    for m in compiled().anchor.finditer(norm):
+    for m in (anchor or compiled().anchor).finditer(norm):
         lo, hi = max(0, m.start() - _BEFORE), m.end() + _AFTER
         if out and lo <= out[-1][1]:
             out[-1] = (out[-1][0], hi)
@@ -88,10 +88,15 @@ def _regions(norm: str) -> list[tuple[int, int]]:
 
 
 def _candidates(norm: str, pub: dt.date, gens: tuple[tuple[re.Pattern[str], Handler], ...]) -> list[Cand]:
-    ctx = Ctx(norm, pub, lexicon(), {}, compiled())
+    pats = compiled()
+    ctx = Ctx(norm, pub, lexicon(), {}, pats)
     out: list[Cand] = []
-    regions = _regions(norm)
+    by_anchor: dict[re.Pattern[str], list[tuple[int, int]]] = {}
     for pat, handler in gens:
+        anchor = pats.anchors.get(pat, pats.anchor)
+        regions = by_anchor.get(anchor)
+        if regions is None:
+            regions = by_anchor[anchor] = _regions(norm, anchor)
         for m in (m for lo, hi in regions for m in pat.finditer(norm, lo, hi)):
             try:
                 cand = handler(m, ctx)

@@ -16,6 +16,9 @@ class Patterns:
     head: tuple[tuple[re.Pattern[str], Handler], ...]  # explicit-date generators for date lines
     future_cue: re.Pattern[str]
     anchor: re.Pattern[str]
+    # each generator's own anchor (a superset of what any of its matches must contain): a generator scans
+    # only the text around its anchors, not around every date word (most find nothing in most regions)
+    anchors: dict[re.Pattern[str], re.Pattern[str]]
     merge_to: re.Pattern[str]
     merge_and: re.Pattern[str]
     before_between: re.Pattern[str]
@@ -124,10 +127,17 @@ def compiled() -> Patterns:
         (c(g_year), h_year),
         (c(g_ago), h_ago),
     )
+    months_any = c(trie_alt(list(lex.months)))
+    own = (months_any, c(trie_alt([k for k, v in lex.month_lang.items() if v == "en"])), c(r"\d{1,4}[/.\-]\d"),
+           months_any, c(trie_alt(list(lex.weekdays))), c(trie_alt(list(lex.relative["day"]))),
+           c(trie_alt(list(lex.relative["unit"]))), c(trie_alt(list(lex.relative["plural"]))), c(r"\d{4}"),
+           c(trie_alt(list(lex.relative["count"]))))
+    assert len(own) == len(gens)
     cues = trie_alt(w.get("future_cue", []))
     return Patterns(
         generators=gens,
         head=gens[:3],
+        anchors={pat: a for (pat, _), a in zip(gens, own, strict=True)},
         future_cue=c(rf"(?<!\w){cl}{cues}(?!\w)"),
         # every date expression contains one of these: a month, weekday or period word, a year,
         # or a numeric date; only the text around them is scanned by the generators

@@ -243,8 +243,10 @@ def load_gold(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def evaluate_file(gold_path: Path, seeds_dir: Path | None = None) -> Evaluation:
-    """Run the extractor over the gold's articles (``seeds_dir`` with its index.csv) and score it."""
+def evaluate_file(gold_path: Path, seeds_dir: Path | None = None,
+                  min_confidence: float | None = None) -> Evaluation:
+    """Run the extractor over the gold's articles (``seeds_dir`` with its index.csv) and score it
+    (``min_confidence=0`` scores every candidate, as the confidence is fitted on)."""
     seeds_dir = Path(seeds_dir or SEEDS_DIR)
     gold = load_gold(Path(gold_path))
     index = seeds_dir / INDEX_FILE
@@ -260,7 +262,7 @@ def evaluate_file(gold_path: Path, seeds_dir: Path | None = None) -> Evaluation:
         events: list[Event] = []
         for job in jobs:
             a = job.article
-            _, result = extract_one((a.id, a.text, a.published, a.source))
+            _, result = extract_one((a.id, a.text, a.published, a.source), min_confidence)
             if isinstance(result, str):
                 raise InputError(f"{seeds_dir / name}: {result}")
             events.extend(result)

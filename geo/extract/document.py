@@ -135,12 +135,17 @@ _DATELINE = re.compile(
     r"(?m)^[^\n()]{1,60}\([^()\n]{1,20}\)[^\S\n]*[-–—]+"  # "بغداد (الأناضول) -", "BAGHDAD, Feb 8 (Reuters) -"
     r"|^[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,2}(?:,[^\n—–]{0,30})?[^\S\n]+[—–-]+[^\S\n]"  # "SULAIMANI — "
     r"|^[\u0621-\u064a]+(?: [\u0621-\u064a]+)?[^\S\n]*[-–—][^\S\n]"  # "بغداد - ", "دير الزور – "
+    r"|^[^\S\n]*date \d{4}-\d{2}-\d{2}(?!\d)"  # a saved page's own stamp, "date 2025-08-20" before the headline
 )
 
 
-def without_datelines(text: str, mentions: list[Mention]) -> list[Mention]:
+def dateline_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _DATELINE.finditer(text)]
+
+
+def without_datelines(text: str, mentions: list[Mention], spans: list[tuple[int, int]] | None = None) -> list[Mention]:
     """The mentions outside wire datelines."""
-    spans = [(m.start(), m.end()) for m in _DATELINE.finditer(text)]
+    spans = dateline_spans(text) if spans is None else spans
     if not spans:
         return mentions
     return [m for m in mentions if not any(a <= m.start < b for a, b in spans)]
@@ -210,7 +215,8 @@ def read_document(text: str, published: dt.date, source: str) -> Document | None
     index = offsets.to_list(len(norm))
     tokens = tokenize(text, (norm, index))
     hits = triggers().find(tokens)
-    found = without_datelines(text, find_places(text, normalized=(norm, offsets)))
+    lines = dateline_spans(text)
+    found = without_datelines(text, find_places(text, normalized=(norm, offsets)), lines)
     mentions = with_named_bases(text, tokens, hits, with_marked_places(text, tokens, hits, found))
     if not any(h.entry.role == "context" for h in hits) and not any(m.place.is_base for m in mentions):
         return None
@@ -224,7 +230,9 @@ def read_document(text: str, published: dt.date, source: str) -> Document | None
         tokens=tokens,
         hits=hits,
         mentions=mentions,
-        dates=find_dates(text, published, older_from=older, normalized=(norm, index)),
+        # a dateline's date ("Aug. 24 (UPI) --") is when the report was filed, not when its events happened
+        dates=[d for d in find_dates(text, published, older_from=older, normalized=(norm, index))
+               if not any(a <= d.start < b for a, b in lines)],
         older_from=older,
         main_country=country,
     )

@@ -33,7 +33,7 @@ from gazetteer.models import Place
 
 from ..core.errors import InputError
 from ..core.models import Event
-from ..core.settings import STRIKE_COUNTRIES
+from ..core.settings import HANDOVER_COUNTRIES, MIN_CONFIDENCE, STRIKE_COUNTRIES
 from ..core.taxonomy import MOVEMENT_TYPES, STRIKE_TYPES
 from ..dates import DateSpan, older_item_start
 from .clauses import Span, clauses, sentences
@@ -55,7 +55,7 @@ DATE_MAX_CHARS = 140  # a clause date farther than this from the trigger belongs
 TO_IRAQI_WINDOW = 6  # tokens after a movement word in which "to Iraqi forces" makes it a handover
 AGREED_WINDOW = 16  # tokens before a movement word in which "agreed"/"signed" (and its subjects) make an agreement
 ANNIVERSARY_DAYS = 1  # an anniversary falls on the day (or, overnight or across time zones, the day after)
-PAST_STATE_WINDOW = 1  # tokens before a presence word in which "كانت", "previously" make it the past
+PAST_STATE_WINDOW = 6  # tokens before a presence word in which "كانت", "previously" make it the past
 INTENT_WINDOW = 3  # tokens before a movement word in which an intention or decision makes it an announcement
 SPEECH_WINDOW = 6  # tokens before a date in which a speech verb makes it the day of the statement
 SEIZED_WINDOW = 6  # tokens before a weapon word in which "seized", "found" make it cargo
@@ -75,10 +75,19 @@ def _clause_breaks(doc: Document, sent: Span) -> list[int]:
     # open a new clause (a coordinated event of its own); "، واستهداف أرتال" (a noun) only lists
     for h in hits:
         tok = doc.tokens[h.first]
-        if ((h.entry.role == "comma_break" or (h.entry.role == "trigger" and _coordinated_verb(tok.norm)))
+        if ((h.entry.role == "comma_break" or (h.entry.role.startswith("trigger") and _coordinated_verb(tok.norm)))
                 and doc.text[max(0, tok.start - 3):tok.start].rstrip()[-1:] in ("،", ",")):
             breaks.append(tok.start)
     return breaks
+
+
+def _earlier_agreement(hits: list[Hit]) -> bool:
+    """An agreement word told as an earlier one: "اتفاق سابق" (the word after it), "a previous agreement"
+    (the word before it)."""
+    earlier = {h.first for h in hits if h.entry.role == "earlier"}
+    return bool(earlier) and any(
+        h.entry.type == "agreement" and h.entry.role in ("talk", "trigger")
+        and (h.last + 1 in earlier or h.first - 1 in earlier) for h in hits)
 
 
 def _coordinated_verb(token: str) -> bool:
@@ -322,15 +331,19 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
         if background and not any(h.entry.role == "anniversary" for h in hits):
             # The occasion of another event ("ردا على استهداف ...", "days after a rocket attack"): undated,
             # it is not the report day's event. "Hours before" allows the honest two-day range.
-            if not any(h.entry.type == "hours" for h in background) or prec != "day":
+            kinds = {h.entry.type for h in background}
+            if not kinds & {"hours", "day"} or prec != "day":
                 return [], None
-            d0, d1, prec = d0 - dt.timedelta(days=1), d0, "range"
+            back = 1 if "hours" in kinds else 2  # hours before: today or yesterday; a day before: one more
+            d0, d1, prec = d0 - dt.timedelta(days=back), d0 - dt.timedelta(days=back - 1), "range"
     anniversary = next((h for h in hits if h.entry.role == "anniversary" and h.last < trig.first), None)
     if anniversary is not None and prec == "day" and abs((d0 - doc.published).days) <= ANNIVERSARY_DAYS:
         # "في الذكرى الثانية لاغتيال سليماني": that many years before the report, give or take a few days
         years = int(anniversary.entry.type)
         day = d0.replace(year=d0.year - years, day=min(d0.day, 28) if d0.month == 2 else d0.day)
         d0, d1, prec, status = day - dt.timedelta(days=ANNIVERSARY_DAYS), day, "range", "occurred"
+    if etype in {"agreement", "announcement"} and _earlier_agreement(hits):
+        return [], None  # "ضمن اتفاق سابق بين بغداد وواشنطن", "a previous agreement": told as background
     if etype in {"agreement", "announcement"} and not _sentence_has(doc, sent, ("forces",)):
         return [], None  # talks and statements about something else than the foreign forces
     places, destination = event_places(doc, clause, etype, trig, toks)
@@ -348,6 +361,8 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
         places = [p for p in places if not p.country or p.country in STRIKE_COUNTRIES]
         if not places:
             return [], None
+    if etype == "handover" and places and all(p.country and p.country not in HANDOVER_COUNTRIES for p in places):
+        etype = "withdrawal"  # "الجيش السوري يتسلم قاعدة الشدادي": the coalition left it; Iraq received nothing
     if etype == "presence" and not places:
         rest = Span(clause.start, sent.end)
         places, _ = event_places(doc, rest, etype, trig, (toks[0], doc.token_at(sent.end) - 1))
@@ -426,7 +441,9 @@ def _story_dates(events: list[Event]) -> list[Event]:
     out: list[Event] = []
     last: Event | None = None
     for e in events:
-        if (e.type in STRIKE_TYPES and not e.date_text and last is not None and last.type == e.type
+        # (a range with no date words is a background's honest range, "بعد يوم على هجوم": not undated)
+        if (e.type in STRIKE_TYPES and not e.date_text and e.date_precision == "day" and last is not None
+                and last.type == e.type
                 and last.date_text and 0 <= e.start - last.end <= STORY_CHARS):
             e = dataclasses.replace(e, date=last.date, end_date=last.end_date, date_precision=last.date_precision,
                                     date_text=last.date_text, status=last.status)
@@ -463,7 +480,8 @@ def _check(text: object, published: object) -> dt.date:
     raise InputError(f"published must be a date (YYYY-MM-DD), got {published!r}")
 
 
-def extract_events(text: str, published: dt.date, source: str = "") -> list[Event]:
+def extract_events(text: str, published: dt.date, source: str = "",
+                   min_confidence: float | None = None) -> list[Event]:
     """Dated, located, typed events of one article, each with the quote that supports it.
 
     Parameters
@@ -471,6 +489,8 @@ def extract_events(text: str, published: dt.date, source: str = "") -> list[Even
     text : the article (Arabic or English), as written.
     published : its publication date; weekdays and "أمس/الماضي" are resolved against it.
     source : a label carried into every event (outlet and date, URL, file name...).
+    min_confidence : events less certain than this are left out; None takes ``settings.MIN_CONFIDENCE``,
+        0 keeps every candidate.
     """
     pub = _check(text, published)
     if not text.strip():
@@ -495,4 +515,6 @@ def extract_events(text: str, published: dt.date, source: str = "") -> list[Even
         sent_dates = [d for d in doc.dates_in(sent) if d.precision == "day"]
         prev_date = sent_date or (sent_dates[0] if sent_dates else (prev_date if continuation else None))
     merged = _story_dates(merge_within_article(_strike_story(doc, events), doc.older_from))
-    return [dataclasses.replace(e, confidence=report_confidence(e)) for e in merged]
+    floor = MIN_CONFIDENCE if min_confidence is None else min_confidence
+    scored = [dataclasses.replace(e, confidence=report_confidence(e)) for e in merged]
+    return [e for e in scored if (e.confidence or 0.0) >= floor]

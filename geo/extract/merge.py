@@ -9,7 +9,7 @@ from gazetteer import precision_rank
 
 from ..core.models import Event
 from ..core.taxonomy import STRIKE_TYPES, canonical_type
-from .places import COARSE_PRECISIONS, contains
+from .places import COARSE_PRECISIONS, adjacent_sites, contains
 
 DATE_RANK = {"day": 0, "range": 1, "month": 2, "year": 3}
 
@@ -23,8 +23,10 @@ def _mergeable(a: Event, b: Event) -> bool:
     anaphoric = not a.date_text or not b.date_text
     if not anaphoric and (a0 > b1 or b0 > a1):
         # A statement made on Friday and reported on Saturday: one day apart, same place.
+        # A destination told in one of them only does not make two movements (the later check refuses two
+        # different destinations).
         near = (a.date_precision == b.date_precision == "day" and abs((a.date - b.date).days) <= 1
-                and a.place == b.place and a.destination == b.destination)
+                and (a.place and a.place.id) == (b.place and b.place.id))
         if not near:
             return False
     if a.destination and b.destination and a.destination.id != b.destination.id:
@@ -37,6 +39,9 @@ def _mergeable(a: Event, b: Event) -> bool:
     if (a.type in STRIKE_TYPES and "region" in {pa.precision, pb.precision} and a.date == b.date
             and a.date_precision == b.date_precision == "day"):
         return True  # "US forces were attacked in the Middle East on Friday" and the base named for Friday
+    if (a.type in STRIKE_TYPES and a.date_precision == b.date_precision == "day" and a.date == b.date
+            and adjacent_sites(pa, pb)):
+        return True  # one strike told at the base and at the airport it lies in
     if anaphoric and a.type in STRIKE_TYPES and {pa.precision, pb.precision} & COARSE_PRECISIONS:
         # "the attack ... in the Middle East", "a drone attack on US forces in Syria" after the base was named
         return True
@@ -45,6 +50,14 @@ def _mergeable(a: Event, b: Event) -> bool:
     if not anaphoric and a.date_precision != b.date_precision:
         return False
     return contains(pa, pb) or contains(pb, pa)
+
+
+def _handed_over_on_leaving(a: Event, b: Event) -> bool:
+    """"Withdrew from the base and handed it over": the withdrawal is the handover's, one event."""
+    if {a.type, b.type} != {"withdrawal", "handover"} or a.status != b.status:
+        return False
+    return (a.place is not None and b.place is not None and a.place.id == b.place.id and a.place.is_base
+            and a.date_precision == b.date_precision == "day" and a.date == b.date)
 
 
 def _better(a: Event, b: Event) -> Event:
@@ -87,6 +100,10 @@ def merge_within_article(events: Sequence[Event], older_from: int | None = None)
     out: list[Event] = []
     for e in events:
         for i, o in enumerate(out):
+            if story(o) == story(e) and _handed_over_on_leaving(o, e):
+                hand, left = (o, e) if o.type == "handover" else (e, o)
+                out[i] = dataclasses.replace(hand, quotes=tuple(dict.fromkeys((*hand.all_quotes, *left.all_quotes))))
+                break
             if story(o) == story(e) and _mergeable(o, e):
                 out[i] = _better(o, e)
                 break

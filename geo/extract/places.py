@@ -25,7 +25,16 @@ _BASE_KINDS = {"air_base", "military_base", "base", "airport"}
 CITY_SITE_KM = 60  # how far from a town's point a base may lie and still be "at" that town
 CITY_QUARTER_KM = 15  # how far from a city's point a "district" record may lie and still be a quarter of it
 COARSE_PRECISIONS = frozenset({"country", "region"})
+# Two sites this close are one target when a strike on both is told for the same day ("the Victory base at
+# Baghdad airport", "the diplomatic support centre at the airport"): neighbours, not two attacks.
+ADJACENT_SITE_KM = 8
 _LIST_LEVEL = {"city": 10, "district": 10, "governorate": 10}
+
+
+def adjacent_sites(a: Place, b: Place) -> bool:
+    """Two site-level places within ``ADJACENT_SITE_KM`` of each other (a base and the airport it is in)."""
+    return (a.precision == b.precision == "site"
+            and haversine_km(a.lat, a.lon, b.lat, b.lon) <= ADJACENT_SITE_KM)
 
 
 def contains(big: Place, small: Place) -> bool:
@@ -57,12 +66,13 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
     cue_hits = doc.hits_between(toks[0], toks[1])
     trig_pos = doc.tokens[trig.first].start
 
-    def preceded_by(m: Mention, role: str, window: int) -> bool:
-        # a date between the cue and the place belongs to the cue's phrase ("In February, U.S. warplanes")
+    def preceded_by(m: Mention, role: str, window: int, skip: set[int] | frozenset[int] = frozenset()) -> bool:
+        # a date between the cue and the place belongs to the cue's phrase ("In February, U.S. warplanes");
+        # ``skip``: tokens that, right after the cue, undo it
         i = doc.token_at(m.start)
         # only the cues that can end in the window (bisected: one long clause may hold thousands of them)
         near = doc.hits_between(max(toks[0], i - window - triggers().max_span), min(toks[1], i - 1))
-        return any(h.entry.role == role and i - window <= h.last < i
+        return any(h.entry.role == role and i - window <= h.last < i and h.last + 1 not in skip
                    and not any(k in doc.date_tokens for k in range(h.last + 1, i)) for h in near)
 
     # "ردا على استهداف ... عين الأسد، شنت طائرات أمريكية غارات في القائم": the occasion's places are not
@@ -97,8 +107,10 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
     # "Victory, adjoining the airport": the place after a locator only locates the one named before it;
     # "rockets impacted near Camp Victory": with nothing named before, it is where it happened
     # (a country named before is an actor, "قاعدة للتحالف بقيادة الولايات المتحدة بالقرب من مطار أربيل")
+    # ("في شمال شرق الأردن قرب حدود سوريا": a country the text places it in is no actor either)
     kept = [m for m in ms if not (preceded_by(m, "locator", LOCATOR_WINDOW)
-                                  and any(o.start < m.start and o.place.kind != "country" for o in ms))]
+                                  and any(o.start < m.start and (o.place.kind != "country"
+                                                                 or preceded_by(o, "locative", 4)) for o in ms))]
     kept = kept or ms
     # "في منطقة جرف الصخر بمحافظة بابل جنوب بغداد": Baghdad only says where Jurf al-Sakhar is
     # ("في شمال شرق الأردن", "in northern Iraq": a part of the place, which stays where it happened)
@@ -125,7 +137,9 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
         # A movement starts where the text says it came from ("من العراق"), else at a named site.
         origins = [m for m in kept if preceded_by(m, "origin", 1)]
         if not origins:  # "من قاعدة عسكرية في منطقة أبو غريب": the first place of the described origin
-            origins = [m for m in kept if preceded_by(m, "origin", ORIGIN_DESCRIBED_WINDOW)][:1]
+            # ("إخلاء القواعد من مستشاري التحالف في العراق": "من" + the forces says of whom, not from where)
+            forces_at = {h.first for h in cue_hits if h.entry.role == "forces"}
+            origins = [m for m in kept if preceded_by(m, "origin", ORIGIN_DESCRIBED_WINDOW, skip=forces_at)][:1]
         for m in kept:  # "من عين الأسد ومطار بغداد": every item of the origin list
             if origins and m.start > origins[-1].start and _listed_after(doc, origins[-1], m):
                 origins.append(m)

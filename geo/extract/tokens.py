@@ -89,11 +89,13 @@ def stems(token: str) -> frozenset[str]:
                     bases.add(cand)
     out |= bases
     for b in bases:
-        for s in _SUFFIXES:
-            if b.endswith(s) and len(b) - len(s) >= 3:
-                out.add(b[: -len(s)])
-        if b.endswith("ت") and len(b) >= 4:  # feminine construct: مهمت -> مهمه
-            out.add(b[:-1] + "ه")
+        forms = [b] + [b[: -len(s)] for s in _SUFFIXES if b.endswith(s) and len(b) - len(s) >= 3]
+        out.update(forms)
+        for f in forms:
+            if f is b and f.endswith("ت") and len(f) >= 4:  # feminine construct: مهمت -> مهمه
+                out.add(f[:-1] + "ه")
+            if f.endswith(("او", "اي")) and len(f) >= 4:  # a final hamza's seat before a suffix: إخلاؤه -> إخلاء
+                out.add(f[:-1] + "ء")
     return frozenset(out)
 
 

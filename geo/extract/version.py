@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from ..core.settings import MIN_CONFIDENCE
+
 _GEO = Path(__file__).resolve().parents[1]
 # The packages whose code or data decide the events: a file moved or added inside them counts.
 RULE_FOLDERS = (_GEO / "core", _GEO / "dates", _GEO / "extract", _GEO.parent / "gazetteer")
@@ -17,6 +19,7 @@ def rules_version() -> str:
         for f in sorted(p for p in folder.rglob("*") if p.suffix in {".py", ".csv"} and p.is_file()):
             h.update(f.relative_to(_GEO.parent).as_posix().encode())
             h.update(f.read_bytes())
+    h.update(f"min_confidence={MIN_CONFIDENCE}".encode())  # an override changes what is reported
     return "geo-" + h.hexdigest()[:12]
 
 

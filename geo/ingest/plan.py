@@ -110,11 +110,12 @@ def _plan(doc: Document, row: dict[str, str], published: dt.date | None, source:
     return Job(art, doc.name)
 
 
-def extract_one(args: tuple[str, str, dt.date, str]) -> tuple[str, list[Event] | str]:
+def extract_one(args: tuple[str, str, dt.date, str],
+                min_confidence: float | None = None) -> tuple[str, list[Event] | str]:
     """Top-level (picklable) extraction of one article: (id, events) or (id, error message)."""
     aid, text, published, source = args
     try:
-        return aid, list(extract_events(text, published=published, source=source))
+        return aid, list(extract_events(text, published=published, source=source, min_confidence=min_confidence))
     except Exception as exc:  # one bad article must not stop the run; it is reported as skipped
         log.debug("extractor failed on %s", aid, exc_info=True)
         return aid, f"extractor failed ({type(exc).__name__}: {exc}); report it with the file"
