@@ -526,8 +526,12 @@ class PostgisStore(EventReads):
             "SELECT q.i, e.fid, e.date, e.last_date, e.place_id, e.lon, e.lat"
             " FROM unnest(%s::int[], %s::text[], %s::bigint[], %s::date[], %s::date[], %s::date[], %s::float8[],"
             " %s::float8[], %s::float8[], %s::float8[]) AS q(i, kind, cell, d0, d1, lo, lon, lat, dx, dy)"
-            f" JOIN events e ON e.merge_kind = q.kind AND {CELL.replace('geom', 'e.geom')} = q.cell"
-            " AND e.date BETWEEN q.lo AND q.d1 AND e.last_date >= q.d0"
+            # LATERAL: one index range per probe row, whatever the planner guesses of the probes (a hash
+            # join over a scan of every report grows with the store)
+            " CROSS JOIN LATERAL (SELECT e.fid, e.date, e.last_date, e.place_id, e.lon, e.lat, e.geom FROM events e"
+            f" WHERE e.merge_kind = q.kind AND {CELL.replace('geom', 'e.geom')} = q.cell"
+            " AND e.date BETWEEN q.lo AND q.d1 OFFSET 0) e"
+            " WHERE e.last_date >= q.d0"
             " AND ((q.lon IS NULL AND e.geom IS NULL) OR (q.lon IS NOT NULL AND e.geom &&"
             f" ST_MakeEnvelope(q.lon - q.dx, q.lat - q.dy, q.lon + q.dx, q.lat + q.dy, {SRS_ID})))",
             [_array(col, k) for col, k in zip(cols, kinds, strict=True)],
