@@ -316,6 +316,17 @@ def _json_column(values: list[Any]) -> list[str]:
     return list(map(_json_value, values))
 
 
+def _json_lists(values: list[list[Any]]) -> list[str]:
+    """A column of lists (sources, quotes) as JSON text: lists of texts joined directly."""
+    out = []
+    for v in values:
+        try:
+            out.append("[" + ",".join(map(encode_basestring, v)) + "]")
+        except TypeError:  # not all texts
+            out.append(_dumps(v))
+    return out
+
+
 def columns_geojson(page: EventColumns) -> str:
     """``event_features`` of the page's events as the text ``stream_geojson`` writes for them (features
     joined by commas), built column by column from a per-row template rather than a dict per row."""
@@ -330,6 +341,12 @@ def columns_geojson(page: EventColumns) -> str:
             shape = {"type": "LineString", "coordinates": [[rounded(x), rounded(y)] for x, y in vertices]}
         geometry[key] = _dumps(shape)
     names = _columns()
+    # coordinates are the place's: encoded once per place
+    coords = {k: (_json_value(_coordinate(p.lat)), _json_value(_coordinate(p.lon))) for k, p in page.places.items()}
+    pids = page.columns["place_id"]
+    special = {"lat": [coords[k][0] if k is not None else _null for k in pids],
+               "lon": [coords[k][1] if k is not None else _null for k in pids],
+               "sources": _json_lists(cols["sources"]), "quotes": _json_lists(cols["quotes"])}
     parts = ['{"type":"Feature","id":%s,"geometry":%s,"properties":{']
     columns = [_json_column(cols["id"]), list(map(geometry.__getitem__, keys))]
     for i, name in enumerate(names):
@@ -338,7 +355,7 @@ def columns_geojson(page: EventColumns) -> str:
             parts.append(f"{sep}{encode_basestring(name)}:{_json_value(_DEFAULTS[name])}".replace("%", "%%"))
             continue
         parts.append(f"{sep}{encode_basestring(name)}:%s".replace("%", "%%").replace("%%s", "%s"))
-        columns.append(columns[0] if name == "id" else _json_column(cols[name]))
+        columns.append(columns[0] if name == "id" else special[name] if name in special else _json_column(cols[name]))
     template = "".join(parts) + "}}"
     return ",".join([template % row for row in zip(*columns, strict=True)])
 
