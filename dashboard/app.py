@@ -100,12 +100,17 @@ ss.setdefault("_fit_seq", 0)
 
 
 def _on_map() -> None:
-    """The page reported (pause, a brush of the timeline, a click): its window and selection reach Python."""
-    updates = state.from_report(ss.get("geo_map") or {}, ss.get("_map_ids", {}), bounds, ss["play"])
+    """The page reported (pause, a brush of the timeline, a click, a popup's review button): its window
+    and selection reach Python; a review is recorded before this run reads the store."""
+    report = ss.get("geo_map") or {}
+    updates = state.from_report(report, ss.get("_map_ids", {}), bounds, ss["play"])
     if "sel" in updates:
         ss["_sel_seq"] += 1
     for k, v in updates.items():
         ss[k] = v
+    if review_ui.from_map(report, ss.get("_map_ids", {}), STORE, events_all):
+        st.cache_data.clear()
+        st.cache_resource.clear()
 
 
 def _on_table() -> None:
@@ -296,9 +301,11 @@ component.geo_map(
     step=ss["play"]["step"],
     speed=ss["play"]["speed"],
     mode=ss["play"]["mode"],
+    review=not refused,  # Confirm / Reject / Edit in popups: the upload box's write switch and token
     key="geo_map",
     on_change=_on_map,
 )
+review_ui.map_notice()
 st.caption(
     f"{len(on_map)} of {len(visible)} visible events are on the map ({len(visible) - len(on_map)} have no "
     f"known place). Bases coloured by status on the window's last day. Click a marker for the quote and "
@@ -325,11 +332,12 @@ st.dataframe(
     on_select=_on_table,
     selection_mode="single-row",
     key="table",
-    row_height=64,  # room for a quote to wrap onto three lines
+    # Taller than 4 rem, or Streamlit does not wrap text at all: four full lines of a quote.
+    row_height=100,
     column_config={
         "date": st.column_config.DateColumn("date"),
         "published": st.column_config.DateColumn("published"),
-        # Right-aligned: an Arabic quote starts on its right, which must stay in view.
+        # Right-aligned and wrapped (row_height): an Arabic quote starts on its right, which must stay in view.
         "quote": st.column_config.TextColumn("quote", width="large", alignment="right"),
         "id": None,
     },

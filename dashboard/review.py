@@ -8,7 +8,7 @@ upload articles and record reviews; without it the dashboard only reads.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +69,25 @@ def queue_frame(events: Sequence[Event]) -> pd.DataFrame:
              "casualties": (e.killed or 0) + (e.wounded or 0), "source": e.source} for e in needs_review(events)]
     return pd.DataFrame(rows, columns=["id", "priority", "type", "date", "place", "confidence", "casualties",
                                        "source"])
+
+
+# What the map's popup buttons ask (the component's ``review`` report) and the decision each records.
+MAP_ACTIONS: dict[str, str | None] = {"confirm": "confirmed", "reject": "rejected", "edit": None}
+
+
+def map_request(report: Mapping[str, Any], ids_by_key: Mapping[str, Sequence[str]]) -> tuple[str, str] | None:
+    """``(event id, action)`` for a review button the map page reported, or None.
+
+    The id must belong to the payload the report quotes (``key``): a click on an older map (the store
+    changed since) or a malformed report records nothing."""
+    req = report.get("review")
+    if not isinstance(req, Mapping):
+        return None
+    ident, action = req.get("id"), req.get("action")
+    ids = ids_by_key.get(str(report.get("key")))
+    if not isinstance(ident, str) or action not in MAP_ACTIONS or ids is None or ident not in ids:
+        return None
+    return ident, str(action)
 
 
 def default_reviewer() -> str:

@@ -3,7 +3,9 @@ confirm / reject / edit for the event picked in the queue, the events table or o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -14,12 +16,58 @@ from geo.core.taxonomy import COUNT_FIELDS, DATE_PRECISIONS, EVENT_TYPES, STATUS
 from . import access, review
 
 ss = st.session_state
+SCROLL_JS = Path(__file__).parent / "static" / "review_scroll.js"
 
 
 def sidebar_filter() -> bool:
     """The "reviewed only" checkbox (call inside the sidebar)."""
     return st.checkbox("Reviewed only", key="reviewed_only",
                        help="Only events an analyst confirmed, corrected or added.")
+
+
+def token() -> str | None:
+    """The upload box's access token: the URL's ?token=, or the one typed in the "Add articles" box."""
+    return st.query_params.get(access.TOKEN_PARAM) or ss.get("token") or None
+
+
+def from_map(report: Mapping[str, Any], ids_by_key: Mapping[str, Sequence[str]], store: str | None,
+             events: Sequence[Event]) -> bool:
+    """Apply a review button clicked in a map popup (call from the map's on_change); True when a
+    decision was recorded (the caller clears its caches). Confirm and reject are recorded at once,
+    with the reviewer's name; edit picks the event in the review panel, where the new place is typed."""
+    req = review.map_request(report, ids_by_key)
+    if req is None:
+        return False
+    ident, action = req
+    status = review.MAP_ACTIONS[action]
+    if status is None:  # edit: the panel's form, scrolled into view on the next run
+        ss["sel"], ss["_sel_fly"] = ident, False
+        ss["review_pick"] = ss["_review_choice"] = ident
+        ss["_review_scroll"] = True
+        e = next((x for x in events if x.id == ident), None)
+        what = review.label(e) if e else ident
+        ss["_map_review_note"] = (":material/edit:", f"Editing {what}: change it in the Review panel below the "
+                                                     "table, then Save correction.")
+        return False
+    who = ss.get("review_who") or review.default_reviewer()
+    try:
+        msg = review.save_decision(store, ident, status, who, token=token())
+    except GeoError as exc:
+        ss["_map_review_note"] = (":material/warning:", str(exc))
+        return False
+    ss["review_msg"] = msg
+    ss["_map_review_note"] = (":material/check_circle:" if status == "confirmed" else ":material/block:", msg)
+    if status == "rejected" and ss.get("sel") == ident:
+        ss.pop("sel", None)  # it left the map
+    return True
+
+
+def map_notice() -> None:
+    """What the last popup button did (a toast beside the map, where the analyst is looking; Material
+    icons, which Streamlit ships: an emoji needs a font the machine may lack)."""
+    note = ss.pop("_map_review_note", None)
+    if note:
+        st.toast(note[1], icon=note[0])
 
 
 def panel(events: Sequence[Event], store: str | None, selected: str | None = None) -> bool:
@@ -45,9 +93,9 @@ def panel(events: Sequence[Event], store: str | None, selected: str | None = Non
         return False
     ident = st.selectbox("Event to review", ids, key="review_pick", format_func=lambda i: review.label(by_id[i]))
     e = by_id[ident]
-    # the upload box's switch and token (dashboard.access): the URL's ?token=, or the one typed there
-    token = st.query_params.get(access.TOKEN_PARAM) or ss.get("token") or None
-    refused = review.write_refusal(token)
+    # the upload box's switch and token (dashboard.access)
+    tok = token()
+    refused = review.write_refusal(tok)
     allowed = refused is None
     if refused:
         st.info(f"Read-only: {refused}")
@@ -77,7 +125,9 @@ def panel(events: Sequence[Event], store: str | None, selected: str | None = Non
         confirm = b1.form_submit_button("✔ Confirm", disabled=not allowed, width="stretch")
         reject = b2.form_submit_button("✖ Reject", disabled=not allowed, width="stretch")
         save = b3.form_submit_button("Save correction", disabled=not allowed, width="stretch")
-    if add_form(store, who, allowed, token):
+    if ss.pop("_review_scroll", False):
+        _scroll_to_form()
+    if add_form(store, who, allowed, tok):
         return True
     if not (confirm or reject or save):
         return False
@@ -88,9 +138,9 @@ def panel(events: Sequence[Event], store: str | None, selected: str | None = Non
             if not changes:
                 st.warning("Nothing changed: edit a field, or confirm the event as it is.")
                 return False
-            msg = review.save_decision(store, ident, "corrected", who, note, changes, token=token)
+            msg = review.save_decision(store, ident, "corrected", who, note, changes, token=tok)
         else:
-            msg = review.save_decision(store, ident, "confirmed" if confirm else "rejected", who, note, token=token)
+            msg = review.save_decision(store, ident, "confirmed" if confirm else "rejected", who, note, token=tok)
     except GeoError as exc:
         st.error(str(exc))
         return False
@@ -98,6 +148,11 @@ def panel(events: Sequence[Event], store: str | None, selected: str | None = Non
     for k in (f"review_place_{ident}", "review_note"):
         ss.pop(k, None)
     return True
+
+
+def _scroll_to_form() -> None:
+    """Bring the review form into view (after a popup's Edit, it is a page below the map)."""
+    st.html(f"<script>{SCROLL_JS.read_text(encoding='utf-8')}</script>", unsafe_allow_javascript=True)
 
 
 def add_form(store: str | None, who: str, allowed: bool, token: str | None = None) -> bool:

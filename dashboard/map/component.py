@@ -40,10 +40,15 @@ def geo_map(
     step: str = "month",
     speed: float = 1.0,
     mode: str = "moving",
+    review: bool = False,
     key: str = "geo_map",
     on_change: Any = None,
 ) -> dict[str, Any] | None:
-    """Show the map; returns the page's last report (``window``, ``view``, ``select``, ``seq``...) or None."""
+    """Show the map; returns the page's last report (``window``, ``view``, ``select``, ``seq``...) or None.
+
+    With ``review`` the event popups carry Confirm / Reject / Edit; a click reports
+    ``{"review": {"id": ..., "action": "confirm" | "reject" | "edit"}}`` (``edit`` also selects the event).
+    """
     value: dict[str, Any] | None = _component()(
         map_id=map_id,
         script=script,  # bytes: sent as a binary argument, decoded once per change on the page
@@ -57,6 +62,7 @@ def geo_map(
         step=step,
         speed=speed,
         mode=mode,
+        review=review,  # popups offer Confirm / Reject / Edit (the dashboard may write)
         default=None,
         on_change=on_change,
         **{"skey": script_key(script)},

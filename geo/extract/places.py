@@ -108,16 +108,19 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
     # "rockets impacted near Camp Victory": with nothing named before, it is where it happened
     # (a country named before is an actor, "قاعدة للتحالف بقيادة الولايات المتحدة بالقرب من مطار أربيل")
     # ("في شمال شرق الأردن قرب حدود سوريا": a country the text places it in is no actor either)
+    # (an item of an enumeration is no locator: "الأول قرب الناصرية والثاني قرب الديوانية")
     kept = [m for m in ms if not (preceded_by(m, "locator", LOCATOR_WINDOW)
                                   and any(o.start < m.start and (o.place.kind != "country"
-                                                                 or preceded_by(o, "locative", 4)) for o in ms))]
+                                                                 or preceded_by(o, "locative", 4)) for o in ms)
+                                  and not any(o.start < m.start and _listed_after(doc, o, m) for o in ms))]
     kept = kept or ms
     # "في منطقة جرف الصخر بمحافظة بابل جنوب بغداد": Baghdad only says where Jurf al-Sakhar is
     # ("في شمال شرق الأردن", "in northern Iraq": a part of the place, which stays where it happened)
     def part_of(m: Mention) -> bool:
+        # "شمال شرقي سوريا" with no "في" is still inside a country (north of a town is outside it)
         i = doc.token_at(m.start)
         return any(h.entry.role == "direction" and h.last == i - 1 and h.first > 0
-                   and doc.tokens[h.first - 1].norm in _IN_WORDS for h in cue_hits)
+                   and (doc.tokens[h.first - 1].norm in _IN_WORDS or m.place.kind == "country") for h in cue_hits)
 
     kept = [m for m in kept if not preceded_by(m, "direction", 1) or part_of(m)] or kept
     main = doc.main_country
@@ -167,6 +170,9 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
         sites = [p for p in places if (p.precision == "site" or (etype != "presence" and p.id in named_bases))
                  and (etype != "presence" or p.kind in _BASE_KINDS)]
         if etype == "presence":
+            if not sites:  # "350 personnel were stationed at this base": the base the story named
+                site = antecedent(doc, cue_hits)
+                sites = [site] if site is not None and site.kind in _BASE_KINDS else []
             return sites, None
         if len(sites) > 1:
             return sites, destination
@@ -218,6 +224,9 @@ _IN_WORDS = {"في", "وفي", "in", "the"}  # "في شمال شرق الأرد�
 
 
 _LIST_PREPOSITIONS = {"at", "in", "في", "ب"}
+# "الأول قرب الناصرية والثاني قرب الديوانية": an enumeration names one item per ordinal
+_ENUMERATION = {"الثاني", "الثانية", "الثالث", "الثالثة", "الآخر", "الاخر", "الأخرى", "الاخرى"}
+_ENUMERATION_LINKS = _LIST_PREPOSITIONS | {"قرب", "بالقرب", "كان", "كانت", "وقع", "near"}
 
 
 def _listed_after(doc: Document, prev: Mention, m: Mention) -> bool:
@@ -229,6 +238,9 @@ def _listed_after(doc: Document, prev: Mention, m: Mention) -> bool:
     words = between.replace("،", " , ").replace(",", " , ").split()
     if words and words[0].startswith("و") and len(words[0]) > 1:  # "وفي": the conjunction is a clitic
         words = ["و", words[0][1:], *words[1:]]
+    if len(words) >= 2 and words[0] in _LIST_JOINS and words[1] in _ENUMERATION:
+        rest = words[2:]  # "والثاني قرب", "والآخر في", "والثاني كان قرب"; a "محافظة/مدينة" word belongs to the name
+        return all(w in _ENUMERATION_LINKS for w in rest) and len(rest) <= 2
     return len(words) == 2 and words[0] in _LIST_JOINS and words[1] in _LIST_PREPOSITIONS
 
 
@@ -323,7 +335,8 @@ def antecedent(doc: Document, hits: list[Hit]) -> Place | None:
             continue
         tok = doc.tokens[h.first]
         before = doc.tokens[h.first - 1].norm if h.first else ""
-        if "ال" not in tok.norm and not tok.norm.startswith("the") and before != "the":
+        if ("ال" not in tok.norm and not tok.norm.startswith("the") and tok.norm not in ("this", "that")
+                and before not in ("the", "this", "that")):
             continue  # indefinite: "قاعدة عسكرية" is not a reference
         if before.endswith("تنظيم"):
             continue  # تنظيم القاعدة is al-Qaeda

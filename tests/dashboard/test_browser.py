@@ -229,4 +229,50 @@ def test_a_shared_url_opens_the_same_map(synthetic_store):
         assert d["zoom"] >= 9
         # The URL keeps what is on screen, so it can be sent on.
         assert f"sel={sel.id}" in page.url and "w0=2021-03-01" in page.url and "type=attack" in page.url
+        # a read-only dashboard (no --allow-upload): no review buttons in the popup
+        assert frame.locator(".leaflet-popup .gp-review, .leaflet-popup button[data-geo-review]").count() == 0
+        assert external == []
+
+
+TABLE_HEADER_PX = 35  # Streamlit's dataframe header
+TABLE_ROW_PX = 100  # dashboard/app.py's row_height (tall enough for Streamlit to wrap the quotes)
+
+
+@pytest.mark.timeout(240)
+def test_a_table_row_flies_the_map_to_its_event_and_opens_its_popup(tmp_path):
+    from dashboard import filters
+    from dashboard.map.payload import anchor, ordered_ids
+    from geo.store import open_store
+
+    h = _helpers()
+    store = h.build_seed_store(tmp_path / "events.gpkg")
+    with open_store(store) as s:
+        events = s.events()
+    table = filters.table_frame(events)
+    by_id = {e.id: e for e in events}
+    row = next(k for k, i in enumerate(table["id"]) if by_id[i].place and by_id[i].geo_precision in ("site", "city"))
+    e = by_id[table["id"][row]]
+    ix = ordered_ids(events).index(e.id)
+    lat, lon = anchor(e.place)
+    with h.running_app(store) as url, h.offline_page(height=1600) as (page, external):
+        page.goto(url, wait_until="domcontentloaded")
+        h.wait_for_markers(page, timeout_ms=90_000)
+        _until(lambda: _drawn(page)["events"] == sum(x.place is not None for x in events), what="the map")
+        z0 = _drawn(page)["zoom"]
+        assert _km(_drawn(page)["center"][:2], (lat, lon)) > 20  # the map does not start there
+        grid = page.locator('[data-testid="stDataFrame"]').first  # the events table (the review queue is below)
+        grid.scroll_into_view_if_needed()
+        box = _until(lambda: grid.bounding_box(), what="the table")
+        shot = tmp_path / "table.png"
+        grid.screenshot(path=str(shot))  # wrapped, right-aligned Arabic quotes (looked at by hand)
+        # a real click on the row's selection cell (the leftmost column)
+        page.mouse.click(box["x"] + 18, box["y"] + TABLE_HEADER_PX + TABLE_ROW_PX * row + TABLE_ROW_PX / 2)
+        frame = h.map_frame(page)
+        popup = frame.locator(f'.leaflet-popup .gp[data-geo-popup="{ix}"]')
+        _until(lambda: popup.count() == 1, what="the row's event popup")
+        assert e.place.name in popup.inner_text()
+        d = _until(lambda: (x := _drawn(page)) and not x["zooming"] and x, what="the fly to end")
+        assert d["zoom"] > z0
+        assert _km(d["center"][:2], (lat, lon)) < 5, (d["center"], lat, lon)  # the popup's autopan moves it a little
+        assert f"sel={e.id}" in page.url
         assert external == []

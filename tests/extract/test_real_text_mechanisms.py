@@ -461,3 +461,33 @@ def test_forces_that_went_out_of_a_named_base_withdrew_and_a_demand_to_leave_a_c
     assert (e.type, e.place.id) == ("withdrawal", "shaddadi_base")
     demand = "وطالب المتظاهرون اليوم بخروج القوات الأمريكية من العراق."
     assert extract_events(demand, dt.date(2025, 4, 24), min_confidence=0) == []
+
+
+def test_troops_stationed_at_this_base_are_a_presence_at_the_base_the_story_named():
+    text = ("A drone hit the Tower 22 outpost in Jordan on Sunday. "
+            "Approximately 350 American personnel were stationed at this base.")
+    events = extract_events(text, dt.date(2024, 1, 28), min_confidence=0)
+    assert [(e.type, e.place.id) for e in events] == [("attack", "tower_22"), ("presence", "tower_22")]
+
+
+def test_an_enumeration_the_first_near_x_the_second_near_y_is_one_event_each():
+    text = ("وتعرض رتلان تابعان للتحالف الدولي للاستهداف بعبوات ناسفة اليوم، "
+            "الأول كان قرب مدينة الناصرية والثاني قرب محافظة الديوانية.")
+    events = extract_events(text, dt.date(2021, 8, 24), min_confidence=0)
+    assert [(e.type, e.place.id) for e in events] == [("attack", "nasiriyah"), ("attack", "gov:qadisiyah")]
+    # a locator still only locates: "near Baghdad airport" after the base named first
+    near = "سقطت صواريخ اليوم على قاعدة فيكتوريا قرب مطار بغداد الدولي."
+    assert [e.place.id for e in extract_events(near, dt.date(2021, 8, 24), min_confidence=0)] == ["camp_victory"]
+
+
+def test_the_sites_listed_after_among_them_belong_to_the_trigger_before():
+    text = ("واتفق الجانبان على تسليم مواقع عسكرية، من بينها قاعدة عين الأسد، إلى السلطات العراقية "
+            "خلال عامي 2025 و2026.")
+    events = extract_events(text, dt.date(2024, 9, 27), min_confidence=0)
+    assert ("ain_al_asad" in {e.place.id for e in events if e.place})
+
+
+def test_north_east_of_a_country_is_inside_it():
+    text = "وأكد مسؤولون اليوم أن الهجوم استهدف مساء أمس قاعدة للقوات الأميركية شمال شرقي سوريا."
+    assert [(e.type, e.place.id) for e in extract_events(text, dt.date(2024, 4, 22), min_confidence=0)] == [
+        ("attack", "country:SY")]

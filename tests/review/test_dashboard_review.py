@@ -164,3 +164,46 @@ def test_review_writes_need_the_upload_switch_and_its_token_beyond_localhost(sto
         config.set_option("server.address", before)
     monkeypatch.delenv(ENV_UPLOAD)  # no --allow-upload: read-only whatever the token
     assert not review.writes_allowed("s3cret-token")
+
+
+def test_a_map_popup_button_is_read_against_the_payload_it_came_from():
+    ids = {"k1": ["a" * 16, "b" * 16]}
+    ok = {"key": "k1", "review": {"id": "b" * 16, "action": "reject"}, "seq": 3}
+    assert review.map_request(ok, ids) == ("b" * 16, "reject")
+    assert review.map_request({**ok, "review": {"id": "b" * 16, "action": "edit"}}, ids) == ("b" * 16, "edit")
+    for bad in ({**ok, "key": "old"},  # a click on a map built before the store changed
+                {**ok, "review": {"id": "c" * 16, "action": "reject"}},  # not in that payload
+                {**ok, "review": {"id": "b" * 16, "action": "delete"}},  # not an action
+                {**ok, "review": "reject"}, {"key": "k1", "window": ["2021-01-01", "2021-02-01"]}):
+        assert review.map_request(bad, ids) is None, bad
+
+
+def test_map_popup_buttons_record_or_pick_and_follow_the_write_switch(store, monkeypatch):
+    """review_ui.from_map (the map's on_change): confirm and reject are recorded with the reviewer's name,
+    edit picks the event in the panel; without the write switch nothing is written and the toast says why."""
+    from dashboard import review_ui
+
+    events = _events(store)
+    strike = next(e for e in events if e.type == "airstrike")
+    other = next(e for e in events if e.type == "agreement")
+    ids = {"k": [e.id for e in events]}
+    state: dict = {"review_who": "Alice", "sel": strike.id}
+    monkeypatch.setattr(review_ui, "ss", state)
+
+    monkeypatch.delenv(review.WRITE_ENV, raising=False)  # read-only
+    assert not review_ui.from_map({"key": "k", "review": {"id": strike.id, "action": "reject"}}, ids, str(store),
+                                  events)
+    assert "read-only" in state.pop("_map_review_note")[1]
+    with open_store(store) as st:
+        assert st.review_rows() == []
+
+    monkeypatch.setenv(review.WRITE_ENV, "1")
+    assert review_ui.from_map({"key": "k", "review": {"id": strike.id, "action": "reject"}}, ids, str(store), events)
+    assert state["review_msg"] == f"rejected {strike.id}" and "sel" not in state  # it left the map
+    assert review_ui.from_map({"key": "k", "review": {"id": other.id, "action": "confirm"}}, ids, str(store), events)
+    after = {e.id: e for e in _events(store)}
+    assert strike.id not in after
+    assert after[other.id].review_status == "confirmed" and after[other.id].reviewed_by == "Alice"
+
+    assert not review_ui.from_map({"key": "k", "review": {"id": other.id, "action": "edit"}}, ids, str(store), events)
+    assert state["review_pick"] == state["sel"] == other.id and state["_review_scroll"]

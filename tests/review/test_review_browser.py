@@ -1,7 +1,10 @@
-"""Review in a real browser (Debian chromium, network blocked): correct an event's place and see its
-marker move (also after a reload), reject one and see it leave the map and the GeoJSON download.
+"""Review in a real browser (Debian chromium, network blocked), from the map's popups: Edit an event and
+correct its place in the review panel, see its marker move (also after a reload); Reject one and see it
+leave the map and the GeoJSON download; Confirm one. Markers are read through ``window.geoApp`` in the
+map component's iframe (``locate``: the marker, cluster or region count that holds an event).
 
-With GEO_UPDATE_SCREENSHOT=1 it saves the review queue as docs/review_queue.png (the README shows it).
+With GEO_UPDATE_SCREENSHOT=1 it saves the map with a popup's review buttons above the review queue as
+docs/review_queue.png (the README shows it).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ def _helpers():
     return mod
 
 
-def _until(check, timeout: float = 150.0, what: str = "condition"):
+def _until(check, timeout: float = 150.0, what: str = "condition", show=None):
     """Poll ``check()`` until truthy: Streamlit reruns and iframe remounts happen in their own time."""
     deadline = time.monotonic() + timeout
     last = None
@@ -46,50 +49,80 @@ def _until(check, timeout: float = 150.0, what: str = "condition"):
         except Exception as exc:  # the iframe is being replaced; try again
             last = exc
         time.sleep(0.25)
-    raise AssertionError(f"timed out waiting for {what} (last: {last!r})")
+    seen = f"; now: {show()!r}" if show else ""
+    raise AssertionError(f"timed out waiting for {what} (last: {last!r}{seen})")
 
 
-# Every event marker Leaflet holds, with the place its popup names and where Leaflet put it.
-_POINTS_JS = """() => { const out = [];
-  for (const k of Object.keys(window)) { let v; try { v = window[k]; } catch (e) { continue; }
-    if (v && window.L && v instanceof L.Map) v.eachLayer(l => { const p = l.feature && l.feature.properties;
-      if (p && p.pl && l.getLatLng && l._path) out.push({place: p.pl, lat: l.getLatLng().lat,
-        lon: l.getLatLng().lng, cls: l._path.getAttribute('class') || ''}); }); }
-  return out; }"""
+def _frame(page):
+    return _until(lambda: page.frame(url=lambda u: "geo_map" in u), what="the map frame")
 
 
-def _markers(page, kind: str) -> list[dict]:
-    frames = [f for f in page.frames if "st_folium" in f.url]
-    if not frames:  # between two reruns the map's iframe may be gone for a moment
-        return []
-    frame = frames[-1]  # the newest, while a rerun replaces it
-    return [p for p in frame.evaluate(_POINTS_JS) if f"ev-{kind}" in p["cls"].split()]
+def _where(page, event_id: str) -> dict | None:
+    """Where the map draws the event now: {kind: marker|cluster|region, lat, lon, ix}, or None."""
+    return _frame(page).evaluate("id => window.geoApp ? window.geoApp.locate(id) : 'no map'", event_id)
 
 
-def _near(points: list[dict], place, km: float = 1.0) -> list[dict]:
-    return [p for p in points if haversine_km(p["lat"], p["lon"], place.lat, place.lon) < km]
+def _in_payload(page, event_id: str) -> bool:
+    return _frame(page).evaluate("id => window.geoApp.data.ids.indexOf(id) >= 0", event_id)
 
 
-def _pick(page, e) -> None:
-    event_id = e.id
-    box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Event to review")
-    box.locator("input").click()
-    page.keyboard.type(event_id)
-    option = page.locator('[role="option"]').filter(has_text=event_id)
-    _until(lambda: option.count() == 1, what=f"the option for {event_id}")
-    option.click()
-    shown = page.get_by_text(f"{e.type} on {e.date} at {e.place.name}")
-    _until(lambda: shown.count() == 1, what="the event to be picked")
+def _km(p: dict, place) -> float:
+    return haversine_km(p["lat"], p["lon"], place.lat, place.lon)
+
+
+# The screen box of the layer that draws event ``id`` (its marker's path, or the cluster / region badge).
+_RECT_JS = """id => { const app = window.geoApp, i = app.data.ids.indexOf(id); let el = null;
+  [app.gPoints, app.gRegions].forEach(g => g.eachLayer(l => {
+    if (!el && (l._geoIx === i || (l._geoIxs && l._geoIxs.indexOf(i) >= 0))) el = l._path || (l._icon && (l._icon.firstElementChild || l._icon)); }));
+  if (!el) return null; const r = el.getBoundingClientRect();
+  return {x: r.x + r.width / 2, y: r.y + r.height / 2, w: r.width, h: r.height}; }"""
+
+
+_IN_VIEW_JS = """w => { const map = window.geoApp.map; map.closePopup();
+  if (!map.getBounds().pad(-0.1).contains([w.lat, w.lon])) map.setView([w.lat, w.lon], map.getZoom(), {animate: false}); }"""
+
+
+def _zoom(page) -> float:
+    return _frame(page).evaluate("window.geoApp.map.getZoom()")
+
+
+def _open_popup(page, h, event_id: str) -> None:
+    """Open the event's popup as an analyst does: click its marker, or its region count (or cluster) and then
+    its line in the list; a cluster of several places zooms in first."""
+    frame = h.map_frame(page)
+    iframe = page.locator(h.MAP_IFRAME).bounding_box()
+    assert iframe
+    popup = frame.locator(".leaflet-popup .gp[data-geo-popup]")
+    for _ in range(4):
+        where = _until(lambda: _where(page, event_id), what=f"event {event_id} on the map")
+        # set-up, not the action under test: no other popup in the way, the event's layer on screen
+        _frame(page).evaluate(_IN_VIEW_JS, where)
+        rect = _until(lambda: _frame(page).evaluate(_RECT_JS, event_id), what=f"the layer of {event_id}")
+        z0 = _zoom(page)
+        page.mouse.click(iframe["x"] + rect["x"], iframe["y"] + rect["y"])
+        if where["kind"] == "marker":
+            break
+        link = frame.locator(f'.leaflet-popup a[data-geo-ix="{where["ix"]}"]')
+        got = _until(lambda link=link, z0=z0: link.count() == 1 or _zoom(page) > z0, what="the list popup or a zoom")
+        if link.count() == 1:
+            link.click()
+            break
+        _until(lambda: not _frame(page).evaluate("!!window.geoApp.map._animatingZoom"), what="the zoom to end")
+        assert got
+    _until(lambda: popup.count() == 1 and popup.get_attribute("data-geo-popup") == str(where["ix"]),
+           what=f"the popup of {event_id}", show=lambda: (where, popup.count() and popup.first.inner_text()))
+
+
+def _review_button(page, h, action: str):
+    return h.map_frame(page).locator(f'.leaflet-popup button[data-geo-review="{action}"]')
 
 
 def _caption_has(page, text: str) -> bool:
     return page.get_by_text(text).count() > 0
 
 
-@pytest.mark.skip(reason="written for the folium map (st_folium iframe, L.Map globals); issue13 replaced it with"
-                  " the geo_map component (clusters, window.geoApp): to be ported, not yet done")
 @pytest.mark.timeout(600)
-def test_correct_a_place_and_reject_an_event_in_the_browser(tmp_path, monkeypatch):
+def test_review_from_the_map_popups_in_the_browser(tmp_path, monkeypatch):
     from geo.store import open_store
 
     (tmp_path / "who").write_text("Alice\n", encoding="utf-8")  # the name, set once (geo review name)
@@ -100,51 +133,72 @@ def test_correct_a_place_and_reject_an_event_in_the_browser(tmp_path, monkeypatc
         events = s.events()
     attack = next(e for e in events if e.type == "attack" and e.place and e.place.id == "gov:dhi_qar")
     strike = next(e for e in events if e.type == "airstrike")
-    located = sum(e.place is not None for e in events)
+    balad = next(e for e in events if e.type == "attack" and e.place and e.place.precision == "site")
     nasiriyah = resolve("الناصرية")
+    assert nasiriyah is not None and _km({"lat": attack.place.lat, "lon": attack.place.lon}, nasiriyah) > 10
 
     # the write switch of uploads and reviews (dashboard.access); on localhost no token is asked for
-    with h.running_app(store, allow_upload=True) as url, h.offline_page(height=2400) as (page, external):
+    with h.running_app(store, allow_upload=True) as url, h.offline_page(height=1600) as (page, external):
         page.goto(url, wait_until="domcontentloaded")
-        frame = h.map_frame(page)
         h.wait_for_markers(page, timeout_ms=90_000)
-        _until(lambda: frame.locator("path.ev-marker").count() == located, what="event markers")
-        attacks = _until(lambda: _markers(page, "attack"), what="the attack markers")
-        assert not _near(attacks, nasiriyah) and _near(attacks, attack.place)
+        # known only as the governorate: a count on Dhi Qar, not a pin
+        before = _until(lambda: _where(page, attack.id), what="the attack on the map")
+        assert before["kind"] == "region" and _km(before, attack.place) < 1 and _km(before, nasiriyah) > 10
         assert _caption_has(page, f"0 reviewed · {len(events)} unreviewed")
-
-        # Correct the attack's place: Dhi Qar governorate → Nasiriyah (typed in Arabic).
         assert page.get_by_label("Your name (goes with every decision)").input_value() == "Alice"
-        _pick(page, attack)
-        # the picked event's own field (Streamlit marks a widget's box with its key)
+
+        # Edit from the popup: the review panel picks the event; the analyst types the place (in Arabic).
+        _open_popup(page, h, attack.id)
+        assert [b.inner_text().strip() for b in h.map_frame(page).locator(".leaflet-popup .gp-review button").all()] \
+            == ["✔ Confirm", "✖ Reject", "✎ Edit"]
+        _review_button(page, h, "edit").click()
         place = page.locator(f".st-key-review_place_{attack.id} input")
         _until(lambda: place.count() == 1 and place.is_editable(), what="the edit form of the picked event")
+        assert page.get_by_text(f"{attack.type} on {attack.date} at {attack.place.name}").count() == 1
+        # Edit scrolled the form into view (it sits a page below the map)
+        _until(lambda: place.is_visible() and 0 <= place.bounding_box()["y"] <= 1600, what="the form in view")
         place.fill("الناصرية")
         page.get_by_role("button", name="Save correction").click()
         _until(lambda: _caption_has(page, f"1 reviewed · {len(events) - 1} unreviewed"), what="the header count")
-        moved = _until(lambda: (pts := _markers(page, "attack")) and _near(pts, nasiriyah) and pts,
-                       what="the attack marker to move to Nasiriyah")
-        assert {p["place"] for p in _near(moved, nasiriyah)} == {"Nasiriyah"} and not _near(moved, attack.place)
+        moved = _until(lambda: (w := _where(page, attack.id)) and _km(w, nasiriyah) < 1 and w,
+                       what="the attack to move to Nasiriyah", show=lambda: _where(page, attack.id))
+        assert moved["kind"] == "marker" and _km(moved, attack.place) > 10  # now a pin on the city
         with open_store(store) as s:
             fixed = next(e for e in s.events() if e.id == attack.id)
+        assert fixed.review_status == "corrected" and fixed.reviewed_by == "Alice"
         assert haversine_km(fixed.lat, fixed.lon, nasiriyah.lat, nasiriyah.lon) < 1
 
         # A reload reads the store again: the marker is still where the analyst put it.
         page.reload(wait_until="domcontentloaded")
-        frame = h.map_frame(page)
         h.wait_for_markers(page, timeout_ms=90_000)
-        again = _until(lambda: (pts := _markers(page, "attack")) and _near(pts, nasiriyah) and pts,
-                       what="the moved marker after a reload")
-        assert not _near(again, attack.place)
+        again = _until(lambda: _where(page, attack.id), what="the moved marker after a reload")
+        assert again["kind"] == "marker" and _km(again, nasiriyah) < 1
+        # the URL still names the event (Edit selected it): the page flies there and opens its popup
+        popup = h.map_frame(page).locator(f'.leaflet-popup .gp[data-geo-popup="{again["ix"]}"]')
+        _until(lambda: popup.count() == 1 and "Nasiriyah" in popup.inner_text(), what="the selected event's popup")
+        _until(lambda: not _frame(page).evaluate("!!window.geoApp.map._animatingZoom"), what="the fly to end")
 
-        # Reject the air strike: it leaves the map, the metric and the download.
-        _until(lambda: _markers(page, "airstrike"), what="the strike's marker")
-        _pick(page, strike)
-        page.get_by_role("button", name="✖ Reject").click()
+        # Confirm from a marker's popup: recorded at once, with the reviewer's name.
+        _open_popup(page, h, balad.id)
+        _review_button(page, h, "confirm").click()
+        _until(lambda: _caption_has(page, f"2 reviewed · {len(events) - 2} unreviewed"), what="the confirmation")
+        with open_store(store) as s:
+            ok = next(e for e in s.events() if e.id == balad.id)
+        assert ok.review_status == "confirmed" and ok.reviewed_by == "Alice"
+
+        # Reject the air strike from its popup: it leaves the map, the metric and the download.
+        # (seen from central Iraq, as in the README's picture)
+        _frame(page).evaluate("window.geoApp.map.setView([32.9, 44.4], 7, {animate: false})")
+        _open_popup(page, h, strike.id)
+        if os.environ.get("GEO_UPDATE_SCREENSHOT") == "1":
+            map_png = tmp_path / "map.png"
+            page.locator(h.MAP_IFRAME).screenshot(path=str(map_png))
+        _review_button(page, h, "reject").click()
         _until(lambda: h.metric(page, "Visible events") == len(events) - 1, what="the metric")
-        _until(lambda: frame.locator("path.ev-airstrike").count() == 0, what="the rejected marker to go")
-        _until(lambda: (pts := _markers(page, "attack")) and _near(pts, nasiriyah) and not _markers(page, "airstrike"),
-               what="the map without the rejected strike, the corrected attack still at Nasiriyah")
+        _until(lambda: not _in_payload(page, strike.id) and _where(page, strike.id) is None,
+               what="the rejected strike to leave the map")
+        after = _until(lambda: _where(page, attack.id), what="the corrected attack")
+        assert _km(after, nasiriyah) < 1
         with page.expect_download() as dl:
             page.get_by_role("button", name="⬇ GeoJSON (visible events)").click()
         features = json.loads(Path(dl.value.path()).read_text(encoding="utf-8"))["features"]
@@ -154,10 +208,28 @@ def test_correct_a_place_and_reject_an_event_in_the_browser(tmp_path, monkeypatc
         assert props["review_status"] == "corrected" and props["reviewed_by"] == "Alice"
         assert external == []
 
-        if os.environ.get("GEO_UPDATE_SCREENSHOT") == "1":  # the README's picture of the review queue
-            top = page.get_by_role("heading", name="Review ·").bounding_box()
-            form = page.locator('[data-testid="stForm"]').bounding_box()
-            assert top and form
-            page.screenshot(path=str(ROOT / "docs" / "review_queue.png"), full_page=True,
-                            clip={"x": top["x"] - 16, "y": top["y"] - 12, "width": form["width"] + 32,
-                                  "height": form["y"] + form["height"] - top["y"] + 24})
+        if os.environ.get("GEO_UPDATE_SCREENSHOT") == "1":  # the README's picture: popup buttons, the queue
+            _save_review_picture(page, map_png, ROOT / "docs" / "review_queue.png")
+
+
+def _save_review_picture(page, map_png: Path, out: Path) -> None:
+    """The map (a popup with its review buttons) above the review section (queue and form), one PNG."""
+    from PIL import Image
+
+    toast = page.locator('[data-testid="stToast"]')
+    _until(lambda: toast.count() == 0, what="the toast to fade", timeout=30)
+    heading = page.get_by_role("heading", name="Review ·")
+    heading.evaluate("e => e.scrollIntoView({block: 'start'})")  # Streamlit scrolls its own container
+    form = page.locator('[data-testid="stForm"]').first
+    _until(lambda: (t := heading.bounding_box()) and t["y"] < 100, what="the review section at the top")
+    top, box = heading.bounding_box(), form.bounding_box()
+    assert top and box
+    panel_png = map_png.with_name("panel.png")
+    page.screenshot(path=str(panel_png), clip={"x": top["x"] - 16, "y": max(0, top["y"] - 12),
+                    "width": box["width"] + 32, "height": box["y"] + box["height"] - top["y"] + 24})
+    a, b = Image.open(map_png), Image.open(panel_png)
+    w = max(a.width, b.width)
+    pic = Image.new("RGB", (w, a.height + 16 + b.height), "white")
+    pic.paste(a, ((w - a.width) // 2, 0))
+    pic.paste(b, ((w - b.width) // 2, a.height + 16))
+    pic.save(out, optimize=True)

@@ -82,6 +82,9 @@
     this.timer = null;
     this.selected = -1;
     this.details = data.details || null;
+    // Review buttons in event popups only when the dashboard may write (the host says so; Python checks
+    // the write switch again before it records anything).
+    this.reviewable = !!this.opts.review;
     this.stats = {inWindow: 0, onMap: 0, markers: 0, clusters: 0, regions: 0, steps: 0, lastStepMs: 0};
     this._build();
     this.render();
@@ -496,6 +499,8 @@
       html: '<div class="ev-cluster" data-n="' + cell.n + '">' + donut(cell.t, this.data.types, size) +
         '<span>' + (cell.n >= 10000 ? Math.round(cell.n / 1000) + 'k' : cell.n) + '</span></div>'});
     var m = L.marker([lat, lon], {icon: icon, keyboard: false});
+    m._geoIxs = [];
+    cell.places.forEach(function (pi) { m._geoIxs = m._geoIxs.concat(perPlace[pi].ix); });
     var names = cell.places.slice().sort(function (x, y) { return perPlace[y].n - perPlace[x].n; }).slice(0, 4)
       .map(function (pi) { return pls[pi][0] + ' ' + perPlace[pi].n; }).join(', ');
     m.bindTooltip(cell.n + ' events: ' + names + (cell.places.length > 4 ? ', \u2026' : ''), {direction: 'top'});
@@ -531,6 +536,7 @@
         donut(grp.t, this.data.types, 12) + grp.n + (pl[3] === 'country' ? ' country-wide' : ' governorate-wide') +
         '</div>'});
     var m = L.marker([pl[1], pl[2]], {icon: icon, keyboard: false, pane: 'geoRegions'});
+    m._geoIxs = grp.ix.slice();
     m.bindTooltip(grp.n + ' events known only as \u201c' + pl[0] + '\u201d (no more precise place)', {direction: 'top'});
     m.on('click', function () {
       L.popup({maxWidth: 380}).setLatLng([pl[1], pl[2]]).setContent(self._listPopup(pi, grp)).openOn(self.map);
@@ -568,7 +574,42 @@
     h += det ? '<div class="q" dir="rtl" lang="ar">' + det.q + '</div>' : '<div class="pr">Loading the quote\u2026</div>';
     h += '<table>';
     for (var r = 0; r < rows.length; r++) { h += '<tr><th>' + rows[r][0] + '</th><td>' + rows[r][1] + '</td></tr>'; }
-    return h + '</table></div>';
+    h += '</table>';
+    if (this.reviewable) {
+      h += '<div class="gp-review" data-geo-ix="' + i + '">' +
+        '<button type="button" data-geo-review="confirm" title="the event is right as shown">\u2714 Confirm</button>' +
+        '<button type="button" data-geo-review="reject" title="not a real event: it leaves the map and the exports">' +
+        '\u2716 Reject</button>' +
+        '<button type="button" data-geo-review="edit" title="correct it in the review panel below the table">' +
+        '\u270e Edit</button><div class="gp-review-note"></div></div>';
+    }
+    return h + '</div>';
+  };
+  // A review button: the choice goes to Python in the component's value, with the event's export id;
+  // Python records it (confirm, reject) or picks the event in its review panel (edit).
+  GeoApp.prototype.review = function (i, action, box) {
+    if (i < 0 || i >= this.n || ['confirm', 'reject', 'edit'].indexOf(action) < 0) { return; }
+    if (box) {
+      box.querySelectorAll('button').forEach(function (b) { b.disabled = true; });
+      var note = box.querySelector('.gp-review-note');
+      if (note) { note.textContent = action === 'edit' ? 'Opening the review panel\u2026' : 'Saving\u2026'; }
+    }
+    var extra = {review: {id: this.data.ids[i], action: action}};
+    if (action === 'edit') { extra.select = i; }
+    this.report(extra);
+  };
+  // Where event ``id`` is drawn now: its own marker, a cluster or a region count (null when not drawn).
+  GeoApp.prototype.locate = function (id) {
+    var i = this.data.ids.indexOf(id), found = null;
+    if (i < 0) { return null; }
+    [[this.gPoints, 'marker'], [this.gRegions, 'region']].forEach(function (g) {
+      g[0].eachLayer(function (l) {
+        var kind = l._geoIx === i ? 'marker' : l._geoIxs && l._geoIxs.indexOf(i) >= 0 ? (g[1] === 'region' ?
+          'region' : 'cluster') : null;
+        if (kind && !found) { var ll = l.getLatLng(); found = {kind: kind, lat: ll.lat, lon: ll.lng, ix: i}; }
+      });
+    });
+    return found;
   };
   // Select event i: open its popup (flying to it when asked); ``report`` tells the host (table, URL).
   GeoApp.prototype.select = function (i, det, fly, report) {
@@ -624,7 +665,12 @@
     window.geoApp = app;
     map.getContainer().addEventListener('click', function (ev) {
       var a = ev.target.closest ? ev.target.closest('a[data-geo-ix]') : null;
-      if (a) { ev.preventDefault(); app.select(+a.getAttribute('data-geo-ix'), null, true, true); }
+      if (a) { ev.preventDefault(); app.select(+a.getAttribute('data-geo-ix'), null, true, true); return; }
+      var b = ev.target.closest ? ev.target.closest('button[data-geo-review]') : null;
+      if (b) {
+        var box = b.closest('.gp-review');
+        app.review(+box.getAttribute('data-geo-ix'), b.getAttribute('data-geo-review'), box);
+      }
     });
     if (opts && opts.onCreate) { opts.onCreate(app); }
     return app;

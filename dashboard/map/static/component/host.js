@@ -1,7 +1,7 @@
 // The Streamlit side of the map (a components.v1 iframe, no npm build): it evaluates the folium map's
 // script when it changes (a filter changed), keeps the view across those rebuilds and every rerun, and
 // passes the window, the selection and forced views from Python to GeoApp; GeoApp's reports (pause,
-// brush, a click) go back with setComponentValue. The view goes into the page's URL without a rerun.
+// brush, a click, a review button) go back with setComponentValue. The view goes into the page's URL without a rerun.
 (function () {
   var root = document.getElementById('geo-root');
   var current = {key: null, map: null, app: null};
@@ -57,10 +57,12 @@
       host: true,
       window: st ? st.window : args.window,
       step: st ? st.step : args.step, speed: st ? st.speed : args.speed, mode: st ? st.mode : args.mode,
-      onReport: report, onView: storeView
+      onReport: report, onView: storeView, review: !!args.review
     };
     var tag = document.createElement('script');
-    tag.textContent = script;
+    // In a block: folium declares some names with `let`, and a second top-level `let` of the same name (the
+    // next build: ids are stable) is a SyntaxError. `var map_...` still lands on window.
+    tag.textContent = '{\n' + script + '\n}';
     document.body.appendChild(tag);  // runs now; folium's `var map_...` become globals of this frame
     document.body.removeChild(tag);
     current.map = window[args.map_id];
@@ -82,6 +84,7 @@
     if (args.skey !== current.key && script) { build(args, script); }
     var app = current.app;
     if (!app) { return; }
+    app.reviewable = !!args.review;  // the write switch or a typed token can change without a rebuild
     // A window Python set (slider, URL, "All dates"), not the one this page just reported.
     if (args.window && !same(args.window, last.window)) {
       last.window = args.window;
