@@ -2,19 +2,26 @@
 browser (Debian chromium, network blocked) running the dashboard as `make run` does.
 
 Measured per size: the page's payload (the map script the component receives), time to first map (page
-open -> every located event drawn; cold = first load of the app, warm = a reload with Streamlit's caches
-hot), one Play step in the browser (median of 20 ``GeoApp.step`` calls, timed in the page), a slider move
-through a Streamlit rerun to the map updated, and the browser's JS heap. Targets at 100,000 events: first
-map <= 3 s, payload <= 12 MB, a Play step <= 100 ms with no rerun, heap <= 300 MB.
+open -> every located event drawn) three ways: cold = the server's first page in a fresh browser, warm = a
+reload (Streamlit's caches and the browser's cache hot, as an analyst's second visit), nocache = a reload
+with the browser's cache off (every one of Streamlit's ~170 JavaScript files fetched again from the busy
+server: what "warm" measured until the network was blocked without intercepting requests), each with the
+server's CPU time (its process group) and the page's main-thread busy time; one Play step in the browser
+(median of 20 ``GeoApp.step`` calls, timed in the page), a slider move through a Streamlit rerun to the map
+updated, and the browser's JS heap. Targets at 100,000 events: first map <= 3 s, payload <= 12 MB, a Play
+step <= 100 ms with no rerun, heap <= 300 MB. ``map_baseline.json`` holds the same bench run on the code
+before the first-map work, printed beside today's numbers. ``BENCH_MAP_SIZES=100000`` runs one size.
 
-Timings on a shared 2-core machine are noisy; the ratios (per-event bytes, step / target) are the stable part.
-Without chromium only the Python half runs.
+Timings on a shared 2-core machine are noisy (the load average is printed with them); CPU times and the
+ratios (per-event bytes, step / target) are the stable part. Without chromium only the Python half runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import json
+import os
 import statistics
 import sys
 import tempfile
@@ -27,6 +34,8 @@ sys.path.insert(0, str(ROOT))
 
 SIZES = (1_000, 10_000, 100_000)
 TARGETS = {"first_map_s": 3.0, "payload_mb": 12.0, "step_ms": 100.0, "heap_mb": 300.0}
+# The same bench on the code before the first-map work (issue 13), to print beside today's numbers.
+BASELINE = Path(__file__).with_name("map_baseline.json")
 
 
 def _helpers() -> Any:
@@ -61,6 +70,22 @@ def _until(page: Any, check: Any, timeout: float) -> Any:
     raise TimeoutError("the map did not draw")
 
 
+def _cpu_s(pgid: int) -> float:
+    """CPU time (user + system) of every live process in the dashboard's process group."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # field 5 of stat: the process group
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def _browser_side(n: int, events: list, tmp: Path) -> dict[str, Any]:
     from geo.store import Article, Store
 
@@ -73,18 +98,31 @@ def _browser_side(n: int, events: list, tmp: Path) -> dict[str, Any]:
 
     with open_store(store) as st:  # what the app shows: the store merges repeated events
         located = sum(e.place is not None for e in st.events())
-    out: dict[str, Any] = {}
-    with h.running_app(store, timeout=180) as url, h.offline_page() as (page, external):
+    out: dict[str, Any] = {"load_avg": round(os.getloadavg()[0], 1)}
+    proc: dict[str, Any] = {}
+    # The network stays blocked, but not by intercepting requests (which turns the browser's cache off):
+    # an analyst's reload finds Streamlit's ~170 JavaScript files in the cache.
+    with h.running_app(store, timeout=180, info=proc) as url, h.offline_page(browser_cache=True) as (page, external):
         cdp = page.context.new_cdp_session(page)
         cdp.send("Performance.enable")
+        cdp.send("Network.enable")
 
         def drawn() -> Any:
             fr = page.frame(url=lambda u: "geo_map" in u)
             d = fr.evaluate("window.geoApp ? window.geoApp.drawn() : null") if fr else None
             return d if d and d["events"] == located else None
 
-        for label in ("cold", "warm"):
+        def busy() -> float:  # the page's main-thread busy time, seconds (its own CPU, whatever the load)
+            return float({m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+                         .get("TaskDuration", 0.0))
+
+        # cold: the server's first page, nothing cached; warm: a reload, Streamlit's caches and the
+        # browser's hot; nocache: a reload with the browser's cache off (what "warm" measured before).
+        for label in ("cold", "warm", "nocache"):
             print(f"   ... {n:,}: {label} load", flush=True)
+            if label == "nocache":
+                cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+            cpu0, busy0 = _cpu_s(proc["pid"]), busy()
             t0 = time.perf_counter()
             if label == "cold":
                 page.goto(url, wait_until="domcontentloaded")
@@ -92,10 +130,14 @@ def _browser_side(n: int, events: list, tmp: Path) -> dict[str, Any]:
                 page.reload(wait_until="domcontentloaded")
             _until(page, drawn, 300)
             out[f"first_map_{label}_s"] = round(time.perf_counter() - t0, 2)
+            out[f"server_cpu_{label}_s"] = round(_cpu_s(proc["pid"]) - cpu0, 2)
+            b = busy()
+            out[f"browser_cpu_{label}_s"] = round(b - busy0 if b >= busy0 else b, 2)  # a reload may reset it
             fr = page.frame(url=lambda u: "geo_map" in u)
             times = fr.evaluate("window.geoTimes")
             # The part in the page: decode the script, evaluate it, draw the first window.
             out[f"in_page_{label}_ms"] = round(times["built"] - times["buildStart"])
+        cdp.send("Network.setCacheDisabled", {"cacheDisabled": False})
         fr = page.frame(url=lambda u: "geo_map" in u)
         # One Play step as Play does it (filter, cluster, draw, histogram), timed inside the page.
         steps = fr.evaluate(
@@ -122,13 +164,32 @@ def _browser_side(n: int, events: list, tmp: Path) -> dict[str, Any]:
     return out
 
 
+def _first_map(r: dict[str, Any]) -> str:
+    """"cold / warm / no-cache s (server CPU ... s)" for one size's numbers."""
+    loads = [k for k in ("cold", "warm", "nocache") if f"first_map_{k}_s" in r]
+    wall = " / ".join(f"{r[f'first_map_{k}_s']:.2f}" for k in loads)
+    cpu = " / ".join(f"{r[f'server_cpu_{k}_s']:.2f}" for k in loads if f"server_cpu_{k}_s" in r)
+    return f"{wall} s ({' / '.join(loads)})" + (f", server CPU {cpu} s" if cpu else "")
+
+
+def baseline() -> dict[str, Any]:
+    """The same bench on the code before the first-map work (``map_baseline.json``: commit, when, load)."""
+    try:
+        data: dict[str, Any] = json.loads(BASELINE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data
+
+
 def run(results: dict[str, Any]) -> None:
     from geo.devtools.sample import synthetic_events
 
     chromium = Path("/usr/bin/chromium").exists()
+    sizes = [int(x) for x in os.environ.get("BENCH_MAP_SIZES", "").split(",") if x.strip()] or SIZES
+    before = baseline()
     out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for n in SIZES:
+        for n in sizes:
             events = synthetic_events(n, days=3000)
             r = _python_side(n, events)
             if chromium:
@@ -140,13 +201,16 @@ def run(results: dict[str, Any]) -> None:
             line = (f"   map {n:>7,} events: script {r['build_s']:.2f} s, payload {r['payload_mb']:.2f} MB "
                     f"({r['bytes_per_event']} B/event)")
             if "first_map_cold_s" in r:
-                line += (f"; first map {r['first_map_cold_s']:.2f} s cold / {r['first_map_warm_s']:.2f} s warm "
-                         f"(in the page {r['in_page_warm_ms']} ms), "
+                line += (f"; first map {_first_map(r)} (in the page {r['in_page_warm_ms']} ms), "
                          f"Play step {r['step_ms']:.1f} ms (max {r['step_ms_max']:.1f}), slider rerun "
-                         f"{r['slider_rerun_s']:.2f} s, heap {r['heap_mb']:.0f} MB")
+                         f"{r['slider_rerun_s']:.2f} s, heap {r['heap_mb']:.0f} MB, load average {r['load_avg']}")
             elif "browser_error" in r:
                 line += f"; browser: {r['browser_error']}"
             print(line)
+            old = before.get(str(n), {})
+            if "first_map_cold_s" in old:
+                print(f"       before ({before.get('commit', '?')}): first map {_first_map(old)}, payload "
+                      f"{old['payload_mb']:.2f} MB, load average {old.get('load_avg', '?')}")
     big = out.get("100000", {})
     if "step_ms" in big:
         print("   at 100k vs targets: " + ", ".join(
@@ -156,6 +220,9 @@ def run(results: dict[str, Any]) -> None:
                             ("Play step", "step_ms", TARGETS["step_ms"]),
                             ("heap", "heap_mb", TARGETS["heap_mb"]))))
     print("   targets at 100k: first map <= 3 s, payload <= 12 MB, Play step <= 100 ms (no rerun), heap <= 300 MB")
+    if before:
+        out["before"] = before
+    out["when"] = time.strftime("%Y-%m-%dT%H:%M:%S")
     results["map"] = out
 
 

@@ -201,12 +201,13 @@ with st.sidebar:
                     p.write_bytes(up.getvalue())
                     paths.append(p)
                 ss["ingest_dates"] = data.dates_used(paths, published)
-                ss["ingest_summary"] = data.ingest_files(paths, STORE, published, outlet.strip() or None)
+                ss["ingest_ok"], ss["ingest_summary"] = data.ingest_files(paths, STORE, published,
+                                                                         outlet.strip() or None)
             st.cache_data.clear()
             st.cache_resource.clear()
             st.rerun()
         if "ingest_summary" in ss:
-            st.success(ss["ingest_summary"])
+            (st.success if ss.get("ingest_ok", True) else st.error)(ss["ingest_summary"])
             for line in ss.get("ingest_dates", []):
                 st.caption(line)
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import cast
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from geo.core.models import Event
@@ -22,21 +23,20 @@ def week_start(d: dt.date) -> dt.date:
 
 def timeline_frame(events: Sequence[Event]) -> pd.DataFrame:
     """Events per week (index: the week's Monday, every week from first to last) by type (columns, in
-    taxonomy order, only types present). Counts by the event's start date."""
-    types = [t for t in EVENT_TYPES if any(e.type == t for e in events)]
+    taxonomy order, only types present; a type outside the taxonomy after them). Counts by the event's
+    start date."""
+    present = dict.fromkeys(e.type for e in events)
+    types = [t for t in EVENT_TYPES if t in present] + [t for t in present if t not in EVENT_TYPES]
     if not events:
         return pd.DataFrame(columns=types, index=pd.DatetimeIndex([], name="week"), dtype="int64")
-    counts: dict[tuple[dt.date, str], int] = {}
-    for e in events:
-        key = (week_start(e.date), e.type)
-        counts[key] = counts.get(key, 0) + 1
-    first = min(k[0] for k in counts)
-    last = max(k[0] for k in counts)
-    weeks = pd.date_range(pd.Timestamp(first), pd.Timestamp(last), freq="7D", name="week")
-    frame = pd.DataFrame(0, index=weeks, columns=types, dtype="int64")
-    for (week, t), n in counts.items():
-        frame.loc[pd.Timestamp(week), t] = n
-    return frame
+    col = {t: i for i, t in enumerate(types)}
+    first = min(week_start(e.date) for e in events)  # a Monday: days since it // 7 is the week's row
+    week = np.fromiter(((e.date - first).days // 7 for e in events), dtype=np.int64, count=len(events))
+    kind = np.fromiter((col[e.type] for e in events), dtype=np.int64, count=len(events))
+    counts = np.zeros((int(week.max()) + 1, len(types)), dtype=np.int64)
+    np.add.at(counts, (week, kind), 1)  # one pass in numpy: 3,400 ``.loc`` writes took 0.7 s at 100k events
+    weeks = pd.date_range(pd.Timestamp(first), periods=len(counts), freq="7D", name="week")
+    return pd.DataFrame(counts, index=weeks, columns=types)
 
 
 def timeline_chart(

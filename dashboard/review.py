@@ -62,11 +62,12 @@ def only_reviewed(events: Sequence[Event], on: bool) -> list[Event]:
     return reviewed_only(events) if on else list(events)
 
 
-def queue_frame(events: Sequence[Event]) -> pd.DataFrame:
-    """The needs-review queue as table rows: least sure and most consequential first."""
+def queue_frame(events: Sequence[Event], limit: int | None = None) -> pd.DataFrame:
+    """The needs-review queue as table rows: least sure and most consequential first (its first ``limit``)."""
     rows = [{"id": e.id, "priority": round(priority(e), 2), "type": e.type, "date": e.date,
              "place": e.place.name if e.place else "", "confidence": e.confidence,
-             "casualties": (e.killed or 0) + (e.wounded or 0), "source": e.source} for e in needs_review(events)]
+             "casualties": (e.killed or 0) + (e.wounded or 0), "source": e.source}
+            for e in needs_review(events, limit)]
     return pd.DataFrame(rows, columns=["id", "priority", "type", "date", "place", "confidence", "casualties",
                                        "source"])
 

@@ -19,6 +19,23 @@ ss = st.session_state
 SCROLL_JS = Path(__file__).parent / "static" / "review_scroll.js"
 
 
+QUEUE_ROWS = 200  # the queue's table
+PICK_MAX = 1000  # beyond this the picker lists the queue's rows and the picked event, not every event
+
+
+def pick_options(ids: list[str], queue_ids: list[str], picked: str | None) -> list[str]:
+    """The "Event to review" choices: every event of a small collection; of a large one the queue's rows
+    and the event already picked (100,000 options were 6.5 MB sent to the page on every rerun, and the
+    browser's work on them held up the map for seconds)."""
+    if len(ids) <= PICK_MAX:
+        return ids
+    known = set(ids)
+    out = [i for i in queue_ids if i in known]
+    if picked in known and picked not in out:
+        out.insert(0, picked)
+    return out
+
+
 def sidebar_filter() -> bool:
     """The "reviewed only" checkbox (call inside the sidebar)."""
     return st.checkbox("Reviewed only", key="reviewed_only",
@@ -76,10 +93,10 @@ def panel(events: Sequence[Event], store: str | None, selected: str | None = Non
     st.subheader(f"Review · {review.counts_line(events)}")
     if "review_msg" in ss:
         st.success(ss.pop("review_msg"))
-    queue = review.queue_frame(events)
+    queue = review.queue_frame(events, limit=QUEUE_ROWS)
     st.caption("Needs review: unreviewed events, the least sure and most consequential first "
                "(attacks with casualties, base handovers). Select a row to review it.")
-    picked = st.dataframe(queue.head(200), hide_index=True, width="stretch", on_select="rerun",
+    picked = st.dataframe(queue, hide_index=True, width="stretch", on_select="rerun",
                           selection_mode="single-row", key="review_queue",
                           column_config={"date": st.column_config.DateColumn("date")})
     rows = picked.selection.rows if picked is not None else []
@@ -87,9 +104,9 @@ def panel(events: Sequence[Event], store: str | None, selected: str | None = Non
     if choice in by_id and ss.get("_review_choice") != choice:
         ss["_review_choice"] = choice
         ss["review_pick"] = choice
-    ids = list(by_id)
+    ids = pick_options(list(by_id), list(queue["id"]), ss.get("review_pick"))
     if not ids:
-        st.caption("No event to review.")
+        st.caption("Select an event in the table or on the map to review it." if by_id else "No event to review.")
         return False
     ident = st.selectbox("Event to review", ids, key="review_pick", format_func=lambda i: review.label(by_id[i]))
     e = by_id[ident]

@@ -17,7 +17,8 @@ from .map.payload import detail
 
 
 @cache
-def _labels() -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+def labels() -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """The basemap's governorate and town labels (the same for every store: built once per process)."""
     return tuple(data.governorate_places()), tuple(data.town_places())
 
 
@@ -35,7 +36,7 @@ def map_parts(
         bases = data.bases_status(all_events, at=None)
     if govs:
         bases = [b for b in bases if b.place.province in govs]
-    governorates, towns = _labels()
+    governorates, towns = labels()
     m = build_map(events, bases, governorates=governorates, towns=towns, mark=mark, online_tiles=online)
     map_id, script = map_script(m)
     return map_id, script.encode("utf-8"), payload_ids(m)

@@ -257,7 +257,8 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
     if args.store:
         env["GEO_STORE"] = args.store if is_url(args.store) else str(Path(args.store).resolve())
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboard" / "app.py"),
+        # dashboard.serve: Streamlit's command line, after importing what the first page would wait for
+        sys.executable, "-m", "dashboard.serve", "run", str(PROJECT_ROOT / "dashboard" / "app.py"),
         "--server.port", str(args.port),
         "--server.enableStaticServing", "true",  # the vendored Leaflet & co., whatever the cwd
         "--browser.gatherUsageStats", "false",

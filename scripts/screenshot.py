@@ -56,11 +56,13 @@ def build_seed_store(path: Path) -> Path:
 
 
 @contextlib.contextmanager
-def running_app(store: Path, port: int | None = None, timeout: float = 60, allow_upload: bool = False) -> Iterator[str]:
+def running_app(store: Path, port: int | None = None, timeout: float = 60, allow_upload: bool = False,
+                info: dict[str, Any] | None = None) -> Iterator[str]:
     """Run `geo dashboard --headless --port P --store FILE` (what `make run` calls; with `--allow-upload`
     when ``allow_upload``: the write switch of uploads and reviews); yield its URL.
 
-    The app runs in its own process group, so the streamlit child of `geo dashboard` is stopped too.
+    The app runs in its own process group, so the streamlit child of `geo dashboard` is stopped too;
+    ``info["pid"]`` is that group's id (the bench reads the server's CPU time).
     """
     port = port or free_port()
     log = tempfile.NamedTemporaryFile(prefix="dashboard-", suffix=".log", delete=False)  # noqa: SIM115
@@ -69,6 +71,8 @@ def running_app(store: Path, port: int | None = None, timeout: float = 60, allow
     if allow_upload:
         cmd.append("--allow-upload")
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    if info is not None:
+        info["pid"] = proc.pid
     url = f"http://localhost:{port}"
     try:
         deadline = time.monotonic() + timeout
@@ -96,29 +100,40 @@ def running_app(store: Path, port: int | None = None, timeout: float = 60, allow
 
 
 @contextlib.contextmanager
-def offline_page(width: int = 1440, height: int = 1240) -> Iterator[tuple[Any, list[str]]]:
+def offline_page(width: int = 1440, height: int = 1240, browser_cache: bool = False) -> Iterator[tuple[Any, list[str]]]:
     """A Playwright page in Debian's chromium where every non-localhost request is aborted.
 
     Yields ``(page, external)``: ``external`` collects every URL outside localhost the page tried.
+    Requests are intercepted (``context.route``), which also turns the browser's cache off; with
+    ``browser_cache`` the browser instead sends everything beyond localhost to a closed port on this
+    machine (a proxy that is never there) and a listener records it, so a reload finds Streamlit's
+    JavaScript in the cache as an analyst's browser does (the bench's warm loads).
     """
     from playwright.sync_api import sync_playwright
 
     external: list[str] = []
 
+    def local(url: str) -> bool:
+        return url.startswith(("data:", "blob:", "about:")) or (urlparse(url).hostname or "") in LOCAL_HOSTS
+
     def guard(route: Any) -> None:
         url = route.request.url
-        host = urlparse(url).hostname or ""
-        if url.startswith(("data:", "blob:", "about:")) or host in LOCAL_HOSTS:
+        if local(url):
             route.continue_()
         else:
             external.append(url)
             route.abort()
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        proxy = {"server": f"http://127.0.0.1:{free_port()}", "bypass": "localhost,127.0.0.1,[::1]"}
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
+                                    proxy=proxy if browser_cache else None)  # type: ignore[arg-type]
         try:
             context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1)
-            context.route("**/*", guard)
+            if browser_cache:
+                context.on("request", lambda r: None if local(r.url) else external.append(r.url))
+            else:
+                context.route("**/*", guard)
             yield context.new_page(), external
         finally:
             browser.close()

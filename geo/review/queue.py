@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import heapq
 from collections.abc import Iterable, Sequence
 
 from ..core.models import Event
@@ -26,10 +28,17 @@ def priority(e: Event) -> float:
     return doubt * (1 + impact(e))
 
 
-def needs_review(events: Iterable[Event]) -> list[Event]:
-    """Unreviewed events, highest ``priority`` first (then the earlier date, then the id)."""
+def needs_review(events: Iterable[Event], limit: int | None = None) -> list[Event]:
+    """Unreviewed events, highest ``priority`` first (then the earlier date, then the id); the first
+    ``limit`` of them when given (a heap, not a sort of every event)."""
     todo = [e for e in events if e.review_status == "unreviewed"]
-    return sorted(todo, key=lambda e: (-priority(e), e.date, e.id))
+    if limit is not None:
+        return heapq.nsmallest(limit, todo, key=_queue_order)  # == sorted(todo, key=...)[:limit]
+    return sorted(todo, key=_queue_order)
+
+
+def _queue_order(e: Event) -> tuple[float, dt.date, str]:
+    return -priority(e), e.date, e.id
 
 
 def reviewed_only(events: Sequence[Event]) -> list[Event]:

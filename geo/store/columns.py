@@ -241,10 +241,25 @@ def row_to_event(r: Sequence[Any], places: dict[str, Place]) -> tuple[str, Event
     return r[0], Event(**_event_fields(r, places))
 
 
+def str_list(text: str | None) -> tuple[str, ...]:
+    """A stored JSON list of strings (``sources``, ``quotes``) as a tuple, what ``json.loads`` gives.
+
+    JSON with no backslash has no escapes, so its strings hold no ``"``: splitting at ``"`` is exact, and
+    parsing 200,000 of these lists was a third of reading 100,000 events. Anything else is parsed.
+    """
+    if not text or text == "[]":
+        return ()
+    if "\\" not in text:
+        parts = text.split('"')
+        if parts[0] == "[" and parts[-1] == "]" and all(p.strip() == "," for p in parts[2:-1:2]):
+            return tuple(parts[1::2])
+    return tuple(json.loads(text))
+
+
 def row_to_merged(r: Sequence[Any], places: dict[str, Place]) -> Event:
     """A ``MERGED_READ_COLS`` row as the merged Event (with its sources and quotes)."""
     fields = _event_fields(r, places)
-    return Event(**fields, sources=tuple(json.loads(r[-2] or "[]")), quotes=tuple(json.loads(r[-1] or "[]")))
+    return Event(**fields, sources=str_list(r[-2]), quotes=str_list(r[-1]))
 
 
 # ---------------------------------------------------------------- rows -> columns (the fast exports)
@@ -268,15 +283,8 @@ def _iso_day(value: str | dt.date) -> str:
 
 
 def _json_lists(values: Sequence[str | None]) -> list[list[Any]]:
-    """Each stored JSON list (NULL or "" as empty) as a list, decoded in one call for the whole page."""
-    texts = [v or "[]" for v in values]
-    try:
-        out = json.loads("[" + ",".join(texts) + "]")
-    except ValueError:
-        out = None
-    if not isinstance(out, list) or len(out) != len(texts):  # a value that is not one JSON value: one by one
-        out = [json.loads(t) for t in texts]
-    return [v if type(v) is list else list(v) for v in out]  # as ``tuple(json.loads(...))`` in ``row_to_merged``
+    """Each stored JSON list as a list: what ``row_to_merged`` reads (``str_list``)."""
+    return [list(str_list(v)) for v in values]
 
 
 def rows_to_columns(rows: Sequence[Sequence[Any]], places: dict[str, Place]) -> EventColumns:

@@ -9,6 +9,7 @@ ingest resumes to exactly a clean ingest's store, row for row.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import resource
@@ -194,5 +195,24 @@ def test_a_read_only_store_is_read_and_refused_for_writing(corpus, clean_store, 
         one_line(again, "is read-only")
         assert sha(store) == before
         assert rows(store) == rows(clean_store)
+    finally:
+        store.chmod(stat.S_IRUSR | stat.S_IWUSR)
+
+
+def test_the_dashboards_upload_into_a_read_only_store_is_one_line_not_a_traceback(clean_store, tmp_path, seeds_dir):
+    """The upload box's ingest (dashboard.data.ingest_files): a store that refuses the write is a line the
+    page shows as an error, and the store is unchanged."""
+    from dashboard.data import ingest_files
+
+    store = tmp_path / "ro_upload.gpkg"
+    shutil.copyfile(clean_store, store)
+    store.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+    before = sha(store)
+    try:
+        article = next(p for p in sorted(seeds_dir.iterdir()) if p.suffix == ".txt")
+        stored, line = ingest_files([article], store, dt.date(2021, 4, 18), "Test outlet")
+        assert not stored and line.startswith("Nothing was stored:") and "read-only" in line, line
+        assert "\n" not in line and "Traceback" not in line
+        assert sha(store) == before
     finally:
         store.chmod(stat.S_IRUSR | stat.S_IWUSR)

@@ -101,7 +101,7 @@ def _random_events(rng: random.Random, source: str, published: D) -> list[Event]
            else e for e in out]
     if out and rng.random() < 0.3:  # counts a first report may lack
         e = out[0]
-        out[0] = Event(**{**{f: getattr(e, f) for f in e.__dataclass_fields__}, "rockets": rng.randint(1, 9)})
+        out[0] = dataclasses.replace(e, rockets=rng.randint(1, 9))
     return out
 
 

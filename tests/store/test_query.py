@@ -3,6 +3,7 @@ exactly what the pure filters give over the whole merged collection, on both bac
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import random
@@ -26,8 +27,7 @@ def reports():
     out: dict[int, list] = {}
     for e in events:
         if e.date_precision in ("month", "range"):  # give the vague ones a real span
-            e = e.__class__(**{**{f: getattr(e, f) for f in e.__dataclass_fields__},
-                               "end_date": e.date + dt.timedelta(days=rng.choice([6, 29, 90]))})
+            e = dataclasses.replace(e, end_date=e.date + dt.timedelta(days=rng.choice([6, 29, 90])))
         out.setdefault(rng.randrange(120), []).append(e)
     return out
 

@@ -1,0 +1,169 @@
+"""The first map's fast paths (issue 13, time to first map at 100,000 events) give what the slow ones gave."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from dashboard import charts, filters, review, review_ui
+from geo.devtools.sample import synthetic_events
+from geo.review import needs_review
+
+
+@pytest.fixture(scope="module")
+def many():
+    return synthetic_events(3000, days=900)
+
+
+def _timeline_by_loc(events) -> pd.DataFrame:
+    """The week-by-type table as it was first written (one ``.loc`` write per week and type)."""
+    from geo.core.taxonomy import EVENT_TYPES
+
+    types = [t for t in EVENT_TYPES if any(e.type == t for e in events)]
+    counts: dict = {}
+    for e in events:
+        key = (charts.week_start(e.date), e.type)
+        counts[key] = counts.get(key, 0) + 1
+    first, last = min(k[0] for k in counts), max(k[0] for k in counts)
+    weeks = pd.date_range(pd.Timestamp(first), pd.Timestamp(last), freq="7D", name="week")
+    frame = pd.DataFrame(0, index=weeks, columns=types, dtype="int64")
+    for (week, t), n in counts.items():
+        frame.loc[pd.Timestamp(week), t] = n
+    return frame
+
+
+def test_timeline_frame_is_the_loc_built_table(many):
+    fast = charts.timeline_frame(many)
+    pd.testing.assert_frame_equal(fast, _timeline_by_loc(many))
+    assert int(fast.to_numpy().sum()) == len(many)
+    one = charts.timeline_frame(many[:1])
+    assert len(one) == 1 and one.index[0].weekday() == 0 and int(one.to_numpy().sum()) == 1
+
+
+def test_table_frame_newest_first_limit_is_the_full_sort_cut(many):
+    full = filters.table_frame(many)
+    top = filters.table_frame(many, limit=500)
+    assert len(top) == 500
+    pd.testing.assert_frame_equal(top, full.head(500))
+    assert list(top["date"]) == sorted(top["date"], reverse=True)
+
+
+def test_the_queue_head_is_the_sorted_queue_cut(many):
+    assert [e.id for e in needs_review(many, 200)] == [e.id for e in needs_review(many)[:200]]
+    q = review.queue_frame(many, limit=50)
+    assert list(q["id"]) == [e.id for e in needs_review(many)[:50]]
+
+
+def test_the_review_picker_lists_every_event_of_a_small_store_and_the_queue_of_a_large_one():
+    ids = [f"e{i}" for i in range(10)]
+    assert review_ui.pick_options(ids, ["e3"], None) == ids  # small: unchanged, every event
+    big = [f"e{i}" for i in range(review_ui.PICK_MAX + 1)]
+    assert review_ui.pick_options(big, ["e5", "e2"], None) == ["e5", "e2"]
+    assert review_ui.pick_options(big, ["e5", "e2"], "e9") == ["e9", "e5", "e2"]  # the picked one stays
+    assert review_ui.pick_options(big, ["e5"], "gone") == ["e5"]  # an id no longer stored is dropped
+
+
+def test_week_rows_start_on_mondays(many):
+    f = charts.timeline_frame(many)
+    assert all(d.weekday() == 0 for d in f.index)
+    assert f.index[0].date() == charts.week_start(min(e.date for e in many))
+    assert f.index[-1].date() == charts.week_start(max(e.date for e in many))
+    assert isinstance(f.index[0].date(), dt.date)
+
+
+def test_the_launcher_runs_streamlit_after_the_imports(monkeypatch):
+    import gc
+    import sys
+
+    from streamlit.web import cli
+
+    from dashboard import serve, views
+
+    froze, ran = [], []
+    monkeypatch.setattr(gc, "freeze", lambda: froze.append(True))
+    monkeypatch.setattr(cli, "main", lambda: ran.append(list(sys.argv)) or 0)
+    monkeypatch.setattr(sys, "argv", list(sys.argv))
+    assert serve.main(["run", "app.py", "--server.port", "1"]) == 0
+    assert ran == [["streamlit", "run", "app.py", "--server.port", "1"]]
+    assert froze and views.labels.cache_info().currsize == 1  # the town labels are built before serving
+    assert {"folium", "altair", "pandas", "dashboard.review_ui"} <= set(sys.modules)
+
+
+def test_geo_dashboard_execs_the_launcher(monkeypatch, tmp_path):
+    import os
+
+    from geo.cli import main as geo_main
+
+    got = {}
+
+    class Exec(Exception):
+        pass
+
+    def fake_execve(path, cmd, env):
+        got["cmd"] = cmd
+        raise Exec
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(os, "execve", fake_execve)
+    with pytest.raises(Exec):
+        geo_main(["dashboard", "--headless"])
+    cmd = got["cmd"]
+    assert cmd[1:4] == ["-m", "dashboard.serve", "run"] and cmd[4].endswith("dashboard/app.py")
+
+
+def test_loading_the_events_pauses_the_collector_and_freezes_them(monkeypatch, tmp_path):
+    import gc
+
+    from dashboard import data
+    from geo.devtools.sample import small_events
+    from geo.store import Article, Store
+
+    store = tmp_path / "s.gpkg"
+    s = Store(store)
+    s.add_article(Article(id="a" * 64, text="t", published=dt.date(2024, 1, 1), source="x"), small_events())
+    s.close()
+    seen = []
+    real = data.open_seeded_store
+
+    def spy(path):
+        seen.append(gc.isenabled())
+        return real(path)
+
+    froze = []
+    monkeypatch.setattr(data, "open_seeded_store", spy)
+    monkeypatch.setattr(gc, "freeze", lambda: froze.append(True))
+    assert gc.isenabled()
+    events = data.load_events(store)
+    assert len(events) == len({e.id for e in events}) > 0
+    assert seen == [False] and froze == [True] and gc.isenabled()
+
+
+def test_payload_order_is_the_sorted_order_whatever_the_input_order(many):
+    from dashboard.map.payload import keyed_by_date, ordered_ids
+
+    want = [e.id for e in sorted(many, key=lambda e: (e.date, e.id))]
+    assert ordered_ids(many) == want  # generated events come unsorted
+    assert ordered_ids(sorted(many, key=lambda e: (e.date, e.id))) == want  # a store's answer: no sort needed
+    twice = [many[0], many[0]]  # equal keys keep their order, as sorted() does
+    assert [t[2] for t in keyed_by_date(twice)] == twice
+
+
+def test_the_readme_map_table_shows_before_and_after():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).parents[2] / "scripts" / "bench_table.py"
+    spec = importlib.util.spec_from_file_location("bench_table", path)
+    bt = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bt)
+    r = {"payload_mb": 2.34, "build_s": 2.1, "first_map_cold_s": 6.1, "first_map_warm_s": 1.9,
+         "first_map_nocache_s": 3.2, "server_cpu_cold_s": 3.7, "server_cpu_warm_s": 0.7, "server_cpu_nocache_s": 1.1,
+         "in_page_warm_ms": 101, "step_ms": 7.1, "slider_rerun_s": 0.98, "heap_mb": 46, "load_avg": 2.0}
+    old = {**r, "first_map_warm_s": 9.0, "server_cpu_warm_s": 3.1}
+    rows = bt._map_rows({"map": {"100000": r, "before": {"commit": "7e982b8", "100000": old}, "when": "T"}})
+    text = "\n".join(rows)
+    assert "| 100,000 | 2.34 MB | 2.10 s | 6.10 / 1.90 / 3.20 s (101 ms in the page; load 2.0) | 3.70 / 0.70 / 1.10 s |" in text
+    assert "| _100,000 before_ |" in text and "6.10 / 9.00 / 3.20 s" in text and "7e982b8" in text
+    assert bt._map_rows({}) == [f"_the map: {bt.NOT_RUN} (`bench_map`)._"]
