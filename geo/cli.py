@@ -27,7 +27,7 @@ from .core.log import setup_logging
 from .core.models import Event
 from .core.settings import PROJECT_ROOT
 from .core.taxonomy import COUNT_FIELDS, DATE_PRECISIONS, EVENT_TYPES, REVIEW_STATUSES, STATUSES
-from .export import export_bases, export_events, format_table
+from .export import COLUMN_FORMATS, export_bases, export_columns, export_events, format_for, format_table
 from .extract import EXTRACTOR_VERSION
 from .ingest import HELD_SIGNALS, Interrupted, ingest_paths, open_seeded_store, reprocess, take_sigterm
 from .review import (
@@ -219,8 +219,14 @@ def _cmd_export(args: argparse.Namespace) -> int:
         n = export_bases(history, args.output, fmt=args.format, at=args.end)
     else:
         with open_seeded_store(args.store, create=False) as store:
-            # streamed: a page of the answer at a time, whatever its size
-            n = export_events(store.iter_query(**_filters(args)), args.output, fmt=args.format)
+            # streamed: a page of the answer at a time, whatever its size; GeoJSON and GeoParquet straight
+            # from the rows' columns (no Event per row) unless analysts' decisions must be applied first
+            columns = (store.iter_columns(**_filters(args))
+                       if format_for(args.output, args.format) in COLUMN_FORMATS else None)
+            if columns is not None:
+                n = export_columns(columns, args.output, fmt=args.format)
+            else:
+                n = export_events(store.iter_query(**_filters(args)), args.output, fmt=args.format)
     print(_done(args, f"wrote {n} {args.layer} to {args.output}"))
     return 0
 

@@ -2,7 +2,7 @@
 
 from .data import read_rows
 from .errors import ExportError, GeoError, InputError, StoreError
-from .models import PROPERTIES, Event, Property
+from .models import PROPERTIES, Event, EventColumns, Property
 from .taxonomy import COUNT_FIELDS, EVENT_TYPES, MOVEMENT_TYPES, canonical_type
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "MOVEMENT_TYPES",
     "PROPERTIES",
     "Event",
+    "EventColumns",
     "ExportError",
     "GeoError",
     "InputError",

@@ -214,3 +214,22 @@ DEPRECATED_NAMES: dict[str, str] = {"start": "quote_start", "end": "quote_end"}
 FIELD_DEFAULTS: dict[str, Any] = {
     f.name: f.default for f in dataclasses.fields(Event) if f.default is not dataclasses.MISSING and f.init
 }
+
+
+@dataclass(frozen=True)
+class EventColumns:
+    """A page of stored, merged events column by column: what the fast exports read instead of one
+    ``Event`` per row (``Store.iter_columns``).
+
+    ``columns`` maps every stored Event field (``type``, ``date``, ..., ``start``, ``end``,
+    ``confidence``) to its values as ``Event`` would hold them (a stored NULL as the field's default),
+    dates as ISO text; ``place_id``/``destination_id`` (ids, looked up in ``places``; an id missing there
+    is no place); ``sources`` and ``quotes`` (lists, empty when the event was not merged). Every column
+    has ``len(self)`` values.
+    """
+
+    columns: dict[str, list[Any]]
+    places: dict[str, Place]
+
+    def __len__(self) -> int:
+        return len(self.columns["type"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
@@ -21,6 +22,7 @@ from ..extract.confidence import combined
 _MAX_INDEXED_DAYS = 400
 # Reports whose date spans differ by more than this are not the same event.
 _LIKE_SPAN_DAYS = 31
+LIKE_SPAN_DAYS = _LIKE_SPAN_DAYS  # the stores bound their lookups with it (``may_merge``)
 
 
 def place_km(a: Place, b: Place) -> float:
@@ -65,6 +67,22 @@ def _pairs(e: Event) -> list[tuple[str, str]]:
 
 def _sort_key(e: Event) -> tuple[dt.date, str, dt.date, int, str]:
     return (e.published, e.source, e.date, e.start, e.id)
+
+
+def _in_merge_order(events: Sequence[Event]) -> list[int]:
+    """Indexes of ``events`` sorted by ``_sort_key`` (stable), with the id (a hash, the costly part)
+    computed only to break ties of the rest of the key."""
+    keys = [(e.published, e.source, e.date, e.start) for e in events]
+    order = sorted(range(len(events)), key=keys.__getitem__)
+    i, n = 0, len(order)
+    while i < n:
+        j = i + 1
+        while j < n and keys[order[j]] == keys[order[i]]:
+            j += 1
+        if j - i > 1:
+            order[i:j] = sorted(order[i:j], key=lambda k: events[k].id)
+        i = j
+    return order
 
 
 class _Cluster:
@@ -146,25 +164,73 @@ def merge_events(events: Sequence[Event], max_km: float = settings.DEDUP_MAX_KM)
     return merged
 
 
+_PlaceKey = tuple[str, float, float] | None  # what ``_near`` reads of a place (None: unlocated)
+
+
+def _key(p: Place | None) -> _PlaceKey:
+    return None if p is None else (p.id, p.lat, p.lon)
+
+
+def _near_keys(events: Sequence[Event], max_km: float) -> dict[_PlaceKey, frozenset[_PlaceKey]]:
+    """For every place of ``events``, the places ``_near`` joins it with (itself included), found through a
+    1-degree grid and the place ids instead of by comparing every pair of places."""
+    places: dict[_PlaceKey, Place] = {}
+    for e in events:
+        if e.place is not None:
+            places.setdefault(_key(e.place), e.place)
+    grid: dict[tuple[int, int], list[_PlaceKey]] = defaultdict(list)
+    by_id: dict[str, list[_PlaceKey]] = defaultdict(list)
+    for k, p in places.items():
+        by_id[p.id].append(k)
+        if math.isfinite(p.lat) and math.isfinite(p.lon):
+            grid[math.floor(p.lat), math.floor(p.lon)].append(k)
+    out: dict[_PlaceKey, frozenset[_PlaceKey]] = {None: frozenset([None])}
+    dlat = 1.1 * max_km / 110.0  # a degree of latitude is more than 110 km; 10 % to spare
+    for k, p in places.items():
+        found = set(by_id[p.id])
+        if math.isfinite(p.lat) and math.isfinite(p.lon):
+            edge = abs(p.lat) + dlat
+            dlon = dlat / math.cos(math.radians(edge)) if edge < 80 else 360.0
+            if dlon < 90 and p.lon - dlon >= -180 and p.lon + dlon <= 180:
+                for y in range(math.floor(p.lat - dlat), math.floor(p.lat + dlat) + 1):
+                    for x in range(math.floor(p.lon - dlon), math.floor(p.lon + dlon) + 1):
+                        found.update(q for q in grid.get((y, x), ()) if _near(p, places[q], max_km))
+            else:  # near a pole or the antimeridian: every place
+                found.update(q for q in places if _near(p, places[q], max_km))
+        out[k] = frozenset(found)
+    return out
+
+
 def merge_groups(events: Sequence[Event], max_km: float = settings.DEDUP_MAX_KM) -> list[tuple[Event, list[int]]]:
     """``merge_events`` with its membership: (merged event, indexes into ``events`` of its reports,
-    the kept report first), in the order the clusters formed."""
+    the kept report first), in the order the clusters formed.
+
+    Each report joins the first cluster (in the order they formed) whose first report it is the same
+    event as; the clusters it is compared with are only those of its kind whose days overlap its own
+    and whose first report's place ``_near`` joins with its place (no other can match it)."""
     clusters: list[_Cluster] = []
     members: list[list[int]] = []
-    # Index: (kind, status, day) -> clusters whose range covers that day; long ranges kept apart.
-    by_day: dict[tuple[str, str, dt.date], list[_Cluster]] = defaultdict(list)
-    long: dict[tuple[str, str], list[_Cluster]] = defaultdict(list)
-    for i in sorted(range(len(events)), key=lambda i: _sort_key(events[i])):
+    near = _near_keys(events, max_km)
+    # Index: (kind, status, day, first report's place) -> clusters whose range covers that day; long
+    # ranges kept apart, by (kind, status, place).
+    by_day: dict[tuple[str, str, dt.date, _PlaceKey], list[_Cluster]] = defaultdict(list)
+    long: dict[tuple[str, str, _PlaceKey], list[_Cluster]] = defaultdict(list)
+    for i in _in_merge_order(events):
         e = events[i]
         kind = (canonical_type(e.type), e.status)
         start, end = e.span
         days = (end - start).days
-        found: dict[int, _Cluster] = {c.order: c for c in long.get(kind, ())}
+        here = _key(e.place)
+        places = near[here]
+        found: dict[int, _Cluster] = {c.order: c for q in places for c in long.get((*kind, q), ())}
         if days <= _MAX_INDEXED_DAYS:
             for d in range(days + 1):
-                found.update((c.order, c) for c in by_day.get((*kind, start + dt.timedelta(days=d)), ()))
+                day = start + dt.timedelta(days=d)
+                for q in places:
+                    found.update((c.order, c) for c in by_day.get((*kind, day, q), ()))
         else:
-            found.update((c.order, c) for c in clusters if (canonical_type(c.rep.type), c.rep.status) == kind)
+            found.update((c.order, c) for c in clusters
+                         if (canonical_type(c.rep.type), c.rep.status) == kind and _key(c.rep.place) in places)
         candidates = [found[k] for k in sorted(found)]
         target = next((c for c in candidates if c.accepts(e, max_km)), None)
         if target is not None:
@@ -176,7 +242,7 @@ def merge_groups(events: Sequence[Event], max_km: float = settings.DEDUP_MAX_KM)
         members.append([i])
         if days <= _MAX_INDEXED_DAYS:
             for d in range(days + 1):
-                by_day[(*kind, start + dt.timedelta(days=d))].append(c)
+                by_day[(*kind, start + dt.timedelta(days=d), here)].append(c)
         else:
-            long[kind].append(c)
+            long[(*kind, here)].append(c)
     return [(c.event(), members[c.order]) for c in clusters]

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import struct
 from collections.abc import Iterable, Sequence
 from functools import cache
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..core.models import DEPRECATED_NAMES, PROPERTIES, Event
-from .files import DECIMALS, dump_json, export_pages, rounded
+from ..core.errors import ExportError
+from ..core.models import DEPRECATED_NAMES, FIELD_DEFAULTS, PROPERTIES, Event, EventColumns
+from .files import DECIMALS, _dumps, dump_json, export_pages, format_for, rounded
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -205,3 +208,174 @@ def export_events(events: Sequence[Event] | Iterable[Sequence[Event]], out: str 
                         parquet_schema)
 
 
+
+
+# ---------------------------------------------------------------- the fast path: columns, no Event per row
+COLUMN_FORMATS = ("geojson", "parquet")  # what ``export_columns`` writes; the others take Events
+# How each property is made from ``EventColumns``: a stored field as it is, review state at its default
+# (pages of columns come only from stores without decisions), or derived below as ``PROPERTIES`` derives it.
+_DERIVED = ("id", "place", "place_id", "province", "destination", "destination_id", "lat", "lon", "geo_precision",
+            "sources")
+_PLAIN = {p.name: p.field for p in PROPERTIES if p.column and p.field and p.name not in _DERIVED}
+_DEFAULTS = {p.name: FIELD_DEFAULTS[p.name] for p in PROPERTIES
+             if not p.column and p.name in FIELD_DEFAULTS and p.name not in _DERIVED}
+_UNKNOWN = [p.name for p in PROPERTIES if p.name not in _PLAIN and p.name not in _DEFAULTS and p.name not in _DERIVED]
+
+
+def _coordinate(v: float) -> float | None:
+    c = _clean(v)
+    return None if c is None else rounded(c)
+
+
+def _ids(c: dict[str, list[Any]], pids: list[Any], dids: list[Any]) -> list[str]:
+    """``Event.id`` of every row (the hash of its type, day, places, source, offset and quote)."""
+    sha1 = hashlib.sha1
+    return [sha1("|".join((t, d, p or "", q or "", s, str(o), text)).encode("utf-8")).hexdigest()[:16]
+            for t, d, p, q, s, o, text in zip(c["type"], c["date"], pids, dids, c["source"], c["start"], c["quote"],
+                                               strict=True)]
+
+
+def _property_columns(page: EventColumns, joined: bool) -> dict[str, list[Any]]:
+    """Every export column (``_columns()``) of the page, as ``event_properties`` (``joined``: as
+    ``events_table``, the lists joined with " | ") gives it row by row."""
+    if _UNKNOWN:  # a new property must be taught to this path (tests/export/test_fast_export.py)
+        raise RuntimeError(f"the column export does not know the properties {', '.join(_UNKNOWN)}")
+    c, places, n = page.columns, page.places, len(page)
+    pids, dids = c["place_id"], c["destination_id"]
+    out: dict[str, list[Any]] = {}
+    for name, fld in _PLAIN.items():
+        out[name] = c[fld]
+    for name, value in _DEFAULTS.items():
+        out[name] = [value] * n
+    out["confidence"] = [_clean(v) for v in out["confidence"]]
+    out["id"] = _ids(c, pids, dids)
+    parts = {k: (p.name, p.province, _coordinate(p.lat), _coordinate(p.lon), p.precision) for k, p in places.items()}
+    none = (None, None, None, None, "none")
+    at = [parts[k] if k is not None else none for k in pids]
+    for i, name in enumerate(("place", "province", "lat", "lon", "geo_precision")):
+        out[name] = [a[i] for a in at]
+    out["place_id"] = pids
+    out["destination"] = [places[k].name if k is not None else None for k in dids]
+    out["destination_id"] = dids
+    sources, quotes = c["sources"], c["quotes"]
+    if joined:
+        out["sources"] = [" | ".join(s) if s else src for s, src in zip(sources, c["source"], strict=True)]
+        out["quotes"] = [" | ".join(q) if q else text for q, text in zip(quotes, c["quote"], strict=True)]
+    else:
+        out["sources"] = [s if s else [src] for s, src in zip(sources, c["source"], strict=True)]
+        out["quotes"] = [q if q else [text] for q, text in zip(quotes, c["quote"], strict=True)]
+    for old, new in DEPRECATED_NAMES.items():
+        out[old] = out[new]
+    return out
+
+
+def _vertices(page: EventColumns) -> tuple[list[tuple[str | None, str | None]], dict[Any, Any]]:
+    """Each row's (place, destination) key and ``Event.geometry()`` of every distinct key."""
+    places = page.places
+    keys = list(zip(page.columns["place_id"], page.columns["destination_id"], strict=True))
+    shapes: dict[Any, Any] = {}
+    for pid, did in set(keys):
+        if pid is None:
+            shapes[pid, did] = ()
+        else:
+            p = places[pid]
+            d = places[did] if did is not None else None
+            shapes[pid, did] = ((p.lon, p.lat),) if d is None else ((p.lon, p.lat), (d.lon, d.lat))
+    return keys, shapes
+
+
+_null = "null"
+
+
+def _json_value(v: Any) -> str:
+    """``v`` as ``json.dumps`` writes it inside the export (compact, Arabic unescaped, no NaN)."""
+    t = type(v)
+    if t is str:
+        return encode_basestring(v)
+    if v is None:
+        return _null
+    if t is int:
+        return int.__repr__(v)
+    if t is float:
+        if not math.isfinite(v):  # as allow_nan=False: never a NaN in the file
+            raise ValueError("Out of range float values are not JSON compliant: " + repr(v))
+        return float.__repr__(v)
+    if t is list and all(type(x) is str for x in v):
+        return "[" + ",".join(map(encode_basestring, v)) + "]"
+    return _dumps(v)
+
+
+def _json_column(values: list[Any]) -> list[str]:
+    """Every value of a column as JSON text; a column of text or integers is encoded once per distinct
+    value (of one type only: 1 and 1.0, 0.0 and -0.0 are equal keys but not the same JSON)."""
+    kinds = set(map(type, values))
+    kinds.discard(type(None))
+    if kinds <= {str} or kinds == {int}:
+        encoded = {v: _json_value(v) for v in set(values)}
+        return list(map(encoded.__getitem__, values))
+    return list(map(_json_value, values))
+
+
+def _json_lists(values: list[list[Any]]) -> list[str]:
+    """A column of lists (sources, quotes) as JSON text: lists of texts joined directly."""
+    out = []
+    for v in values:
+        try:
+            out.append("[" + ",".join(map(encode_basestring, v)) + "]")
+        except TypeError:  # not all texts
+            out.append(_dumps(v))
+    return out
+
+
+def columns_geojson(page: EventColumns) -> str:
+    """``event_features`` of the page's events as the text ``stream_geojson`` writes for them (features
+    joined by commas), built column by column from a per-row template rather than a dict per row."""
+    cols = _property_columns(page, joined=False)
+    keys, shapes = _vertices(page)
+    geometry: dict[Any, str] = {}
+    for key, vertices in shapes.items():
+        shape = None
+        if len(vertices) == 1:
+            shape = {"type": "Point", "coordinates": [rounded(vertices[0][0]), rounded(vertices[0][1])]}
+        elif vertices:
+            shape = {"type": "LineString", "coordinates": [[rounded(x), rounded(y)] for x, y in vertices]}
+        geometry[key] = _dumps(shape)
+    names = _columns()
+    # coordinates are the place's: encoded once per place
+    coords = {k: (_json_value(_coordinate(p.lat)), _json_value(_coordinate(p.lon))) for k, p in page.places.items()}
+    pids = page.columns["place_id"]
+    special = {"lat": [coords[k][0] if k is not None else _null for k in pids],
+               "lon": [coords[k][1] if k is not None else _null for k in pids],
+               "sources": _json_lists(cols["sources"]), "quotes": _json_lists(cols["quotes"])}
+    parts = ['{"type":"Feature","id":%s,"geometry":%s,"properties":{']
+    columns = [_json_column(cols["id"]), list(map(geometry.__getitem__, keys))]
+    for i, name in enumerate(names):
+        sep = "," if i else ""
+        if name in _DEFAULTS:  # the same for every row: written into the template
+            parts.append(f"{sep}{encode_basestring(name)}:{_json_value(_DEFAULTS[name])}".replace("%", "%%"))
+            continue
+        parts.append(f"{sep}{encode_basestring(name)}:%s".replace("%", "%%").replace("%%s", "%s"))
+        columns.append(columns[0] if name == "id" else special[name] if name in special else _json_column(cols[name]))
+    template = "".join(parts) + "}}"
+    return ",".join([template % row for row in zip(*columns, strict=True)])
+
+
+def columns_table(page: EventColumns) -> pa.Table:
+    """``events_table`` of the page's events, column by column."""
+    import pyarrow as pa
+
+    cols = _property_columns(page, joined=True)
+    keys, shapes = _vertices(page)
+    wkb = {key: _wkb(vertices) for key, vertices in shapes.items()}
+    data = {n: cols[n] for n in _columns()}
+    data["geometry"] = [wkb[k] for k in keys]
+    return pa.Table.from_pydict(data, schema=parquet_schema())
+
+
+def export_columns(pages: Iterable[EventColumns], out: str | Path, fmt: str | None = None) -> int:
+    """``export_events`` for pages of columns (``Store.iter_columns``): the same GeoJSON or GeoParquet
+    file, written without an Event per row; ExportError for the other formats (they take Events)."""
+    f = format_for(out, fmt)
+    if f not in COLUMN_FORMATS:
+        raise ExportError(f"pages of columns export as {' or '.join(COLUMN_FORMATS)} only, not {f}; pass Events")
+    return export_pages(out, f, "events", pages, columns_geojson, None, columns_table, parquet_schema)

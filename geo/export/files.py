@@ -127,15 +127,16 @@ def _dumps(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
-def stream_geojson(pages: Iterable[list[dict[str, Any]]], p: Path) -> int:
-    """A FeatureCollection written feature by feature, as ``dump_json`` would write it whole."""
+def stream_geojson(pages: Iterable[list[dict[str, Any]] | str], p: Path) -> int:
+    """A FeatureCollection written feature by feature, as ``dump_json`` would write it whole. A page is
+    its features, or their JSON text already joined by commas (then counted as one)."""
     n = 0
     with _replacing(p) as tmp, open(tmp, "w", encoding="utf-8") as f:
         f.write('{"type":"FeatureCollection","features":[')
         for features in pages:
             if features:  # one dumps per page: "[a,b]" without its brackets
-                f.write(("," if n else "") + _dumps(features)[1:-1])
-                n += len(features)
+                f.write(("," if n else "") + (features if isinstance(features, str) else _dumps(features)[1:-1]))
+                n += 1 if isinstance(features, str) else len(features)
         f.write("]}\n")
     return n
 
@@ -204,19 +205,23 @@ def export_pages(
     out: str | Path,
     fmt: str | None,
     layer: str,
-    pages: Iterable[list[Any]],
-    features: Callable[[list[Any]], list[dict[str, Any]]],
-    frame: Callable[[list[Any]], gpd.GeoDataFrame],
-    table: Callable[[list[Any]], pa.Table] | None,
+    pages: Iterable[Any],
+    features: Callable[[Any], list[dict[str, Any]] | str],
+    frame: Callable[[Any], gpd.GeoDataFrame] | None,
+    table: Callable[[Any], pa.Table] | None,
     schema: Callable[[], pa.Schema],
 ) -> int:
-    """``export_to`` for an answer streamed in pages: only one page's rows are in memory at a time."""
+    """``export_to`` for an answer streamed in pages: only one page's rows are in memory at a time.
+
+    A page is a list of rows (Events, bases) or anything with a length that ``features``/``table`` take
+    (``EventColumns``); ``frame`` may be None when only GeoJSON and GeoParquet are asked for.
+    """
     p = Path(out)
     f = format_for(p, fmt)
     _check_target(p, f)
     count = 0
 
-    def counted() -> Iterator[list[Any]]:
+    def counted() -> Iterator[Any]:
         nonlocal count
         for page in pages:
             count += len(page)
@@ -224,10 +229,13 @@ def export_pages(
 
     try:
         if f == "geojson":
-            return stream_geojson((features(page) for page in counted()), p)
+            stream_geojson((features(page) for page in counted()), p)
+            return count
         if f == "parquet" and table is not None:  # straight to Arrow: no pandas frame in between
             stream_parquet((table(page) for page in counted() if page), p, schema())
             return count
+        if frame is None:  # pragma: no cover - the callers check the format first
+            raise ExportError(f"cannot write {f} from these pages; use .geojson or .parquet")
         stream_frames((frame(page) for page in counted() if page), p, f, layer, frame([]), schema)
     except OSError as exc:
         raise ExportError(f"cannot write {p} ({exc.strerror or exc}); check the path and free space") from None

@@ -15,10 +15,11 @@ from gazetteer.models import PRECISIONS, Place, precision_rank
 
 from ..core import settings
 from ..core.errors import StoreError
-from ..core.models import Event
+from ..core.models import Event, EventColumns
 from ..events import filter_events, may_merge, merge_groups, merge_kind
 from ..review import ReviewedView, apply_reviews
 from .columns import (
+    COLUMNS_READ_COLS,
     EVENT_READ_COLS,
     MERGED_READ_COLS,
     PLACE_READ_COLS,
@@ -26,6 +27,7 @@ from .columns import (
     row_to_event,
     row_to_merged,
     row_to_place,
+    rows_to_columns,
 )
 from .review import ReviewRows
 
@@ -152,7 +154,8 @@ class EventReads(ReviewRows):
     def _span_rows(self, c: Any, probes: Sequence[Seed]) -> list[tuple[Any, ...]]:
         """(probe index, fid, date, last_date, place_id, lon, lat) of every report of the probe's kind
         whose span overlaps it and whose place lies in the probe's ``box_degrees`` (or, for an unlocated
-        probe, of every unlocated one)."""
+        probe, of every unlocated one); reports whose span cannot be of like length (``may_merge``) may
+        be left out."""
         raise NotImplementedError
 
     def _delete_merged(self, c: Any, fids: Sequence[int]) -> None:
@@ -356,13 +359,29 @@ class EventReads(ReviewRows):
             for i in range(0, len(reviewed), page):
                 yield reviewed[i : i + page]
             return
-        f = Filters.of(**filters)
+        places = self._places()
+        for rows in self._keyset_pages(MERGED_READ_COLS, page, Filters.of(**filters)):
+            yield [row_to_merged(r, places) for r in rows]
+
+    def iter_columns(self, page: int = PAGE, **filters: Any) -> Iterator[EventColumns] | None:
+        """``iter_query``'s pages column by column (``EventColumns``: no Event per row, for the fast
+        exports), the same events in the same pages; None once analysts' decisions are stored (they
+        apply to Events: ask ``iter_query`` then)."""
+        filters.pop("include_rejected", None)
+        if self._reviewing():
+            return None
+        places = self._places()
+        pages = self._keyset_pages(COLUMNS_READ_COLS, page, Filters.of(**filters))
+        return (rows_to_columns(rows, places) for rows in pages)
+
+    def _keyset_pages(self, columns: Sequence[str], page: int, f: Filters) -> Iterator[list[tuple[Any, ...]]]:
+        """The merged rows (``columns`` of ``merged_events``) that pass ``f``, by (date, id), in pages of at
+        most ``page``: each page one indexed query after the last row of the one before."""
         where = self._where(f)
         if where is None:
             return
         sql, params, extra = where
-        cols = ", ".join(f"m.{c}" for c in MERGED_READ_COLS)
-        places = self._places()
+        cols = ", ".join(f"m.{c}" for c in columns)
         after: tuple[Any, ...] | None = None
         p = self._param
         while True:
@@ -377,8 +396,8 @@ class EventReads(ReviewRows):
             ).fetchall()
             if not rows:
                 return
-            yield [row_to_merged(r[:-3], places) for r in rows]
             after = tuple(rows[-1][-3:])
+            yield [r[:-3] for r in rows]
             if len(rows) < page:
                 return
 

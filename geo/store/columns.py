@@ -16,7 +16,7 @@ import shapely
 
 from gazetteer.models import Place
 
-from ..core.models import FIELD_DEFAULTS, PROPERTIES, Event
+from ..core.models import FIELD_DEFAULTS, PROPERTIES, Event, EventColumns
 from ..events import merge_kind
 
 
@@ -121,17 +121,39 @@ def place_values(p: Place) -> tuple[Any, ...]:
     return (p.id, p.name, p.name_ar, p.kind, p.precision, p.lat, p.lon, p.province, p.country, p.origin, p.confidence)
 
 
+def _compile_stored() -> Any:
+    """``e -> tuple(p.get(e) for p in _STORED)``, with the fields read inline: the writers call it for
+    every report and merged event, and one Python call per property was most of their row cost. A
+    property with a ``field`` reads back into that field (``_event_fields``), so its value is the field's
+    (a day as ISO text); the others (id, place, coordinates) keep their getter."""
+    env: dict[str, Any] = {}
+    parts = []
+    for i, p in enumerate(_STORED):
+        if p.field and p.kind == "date":
+            parts.append(f"(e.{p.field}.isoformat() if e.{p.field} else None)")
+        elif p.field:
+            parts.append(f"e.{p.field}")
+        else:
+            env[f"_get{i}"] = p.get
+            parts.append(f"_get{i}(e)")
+    exec(f"def stored(e):\n    return ({', '.join(parts)},)\n", env)  # text made here, from PROPERTIES
+    return env["stored"]
+
+
+_stored_values = _compile_stored()
+assert EVENT_COLS[3:-4] == MERGED_COLS[3:-7] == tuple(p.column for p in _STORED[1:])
+
+
 def event_values(article_id: str, e: Event, version: str) -> tuple[Any, ...]:
-    values = {p.column: p.get(e) for p in _STORED}
-    return (values["event_id"], article_id, *(values[c] for c in EVENT_COLS[3:-4]), version,
-            merge_kind(e), e.last_date.isoformat(), None)
+    values = _stored_values(e)
+    return (values[0], article_id, *values[1:], version, merge_kind(e), e.last_date.isoformat(), None)
 
 
 def merged_values(article_id: str, e: Event, reports: int) -> tuple[Any, ...]:
     """A ``MERGED_COLS`` row (minus geom) for the merged event ``e`` whose kept report is of ``article_id``."""
-    values = {p.column: p.get(e) for p in _STORED}
+    values = _stored_values(e)
     dest = e.destination
-    return (values["event_id"], article_id, *(values[c] for c in MERGED_COLS[3:-7]), merge_kind(e),
+    return (values[0], article_id, *values[1:], merge_kind(e),
             e.last_date.isoformat(), json.dumps(list(e.all_sources), ensure_ascii=False),
             json.dumps(list(e.all_quotes), ensure_ascii=False), reports,
             dest.lon if dest else None, dest.lat if dest else None)
@@ -238,3 +260,57 @@ def row_to_merged(r: Sequence[Any], places: dict[str, Place]) -> Event:
     """A ``MERGED_READ_COLS`` row as the merged Event (with its sources and quotes)."""
     fields = _event_fields(r, places)
     return Event(**fields, sources=str_list(r[-2]), quotes=str_list(r[-1]))
+
+
+# ---------------------------------------------------------------- rows -> columns (the fast exports)
+# What ``rows_to_columns`` reads: every stored field (as ``_event_fields`` does), the place keys and the
+# merge's lists, with no place or Event built per row.
+_COLUMN_FIELDS = tuple((EVENT_READ_COLS[i], name, kind) for i, name, kind in _READ_FIELDS)
+COLUMNS_READ_COLS = (*(c for c, _, _ in _COLUMN_FIELDS), "place_id", "destination_id", "sources", "quotes")
+_COLUMN_AT = {c: i for i, c in enumerate(COLUMNS_READ_COLS)}
+_ISO: dict[str, str] = {}  # stored day text -> its ISO form (as ``_day(...).isoformat()`` gives it)
+
+
+def _iso_day(value: str | dt.date) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    iso = _ISO.get(value)
+    if iso is None:
+        if len(_ISO) > 100_000:
+            _ISO.clear()
+        iso = _ISO[value] = _day(value).isoformat()
+    return iso
+
+
+def _json_lists(values: Sequence[str | None]) -> list[list[Any]]:
+    """Each stored JSON list as a list: what ``row_to_merged`` reads (``str_list``)."""
+    return [list(str_list(v)) for v in values]
+
+
+def rows_to_columns(rows: Sequence[Sequence[Any]], places: dict[str, Place]) -> EventColumns:
+    """``COLUMNS_READ_COLS`` rows as one ``EventColumns``: the values ``row_to_merged`` would give its
+    Events, column by column."""
+    raw: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [()] * len(COLUMNS_READ_COLS)
+    published = [_iso_day(v) for v in raw[_COLUMN_AT["published"]]]
+    cols: dict[str, list[Any]] = {}
+    for column, name, kind in _COLUMN_FIELDS:
+        values = raw[_COLUMN_AT[column]]
+        if name == "published":
+            cols[name] = published
+        elif kind == "date":
+            default: list[str | None]
+            if name in FIELD_DEFAULTS:
+                d = FIELD_DEFAULTS[name]
+                default = [d.isoformat() if d else None] * len(values)
+            else:  # a required day: the publication day stands in
+                default = list(published)
+            cols[name] = [default[i] if v is None else _iso_day(v) for i, v in enumerate(values)]
+        else:
+            null = _NULLS[name]
+            cols[name] = (list(values) if null is None or None not in values
+                          else [null if v is None else v for v in values])
+    for key in ("place_id", "destination_id"):
+        cols[key] = [v if v and v in places else None for v in raw[_COLUMN_AT[key]]]
+    cols["sources"] = _json_lists(raw[_COLUMN_AT["sources"]])
+    cols["quotes"] = _json_lists(raw[_COLUMN_AT["quotes"]])
+    return EventColumns(cols, places)

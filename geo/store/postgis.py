@@ -22,7 +22,9 @@ use); ``CREATE EXTENSION postgis`` needs a superuser or the database owner, once
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
+import math
 import re
 import time
 from collections.abc import Iterator, Sequence
@@ -35,6 +37,7 @@ from gazetteer.models import Place
 
 from ..core.errors import StoreError
 from ..core.models import Event
+from ..events import LIKE_SPAN_DAYS
 from .base import MERGE_VERSION, Article, EventReads, Filters, Seed, box_degrees, seeds_of
 from .columns import (
     EVENT_COLS,
@@ -82,12 +85,17 @@ CREATE INDEX IF NOT EXISTS places_geom ON places USING gist (geom);
 CREATE TABLE IF NOT EXISTS store_meta (key text PRIMARY KEY, value text)
 """
 
+# A report's cell of a 0.1-degree grid (-1: unlocated), where the incremental merge looks for its neighbours.
+CELL = "coalesce(((floor(ST_X(geom) * 10) + 1800) * 4000 + floor(ST_Y(geom) * 10) + 900)::bigint, -1)"
 # The stored cross-article merge and the indexes the questions use (GiST over the geometry and the
-# days of every merged event; over each report's (merge kind, days) for the incremental merge).
+# days of every merged event). The incremental merge finds a report's neighbours by (merge kind, grid
+# cell, first day): a btree, since the cells around a place and spans of like length bound what to
+# scan, at a fifth of the upkeep of the GiST over (kind, days, point) it replaces, the batched writer's
+# largest cost in the server.
 MERGE_SCHEMA = f"""
 CREATE INDEX IF NOT EXISTS events_source ON events (source);
 CREATE INDEX IF NOT EXISTS events_merged ON events (merged_fid);
-CREATE INDEX IF NOT EXISTS events_kind_span ON events USING gist (merge_kind, daterange(date, last_date, '[]'), geom);
+CREATE INDEX IF NOT EXISTS events_kind_cell ON events (merge_kind, ({CELL}), date);
 CREATE TABLE IF NOT EXISTS merged_events (
   fid bigserial PRIMARY KEY, {column_defs(MERGED_COLUMNS, "postgis", SRS_ID)},
   extent geometry(Geometry, {SRS_ID}));
@@ -143,6 +151,38 @@ def _extent_hex(e: Event) -> str | None:
     if e.destination is None:
         return _point_hex(e.place)
     return _ewkb_hex(shapely.LineString(e.geometry()))
+
+
+def _cells(lon: float, lat: float, dx: float, dy: float) -> list[int]:
+    """The ``CELL`` ids of every grid cell the box (lon ± dx, lat ± dy) touches, with a margin for the
+    single-precision boxes ``&&`` compares."""
+    m = 1e-4
+    xs = range(math.floor((lon - dx - m) * 10), math.floor((lon + dx + m) * 10) + 1)
+    ys = range(math.floor((lat - dy - m) * 10), math.floor((lat + dy + m) * 10) + 1)
+    return [(x + 1800) * 4000 + y + 900 for x in xs for y in ys]
+
+
+def _array(values: Sequence[Any], kind: str) -> str:
+    """A PostgreSQL array literal of ``kind`` "number", "day" or "text" values (None as NULL), cast by the
+    query (``%s::date[]``): a few string joins, where psycopg encodes a list element by element in Python."""
+    if kind == "text":
+        return "{" + ",".join(["NULL" if v is None else '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+                               for v in values]) + "}"
+    # repr: the shortest text that reads back as the same double; a day's str is its ISO form
+    text = repr if kind == "number" else str
+    return "{" + ",".join(["NULL" if v is None else text(v) for v in values]) + "}"
+
+
+def _records(rows: Sequence[Sequence[Any]]) -> str:
+    """Rows as one JSON parameter (days as ISO text): encoded in C on both sides, where a psycopg array
+    per column was encoded value by value in Python."""
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":"), default=dt.date.isoformat)
+
+
+def _records_sql(names: Sequence[str], types: Sequence[str], alias: str) -> str:
+    """The FROM item that reads ``_records`` back as typed columns ``names`` plus ``n`` (1, 2, ... in order)."""
+    fields = ", ".join(f"(r ->> {i})::{t} AS {n}" for i, (n, t) in enumerate(zip(names, types, strict=True)))
+    return f"(SELECT {fields}, n FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS j(r, n)) AS {alias}"
 
 
 def _insert_sql(table: str, cols: Sequence[str], conflict: str) -> str:
@@ -220,6 +260,7 @@ class PostgisStore(EventReads):
                             c.execute(f"ALTER TABLE merged_events {', '.join(added)}")
                         self._rebuild_merged(c)
                         self._set_merge_version(c)
+            self._update_indexes()
             return
         with c.transaction():
             c.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
@@ -253,17 +294,20 @@ class PostgisStore(EventReads):
                   " SET value = excluded.value", (MERGE_VERSION,))
 
     def _create_merge_schema(self, c: Any) -> None:
-        # btree_gist puts the merge kind into the reports' GiST index; it is a trusted extension
-        # (PostgreSQL 13+), and without it the kind is checked after the day range.
-        try:
-            with c.transaction():
-                c.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
-            schema = MERGE_SCHEMA
-        except self._psycopg.Error:
-            schema = MERGE_SCHEMA.replace("gist (merge_kind, daterange", "gist (daterange")
-        for stmt in schema.split(";"):
+        for stmt in MERGE_SCHEMA.split(";"):
             if stmt.strip():
                 c.execute(stmt)
+
+    def _update_indexes(self) -> None:
+        """A store made before the reports' (kind, cell, day) btree: it replaces their (kind, days, point) GiST."""
+        c = self.conn
+        have = c.execute("SELECT to_regclass('events_kind_cell') IS NOT NULL").fetchone()
+        if have and have[0]:
+            return
+        with c.transaction():
+            c.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
+            c.execute(f"CREATE INDEX IF NOT EXISTS events_kind_cell ON events (merge_kind, ({CELL}), date)")
+            c.execute("DROP INDEX IF EXISTS events_kind_span")
 
     @contextmanager
     def transaction(self) -> Iterator[Any]:
@@ -341,15 +385,12 @@ class PostgisStore(EventReads):
         # One statement over arrays (not a VALUES list of thousands of parameters to parse).
         cols = ("id", "path", "source", "outlet", "url", "title", "published", "text", "encoding",
                 "extractor_version")
-        arts = [a for a, _ in batch]
-        arrays = [[getattr(a, k) for a in arts] for k in cols]
         types = ["text"] * 6 + ["date", "text", "text", "text"]
         rows = c.execute(
-            f"INSERT INTO articles ({', '.join(cols)}, ingested_at) SELECT {', '.join(cols)}, now() FROM unnest("
-            + ", ".join(f"%s::{t}[]" for t in types)
-            + ") WITH ORDINALITY AS a(" + ", ".join(cols) + ", n) ORDER BY n"
-            " ON CONFLICT (id) DO NOTHING RETURNING id",
-            arrays,
+            f"INSERT INTO articles ({', '.join(cols)}, ingested_at) SELECT {', '.join(cols)}, now() FROM "
+            + _records_sql(cols, types, "a")
+            + " ORDER BY n ON CONFLICT (id) DO NOTHING RETURNING id",
+            (_records([[getattr(a, k) for k in cols] for a, _ in batch]),),
         ).fetchall()
         new = {r[0] for r in rows}
         out: list[int | str | None] = []
@@ -468,18 +509,32 @@ class PostgisStore(EventReads):
         return f"{column} = ANY(%s)", [list(values)]
 
     def _span_rows(self, c: Any, probes: Sequence[Seed]) -> list[tuple[Any, ...]]:
-        boxes = [box_degrees(p[4]) if p[4] is not None else (None, None) for p in probes]
+        # Over the (kind, cell, first day) btree: a report that may merge with the probe lies in a cell
+        # its box touches, overlaps its days and is at most LIKE_SPAN_DAYS longer, so it starts no
+        # earlier than (the probe's first day - its length - that).
+        rows_in: list[tuple[Any, ...]] = []
+        for i, (kind, (d0, d1), place_id, lon, lat) in enumerate(probes):
+            low = d0 - (d1 - d0) - dt.timedelta(days=LIKE_SPAN_DAYS)
+            if place_id is None or lon is None or lat is None:
+                rows_in.append((i, kind, -1, d0, d1, low, None, None, None, None))
+                continue
+            dx, dy = box_degrees(lat)
+            rows_in += [(i, kind, cell, d0, d1, low, lon, lat, dx, dy) for cell in _cells(lon, lat, dx, dy)]
+        cols = list(zip(*rows_in, strict=True))
+        kinds = ("number", "text", "number", "day", "day", "day", "number", "number", "number", "number")
         rows = c.execute(
-            "SELECT q.i - 1, e.fid, e.date, e.last_date, e.place_id, e.lon, e.lat"
-            " FROM unnest(%s::text[], %s::date[], %s::date[], %s::float8[], %s::float8[], %s::float8[],"
-            " %s::float8[]) WITH ORDINALITY AS q(kind, d0, d1, lon, lat, dx, dy, i)"
-            " JOIN events e ON e.merge_kind = q.kind"
-            " AND daterange(e.date, e.last_date, '[]') && daterange(q.d0, q.d1, '[]')"
+            "SELECT q.i, e.fid, e.date, e.last_date, e.place_id, e.lon, e.lat"
+            " FROM unnest(%s::int[], %s::text[], %s::bigint[], %s::date[], %s::date[], %s::date[], %s::float8[],"
+            " %s::float8[], %s::float8[], %s::float8[]) AS q(i, kind, cell, d0, d1, lo, lon, lat, dx, dy)"
+            # LATERAL: one index range per probe row, whatever the planner guesses of the probes (a hash
+            # join over a scan of every report grows with the store)
+            " CROSS JOIN LATERAL (SELECT e.fid, e.date, e.last_date, e.place_id, e.lon, e.lat, e.geom FROM events e"
+            f" WHERE e.merge_kind = q.kind AND {CELL.replace('geom', 'e.geom')} = q.cell"
+            " AND e.date BETWEEN q.lo AND q.d1 OFFSET 0) e"
+            " WHERE e.last_date >= q.d0"
             " AND ((q.lon IS NULL AND e.geom IS NULL) OR (q.lon IS NOT NULL AND e.geom &&"
             f" ST_MakeEnvelope(q.lon - q.dx, q.lat - q.dy, q.lon + q.dx, q.lat + q.dy, {SRS_ID})))",
-            ([p[0] for p in probes], [p[1][0] for p in probes], [p[1][1] for p in probes],
-             [p[3] if p[2] is not None else None for p in probes], [p[4] if p[2] is not None else None for p in probes],
-             [b[0] for b in boxes], [b[1] for b in boxes]),
+            [_array(col, k) for col, k in zip(cols, kinds, strict=True)],
         ).fetchall()
         return [(int(r[0]), *r[1:]) for r in rows]
 

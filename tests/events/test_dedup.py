@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+import pytest
+
 from gazetteer.models import Place
 from geo.core.models import Event
 from geo.events.merge import merge_events, place_km
@@ -154,3 +156,65 @@ def test_a_vague_report_does_not_absorb_a_dated_one():
     assert len(merged) == 2
     (one,) = [e for e in merged if e.date_precision == "day"]
     assert set(one.sources) == {"s1", "s3"}
+
+
+def test_merge_order_is_the_sort_key_order_with_ids_only_for_ties():
+    import dataclasses
+    import random
+
+    from geo.devtools.sample import synthetic_events
+    from geo.events.merge import _in_merge_order, _sort_key
+
+    events = synthetic_events(600, seed=2)
+    # ties of (published, source, date, start): other quotes (ids differ) and exact copies (ids equal)
+    events += [dataclasses.replace(e, quote=e.quote + " x") for e in events[:150]] + events[:50]
+    random.Random(1).shuffle(events)
+    assert _in_merge_order(events) == sorted(range(len(events)), key=lambda i: _sort_key(events[i]))
+
+
+def _reference_groups(events, max_km):
+    """The merge's rule without its indexes: each report, in merge order, joins the first cluster (in the
+    order they formed) that accepts it, every cluster tried."""
+    from geo.events.merge import _Cluster, _sort_key
+
+    clusters, members = [], []
+    for i in sorted(range(len(events)), key=lambda i: _sort_key(events[i])):
+        target = next((c for c in clusters if c.accepts(events[i], max_km)), None)
+        if target is None:
+            clusters.append(_Cluster(events[i], len(clusters)))
+            members.append([i])
+        else:
+            target.add(events[i])
+            members[target.order].append(i)
+    return [(c.event(), members[c.order]) for c in clusters]
+
+
+@pytest.mark.parametrize("max_km", [5.0, 60.0, 3000.0])
+def test_merge_groups_equal_the_rule_tried_against_every_cluster(max_km):
+    """Clusters looked up by kind, day and nearby place give the merge of trying every cluster: places a
+    few km apart, one id at two positions, unlocated reports, the antimeridian, the pole, long spans."""
+    import dataclasses
+    import random
+
+    from gazetteer.models import Place
+    from geo.devtools.sample import synthetic_events
+    from geo.events import merge_groups
+
+    rng = random.Random(3)
+    # around a corner of the 1-degree grid the lookup uses, so near places lie in different cells
+    spots = [Place(f"p{i}", f"P{i}", 33.0 + rng.uniform(-0.06, 0.06), 44.0 + rng.uniform(-0.06, 0.06), "city", "city")
+             for i in range(30)]
+    spots += [Place("p0", "P0 moved", 33.9, 44.9, "city", "city"),  # the same id elsewhere
+              Place("east", "E", 10.0, 179.99, "city", "city"), Place("west", "W", 10.0, -179.99, "city", "city"),
+              Place("pole", "N", 89.5, 10.0, "city", "city"), Place("pole2", "N2", 89.5, 170.0, "city", "city")]
+    events = []
+    for k, e in enumerate(synthetic_events(700, seed=4, days=60)):
+        place = rng.choice([*spots, None]) if k % 5 else rng.choice(spots[-4:])
+        end = e.date + dt.timedelta(days=rng.choice([0, 0, 0, 3, 30, 420])) if rng.random() < 0.3 else None
+        events.append(dataclasses.replace(e, place=place, destination=None, end_date=end,
+                                          source=rng.choice(["A", "B", "C", "D"]), quote=f"q{k % 9}"))
+    got = merge_groups(events, max_km)
+    want = _reference_groups(events, max_km)
+    assert [idx for _, idx in got] == [idx for _, idx in want]
+    assert [(m, m.sources, m.quotes) for m, _ in got] == [(m, m.sources, m.quotes) for m, _ in want]
+    assert len(got) < len(events) - 50  # the corpus does merge

@@ -93,6 +93,10 @@ if _spec:
 
         for _name in ("dump_json", "_write_frame", "_dumps", "_append_csv"):  # whole or streamed page by page
             _wrap(_m, _name)
+        import geo.export.events as _e
+
+        for _name in ("columns_geojson", "columns_table"):  # geo export's GeoJSON/GeoParquet, page by page
+            _wrap(_e, _name)
 '''
 
 pytestmark = pytest.mark.slow
@@ -301,7 +305,7 @@ def test_a_signal_mid_reprocess(corpus, clean, clean_store, site, tmp_path):
     assert snapshot(store) == clean
 
 
-@pytest.mark.parametrize("suffix", [".geojson", ".csv"])
+@pytest.mark.parametrize("suffix", [".geojson", ".parquet", ".csv"])
 def test_a_signal_mid_export_leaves_the_previous_file(clean_store, site, tmp_path, suffix):
     out = tmp_path / f"events{suffix}"
     out.write_text("the previous export\n", encoding="utf-8")

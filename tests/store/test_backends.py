@@ -224,7 +224,7 @@ def test_postgis_schema_and_geometry(postgis_url, seeds_dir):
         idx = {r[0]: r[1] for r in c.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'events'")}
         assert "USING gist (geom)" in idx["events_geom"]
         # questions go to merged_events (dated and typed there); the reports keep what the merge looks up
-        assert "gist (merge_kind, daterange(date, last_date, '[]'::text), geom)" in idx["events_kind_span"]
+        assert "btree (merge_kind, COALESCE(" in idx["events_kind_cell"] and "events_kind_span" not in idx
         assert "events_date" not in idx and "events_type" not in idx
         lon, lat = c.execute(
             "SELECT ST_X(geom), ST_Y(geom) FROM events WHERE place = 'Balad Air Base' AND type = 'attack'"
@@ -266,3 +266,23 @@ def test_bad_postgres_url_is_one_clear_error(postgres_server):
     with pytest.raises(StoreError) as err, open_store(secret):
         pass
     assert "hunter2" not in str(err.value) and "***" in str(err.value)
+
+
+def test_postgis_store_of_the_gist_era_gets_the_cell_index(postgis_url, seeds_dir):
+    """A store whose reports carry the old (kind, days, point) GiST is given the (kind, cell, day) btree on
+    its next open, and the old index is dropped (its upkeep was the writer's largest server cost)."""
+    import psycopg
+
+    ingest_paths([seeds_dir], store=postgis_url)
+    with psycopg.connect(postgis_url, autocommit=True) as c:
+        c.execute("DROP INDEX events_kind_cell")
+        c.execute("CREATE INDEX events_kind_span ON events USING gist (daterange(date, last_date, '[]'), geom)")
+    with open_store(postgis_url) as st:
+        before = st.merged_count()
+        st.add_articles([])  # opening is enough; a write must still find its neighbours
+    with psycopg.connect(postgis_url) as c:
+        names = {r[0] for r in c.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'events'")}
+    assert "events_kind_cell" in names and "events_kind_span" not in names
+    ingest_paths([seeds_dir], store=postgis_url)  # stored already: nothing changes
+    with open_store(postgis_url) as st:
+        assert st.merged_count() == before

@@ -107,3 +107,18 @@ def test_a_worker_partition_is_stored_by_the_worker(tmp_path, seeds_dir, postgis
         assert st.counts()["articles"] == 3 and st.counts()["events"] == sum(added)
     again = process_partition(tasks, None, None, "test", frozenset(), postgis_url)
     assert [r for o in again for _, r in o.results] == [None] * 3  # stored already: nothing twice
+
+
+def test_the_writers_row_values_are_every_propertys_value():
+    """The compiled row builder the writers use gives what each property's getter gives."""
+    import dataclasses
+
+    from geo.devtools.sample import synthetic_events
+    from geo.store.columns import _STORED, _stored_values
+
+    events = synthetic_events(200, seed=9)
+    events += [dataclasses.replace(events[0], place=None, destination=None, end_date=dt.date(2020, 2, 2), rockets=4,
+                                   confidence=0.25, actor="x")]
+    for e in events:
+        assert _stored_values(e) == tuple(p.get(e) for p in _STORED)
+    assert any(e.destination for e in events) and any(e.end_date for e in events)
