@@ -8,6 +8,7 @@ upload articles and record reviews; without it the dashboard only reads.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,21 @@ def map_request(report: Mapping[str, Any], ids_by_key: Mapping[str, Sequence[str
     if not isinstance(ident, str) or action not in MAP_ACTIONS or ids is None or ident not in ids:
         return None
     return ident, str(action)
+
+
+def map_point(report: Mapping[str, Any]) -> tuple[float, float] | None:
+    """The point a click on the map offered as a corrected place (``{"point": {"lat", "lon"}}``), or None
+    when the report carries none or a point off the globe."""
+    p = report.get("point")
+    if not isinstance(p, Mapping):
+        return None
+    try:
+        lat, lon = float(p["lat"]), float(p["lon"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return round(lat, 5), round(lon, 5)
 
 
 def default_reviewer() -> str:

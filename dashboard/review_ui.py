@@ -52,6 +52,18 @@ def from_map(report: Mapping[str, Any], ids_by_key: Mapping[str, Sequence[str]],
     """Apply a review button clicked in a map popup (call from the map's on_change); True when a
     decision was recorded (the caller clears its caches). Confirm and reject are recorded at once,
     with the reviewer's name; edit picks the event in the review panel, where the new place is typed."""
+    point = review.map_point(report)
+    if point is not None:  # a click on the map: the place of the event the panel corrects
+        picked = ss.get("review_pick")
+        if not picked:
+            ss["_map_review_note"] = (":material/info:", "Pick the event to correct first (Edit in its popup), "
+                                                         "then click its place on the map.")
+            return False
+        ss[f"review_place_{picked}"] = f"{point[0]},{point[1]}"
+        ss["_review_scroll"] = True
+        ss["_map_review_note"] = (":material/place:", f"The place of {picked} is now {point[0]},{point[1]} in "
+                                                      "the Review panel: Save correction to keep it.")
+        return False
     req = review.map_request(report, ids_by_key)
     if req is None:
         return False

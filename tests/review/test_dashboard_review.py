@@ -207,3 +207,23 @@ def test_map_popup_buttons_record_or_pick_and_follow_the_write_switch(store, mon
 
     assert not review_ui.from_map({"key": "k", "review": {"id": other.id, "action": "edit"}}, ids, str(store), events)
     assert state["review_pick"] == state["sel"] == other.id and state["_review_scroll"]
+
+
+def test_a_point_clicked_on_the_map_becomes_the_place_typed_in_the_panel(monkeypatch):
+    """review_ui.from_map with a map click ({"point": ...}): the picked event's place field gets "LAT,LON";
+    with no event picked nothing is filled and the toast says what to do; a point off the globe is ignored."""
+    from dashboard import review_ui
+
+    assert review.map_point({"point": {"lat": "31.05123456", "lon": 46.25}}) == (31.05123, 46.25)
+    for bad in ({}, {"point": None}, {"point": {"lat": 95, "lon": 46}}, {"point": {"lat": "x", "lon": 1}},
+                {"point": {"lat": float("nan"), "lon": 1}}, {"point": {"lon": 1}}):
+        assert review.map_point(bad) is None, bad
+    state: dict = {}
+    monkeypatch.setattr(review_ui, "ss", state)
+    assert not review_ui.from_map({"key": "k", "point": {"lat": 31.05, "lon": 46.25}}, {}, None, [])
+    assert "Pick the event to correct first" in state.pop("_map_review_note")[1]
+    assert not any(k.startswith("review_place_") for k in state)
+    state["review_pick"] = "a" * 16
+    assert not review_ui.from_map({"key": "k", "point": {"lat": 31.05, "lon": 46.25}}, {}, None, [])
+    assert state["review_place_" + "a" * 16] == "31.05,46.25" and state["_review_scroll"]
+    assert review.find_place(state["review_place_" + "a" * 16]).lat == 31.05

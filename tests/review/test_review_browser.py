@@ -114,7 +114,12 @@ def _open_popup(page, h, event_id: str) -> None:
 
 
 def _review_button(page, h, action: str):
-    return h.map_frame(page).locator(f'.leaflet-popup button[data-geo-review="{action}"]')
+    """The popup's button, once only one popup holds it: a popup re-opened by a rerun (the URL's selected
+    event) stands beside the closing one until Leaflet's fade removes it."""
+    popups = h.map_frame(page).locator(".leaflet-popup")
+    button = popups.locator(f'button[data-geo-review="{action}"]')
+    _until(lambda: button.count() >= 1, what=f"a popup with its {action} button", show=button.count)
+    return popups.last.locator(f'button[data-geo-review="{action}"]')  # the newest: appended last
 
 
 def _caption_has(page, text: str) -> bool:
@@ -149,7 +154,9 @@ def test_review_from_the_map_popups_in_the_browser(tmp_path, monkeypatch):
 
         # Edit from the popup: the review panel picks the event; the analyst types the place (in Arabic).
         _open_popup(page, h, attack.id)
-        assert [b.inner_text().strip() for b in h.map_frame(page).locator(".leaflet-popup .gp-review button").all()] \
+        _review_button(page, h, "edit")  # one popup (a rerun may re-open it while the first fades)
+        newest = h.map_frame(page).locator(".leaflet-popup").last
+        assert [b.inner_text().strip() for b in newest.locator(".gp-review button").all()] \
             == ["✔ Confirm", "✖ Reject", "✎ Edit"]
         _review_button(page, h, "edit").click()
         place = page.locator(f".st-key-review_place_{attack.id} input")
@@ -210,6 +217,83 @@ def test_review_from_the_map_popups_in_the_browser(tmp_path, monkeypatch):
 
         if os.environ.get("GEO_UPDATE_SCREENSHOT") == "1":  # the README's picture: popup buttons, the queue
             _save_review_picture(page, map_png, ROOT / "docs" / "review_queue.png")
+
+
+_SCREEN_JS = """ll => { const map = window.geoApp.map, p = map.latLngToContainerPoint(ll),
+  r = map.getContainer().getBoundingClientRect(); return {x: r.x + p.x, y: r.y + p.y}; }"""
+
+
+@pytest.mark.timeout(600)
+def test_a_point_clicked_on_the_map_becomes_the_corrected_place(tmp_path, monkeypatch):
+    """Edit an event from its popup, click open ground on the map, "Use this point": the review panel's
+    place field holds the point, Save correction moves the marker there (and the store agrees)."""
+    from geo.store import open_store
+
+    (tmp_path / "who").write_text("Bob\n", encoding="utf-8")
+    monkeypatch.setenv("GEO_REVIEWER_FILE", str(tmp_path / "who"))
+    h = _helpers()
+    store = h.build_seed_store(tmp_path / "events.gpkg")
+    with open_store(store) as s:
+        events = s.events()
+    attack = next(e for e in events if e.type == "attack" and e.place and e.place.id == "gov:dhi_qar")
+    target = {"lat": 31.30, "lon": 46.65}  # open ground in Dhi Qar, east of Nasiriyah: no event, base or popup
+    assert _km(target, attack.place) > 10
+
+    with h.running_app(store, allow_upload=True) as url, h.offline_page(height=1600) as (page, external):
+        page.goto(url, wait_until="domcontentloaded")
+        h.wait_for_markers(page, timeout_ms=90_000)
+        _open_popup(page, h, attack.id)
+        _review_button(page, h, "edit").click()
+        place = page.locator(f".st-key-review_place_{attack.id} input")
+        _until(lambda: place.count() == 1 and place.is_editable(), what="the edit form of the picked event")
+        frame = h.map_frame(page)
+        use = frame.locator(".leaflet-popup button[data-geo-point]")
+
+        def no_popup() -> bool:
+            """Close what is open with its close button, as the analyst does (a rerun may re-open the
+            selected event's popup once)."""
+            if frame.locator(".leaflet-popup").count() == 0:
+                return True
+            close = frame.locator(".leaflet-popup-close-button")
+            if close.count():
+                close.last.click()
+            return False
+
+        # set-up, not the action under test: the target mid-view, close enough to aim at
+        _frame(page).evaluate("t => window.geoApp.map.setView([t.lat, t.lon], 9, {animate: false})", target)
+        _until(no_popup, what="no popup open")
+
+        def offered() -> bool:
+            if use.count() == 1:
+                return True
+            if no_popup():
+                iframe = page.locator(h.MAP_IFRAME).bounding_box()
+                at = _frame(page).evaluate(_SCREEN_JS, [target["lat"], target["lon"]])
+                page.mouse.click(iframe["x"] + at["x"], iframe["y"] + at["y"])
+            return False
+
+        _until(offered, what="the point's popup")
+        use.click()
+
+        def typed():
+            v = place.input_value()
+            lat, lon = (float(x) for x in v.split(","))
+            return {"lat": lat, "lon": lon}
+
+        got = _until(lambda: place.count() == 1 and "," in place.input_value() and typed(),
+                     what="the clicked point in the place field", show=lambda: place.input_value())
+        assert haversine_km(got["lat"], got["lon"], target["lat"], target["lon"]) < 1
+        page.get_by_role("button", name="Save correction").click()
+        _until(lambda: _caption_has(page, f"1 reviewed · {len(events) - 1} unreviewed"), what="the header count")
+        moved = _until(lambda: (w := _where(page, attack.id)) and haversine_km(w["lat"], w["lon"], target["lat"],
+                                                                              target["lon"]) < 1 and w,
+                       what="the attack to move to the clicked point", show=lambda: _where(page, attack.id))
+        assert moved["kind"] == "marker"
+        with open_store(store) as s:
+            fixed = next(e for e in s.events() if e.id == attack.id)
+        assert fixed.review_status == "corrected" and fixed.reviewed_by == "Bob"
+        assert haversine_km(fixed.lat, fixed.lon, target["lat"], target["lon"]) < 1
+        assert external == []
 
 
 def _save_review_picture(page, map_png: Path, out: Path) -> None:

@@ -598,6 +598,16 @@
     if (action === 'edit') { extra.select = i; }
     this.report(extra);
   };
+  // A click on the map itself (not on a marker) when the dashboard may write: offer the point as the place
+  // of the event being corrected in the review panel; Python fills the panel's place field with it.
+  GeoApp.prototype.offerPoint = function (ll) {
+    var lat = Math.round(ll.lat * 1e5) / 1e5, lon = Math.round(ll.lng * 1e5) / 1e5;
+    L.popup({className: 'gp-point-popup'}).setLatLng(ll).setContent(
+      '<div class="gp-point">' + lat.toFixed(5) + ', ' + lon.toFixed(5) + '<br><button type="button" ' +
+      'data-geo-point="1" data-lat="' + lat + '" data-lon="' + lon + '" title="the place of the event ' +
+      'being corrected in the review panel (then Save correction)">\u2316 Use this point</button></div>'
+    ).openOn(this.map);
+  };
   // Where event ``id`` is drawn now: its own marker, a cluster or a region count (null when not drawn).
   GeoApp.prototype.locate = function (id) {
     var i = this.data.ids.indexOf(id), found = null;
@@ -670,8 +680,27 @@
       if (b) {
         var box = b.closest('.gp-review');
         app.review(+box.getAttribute('data-geo-ix'), b.getAttribute('data-geo-review'), box);
+        return;
+      }
+      var p = ev.target.closest ? ev.target.closest('button[data-geo-point]') : null;
+      if (p) {
+        app.report({point: {lat: +p.getAttribute('data-lat'), lon: +p.getAttribute('data-lon')}});
+        app.map.closePopup();
       }
     });
+    if (app.reviewable) {
+      // a click that only closes an open popup offers nothing (Leaflet closes it on 'preclick')
+      var hadPopup = false;
+      map.on('preclick', function () { hadPopup = !!(map._popup && map.hasLayer(map._popup)); });
+      map.on('click', function (e) {
+        var t = e.originalEvent && e.originalEvent.target;
+        var drawn = '.ev-marker, .base-marker, .ev-line, .ev-arrow, .leaflet-marker-icon, .leaflet-popup';
+        if (hadPopup || (t && t.closest && t.closest(drawn))) {  // an event, a base or a popup: not the ground
+          return;
+        }
+        app.offerPoint(e.latlng);
+      });
+    }
     if (opts && opts.onCreate) { opts.onCreate(app); }
     return app;
   };
