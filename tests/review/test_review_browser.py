@@ -126,17 +126,26 @@ def _caption_has(page, text: str) -> bool:
     return page.get_by_text(text).count() > 0
 
 
-@pytest.mark.timeout(600)
-def test_review_from_the_map_popups_in_the_browser(tmp_path, monkeypatch):
+def _seed_review(tmp_path, monkeypatch, who: str):
+    """The helpers, a seed store, its events and the attack known only as Dhi Qar (a region count), with
+    the reviewer's name set once (geo review name)."""
     from geo.store import open_store
 
-    (tmp_path / "who").write_text("Alice\n", encoding="utf-8")  # the name, set once (geo review name)
+    (tmp_path / "who").write_text(who + "\n", encoding="utf-8")
     monkeypatch.setenv("GEO_REVIEWER_FILE", str(tmp_path / "who"))
     h = _helpers()
     store = h.build_seed_store(tmp_path / "events.gpkg")
     with open_store(store) as s:
         events = s.events()
     attack = next(e for e in events if e.type == "attack" and e.place and e.place.id == "gov:dhi_qar")
+    return h, store, events, attack
+
+
+@pytest.mark.timeout(600)
+def test_review_from_the_map_popups_in_the_browser(tmp_path, monkeypatch):
+    from geo.store import open_store
+
+    h, store, events, attack = _seed_review(tmp_path, monkeypatch, "Alice")
     strike = next(e for e in events if e.type == "airstrike")
     balad = next(e for e in events if e.type == "attack" and e.place and e.place.precision == "site")
     nasiriyah = resolve("الناصرية")
@@ -229,13 +238,7 @@ def test_a_point_clicked_on_the_map_becomes_the_corrected_place(tmp_path, monkey
     place field holds the point, Save correction moves the marker there (and the store agrees)."""
     from geo.store import open_store
 
-    (tmp_path / "who").write_text("Bob\n", encoding="utf-8")
-    monkeypatch.setenv("GEO_REVIEWER_FILE", str(tmp_path / "who"))
-    h = _helpers()
-    store = h.build_seed_store(tmp_path / "events.gpkg")
-    with open_store(store) as s:
-        events = s.events()
-    attack = next(e for e in events if e.type == "attack" and e.place and e.place.id == "gov:dhi_qar")
+    h, store, events, attack = _seed_review(tmp_path, monkeypatch, "Bob")
     target = {"lat": 31.30, "lon": 46.65}  # open ground in Dhi Qar, east of Nasiriyah: no event, base or popup
     assert _km(target, attack.place) > 10
 
