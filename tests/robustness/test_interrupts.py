@@ -19,10 +19,10 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from store_snapshot import Snapshot, snapshot  # tests/robustness/, on sys.path as the tests' folder
 
 import geo
 from geo.devtools.corpus import write_corpus
@@ -114,19 +114,6 @@ def corpus(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("interrupts") / "in"
     write_corpus(folder, ARTICLES, seed=5)
     return folder
-
-
-Snapshot = tuple[list[str], dict[str, list]]
-
-
-def snapshot(store: Path) -> Snapshot:
-    """Article ids in insertion order, and each article's events (full Event values) sorted by id."""
-    with open_store(store) as st:
-        arts = [a["id"] for a in st.articles()]
-        events: dict[str, list] = defaultdict(list)
-        for aid, e in st.raw_events():
-            events[aid].append(e)
-    return arts, {aid: sorted(v, key=lambda e: e.id) for aid, v in events.items()}
 
 
 @pytest.fixture(scope="module")
