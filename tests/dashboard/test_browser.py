@@ -10,49 +10,25 @@ slider, and reads what Leaflet drew inside the component iframe. Waits are polls
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import math
 import os
 import time
-from pathlib import Path
 
 import pytest
+from browser_support import MARKS, ROOT, helpers, map_frame, until
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 D = dt.date
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium missing: `make chromium`"),
-]
-
-
-def _helpers():
-    spec = importlib.util.spec_from_file_location("screenshot", ROOT / "scripts" / "screenshot.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+pytestmark = MARKS
+_helpers = helpers
 
 
 def _until(check, timeout: float = 90.0, what: str = "condition"):
-    """Poll ``check()`` until it returns a truthy value (Streamlit reruns and iframe remounts take a moment)."""
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        try:
-            last = check()
-            if last:
-                return last
-        except Exception as exc:  # the iframe is being replaced; try again
-            last = exc
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what} (last: {last!r})")
+    return until(check, timeout, what, every=0.2)
 
 
 def _frame(page):
-    return _until(lambda: page.frame(url=lambda u: "geo_map" in u), what="the map frame")
+    return map_frame(page, 90.0)
 
 
 def _drawn(page) -> dict:

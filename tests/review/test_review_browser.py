@@ -9,52 +9,26 @@ docs/review_queue.png (the README shows it).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
-import time
 from pathlib import Path
 
 import pytest
+from browser_support import MARKS, ROOT, helpers, map_frame, until
 
 from gazetteer import resolve
 from gazetteer.index import haversine_km
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium missing: `make chromium`"),
-]
-
-
-def _helpers():
-    spec = importlib.util.spec_from_file_location("screenshot", ROOT / "scripts" / "screenshot.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+pytestmark = MARKS
+_helpers = helpers
 
 
 def _until(check, timeout: float = 150.0, what: str = "condition", show=None):
-    """Poll ``check()`` until truthy: Streamlit reruns and iframe remounts happen in their own time."""
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        try:
-            last = check()
-            if last:
-                return last
-        except Exception as exc:  # the iframe is being replaced; try again
-            last = exc
-        time.sleep(0.25)
-    seen = f"; now: {show()!r}" if show else ""
-    raise AssertionError(f"timed out waiting for {what} (last: {last!r}{seen})")
+    return until(check, timeout, what, show)
 
 
 def _frame(page):
-    return _until(lambda: page.frame(url=lambda u: "geo_map" in u), what="the map frame")
+    return map_frame(page, 150.0)
 
 
 def _where(page, event_id: str) -> dict | None:
