@@ -6,9 +6,9 @@ import dataclasses
 import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from gazetteer.index import haversine_km
 from gazetteer.models import PRECISIONS, Place, precision_rank
@@ -30,6 +30,28 @@ from .columns import (
     rows_to_columns,
 )
 from .review import ReviewRows
+
+T = TypeVar("T")
+POINT_CACHE_MAX = 100_000  # distinct places (a store has a few thousand); past it the cache starts again
+
+
+def point_encoder(encode: Callable[[float, float], T]) -> Callable[[Place | None], T | None]:
+    """A place's point in a backend's encoding (GeoPackage binary, COPY's hex EWKB), encoded once per
+    (lon, lat): writes encode the same few thousand places over and over."""
+    cache: dict[tuple[float, float], T] = {}
+
+    def point(p: Place | None) -> T | None:
+        if p is None:
+            return None
+        key = (p.lon, p.lat)
+        got = cache.get(key)
+        if got is None:
+            if len(cache) > POINT_CACHE_MAX:
+                cache.clear()
+            got = cache[key] = encode(p.lon, p.lat)
+        return got
+
+    return point
 
 
 @dataclass(frozen=True)

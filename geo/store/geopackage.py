@@ -33,7 +33,7 @@ from gazetteer.models import Place
 
 from ..core.errors import StoreError
 from ..core.models import Event
-from .base import MERGE_VERSION, Article, EventReads, Filters, Seed, box_degrees, now, seeds_of
+from .base import MERGE_VERSION, Article, EventReads, Filters, Seed, box_degrees, now, point_encoder, seeds_of
 from .columns import (
     EVENT_COLS,
     EVENT_COLUMNS,
@@ -175,19 +175,7 @@ def parse_gpkg_geometry(blob: bytes | None) -> shapely.Geometry | None:
 
 
 Written = list[int | str | None]  # per article: events added, None (stored already) or why it was not stored
-_POINTS: dict[tuple[float, float], bytes | None] = {}  # a place's point, encoded once (a few thousand places)
-
-
-def _point(p: Place | None) -> bytes | None:
-    if p is None:
-        return None
-    key = (p.lon, p.lat)
-    blob = _POINTS.get(key)
-    if blob is None:
-        if len(_POINTS) > 100_000:
-            _POINTS.clear()
-        blob = _POINTS[key] = gpkg_geometry(shapely.Point(p.lon, p.lat))
-    return blob
+_point = point_encoder(lambda lon, lat: gpkg_geometry(shapely.Point(lon, lat)))
 
 
 class Store(EventReads):

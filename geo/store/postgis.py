@@ -38,7 +38,7 @@ from gazetteer.models import Place
 from ..core.errors import StoreError
 from ..core.models import Event
 from ..events import LIKE_SPAN_DAYS
-from .base import MERGE_VERSION, Article, EventReads, Filters, Seed, box_degrees, seeds_of
+from .base import MERGE_VERSION, Article, EventReads, Filters, Seed, box_degrees, point_encoder, seeds_of
 from .columns import (
     EVENT_COLS,
     EVENT_COLUMNS,
@@ -129,19 +129,7 @@ def _ewkb_hex(geom: shapely.Geometry | None) -> str | None:
     return str(shapely.to_wkb(shapely.set_srid(geom, SRS_ID), hex=True, include_srid=True, output_dimension=2))
 
 
-_HEX: dict[tuple[float, float], str] = {}  # a place's point as COPY text, encoded once
-
-
-def _point_hex(p: Place | None) -> str | None:
-    if p is None:
-        return None
-    key = (p.lon, p.lat)
-    text = _HEX.get(key)
-    if text is None:
-        if len(_HEX) > 100_000:
-            _HEX.clear()
-        text = _HEX[key] = str(_ewkb_hex(shapely.Point(p.lon, p.lat)))
-    return text
+_point_hex = point_encoder(lambda lon, lat: str(_ewkb_hex(shapely.Point(lon, lat))))  # a place as COPY text
 
 
 def _extent_hex(e: Event) -> str | None:
