@@ -47,6 +47,18 @@ def gold() -> list[dict]:
     return load_gold()
 
 
+@pytest.fixture
+def static_serving():
+    """Streamlit's static file serving on, as dashboard/.streamlit/config.toml sets it for `geo dashboard`
+    (AppTest reads no config file); put back after the test."""
+    from streamlit import config
+
+    before = config.get_option("server.enableStaticServing")
+    config.set_option("server.enableStaticServing", True)
+    yield
+    config.set_option("server.enableStaticServing", before)
+
+
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     return SEEDS

@@ -16,15 +16,7 @@ SEEDS = Path(__file__).parents[1] / "data" / "seeds"
 D = dt.date
 
 
-@pytest.fixture(autouse=True)
-def static_serving():
-    """As dashboard/.streamlit/config.toml sets it for `geo dashboard` (AppTest reads no config file)."""
-    from streamlit import config
-
-    before = config.get_option("server.enableStaticServing")
-    config.set_option("server.enableStaticServing", True)
-    yield
-    config.set_option("server.enableStaticServing", before)
+pytestmark = pytest.mark.usefixtures("static_serving")  # tests/conftest.py
 
 
 def _app(events=None) -> AppTest:

@@ -17,14 +17,7 @@ from geo.store import open_store
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
 
-@pytest.fixture(autouse=True)
-def static_serving():
-    from streamlit import config
-
-    before = config.get_option("server.enableStaticServing")
-    config.set_option("server.enableStaticServing", True)
-    yield
-    config.set_option("server.enableStaticServing", before)
+pytestmark = pytest.mark.usefixtures("static_serving")  # tests/conftest.py
 
 
 @pytest.fixture
