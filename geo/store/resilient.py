@@ -80,33 +80,22 @@ class ResilientPostgis(PostgisStore):
             return  # still down: the next attempt fails as lost again and waits longer
         self._cache = None
 
-    def add_article(self, *args: Any, **kwargs: Any) -> Any:
-        return self._again(super().add_article, *args, **kwargs)
 
-    def replace_events(self, *args: Any, **kwargs: Any) -> Any:
-        return self._again(super().replace_events, *args, **kwargs)
+# Every store method that talks to the server goes through ``_again``. add_articles is one transaction
+# per batch: lost midway it rolled back, and content-hash ids make a retry exact.
+RETRIED = ("add_article", "replace_events", "add_articles", "remove_article", "merged_count", "query", "count",
+           "raw_events", "article_ids", "has_article")
 
-    def add_articles(self, *args: Any, **kwargs: Any) -> Any:
-        # a batch is one transaction: lost midway it rolled back, and content-hash ids make a retry exact
-        return self._again(super().add_articles, *args, **kwargs)
 
-    def remove_article(self, *args: Any, **kwargs: Any) -> Any:
-        return self._again(super().remove_article, *args, **kwargs)
+def _retried(name: str) -> Callable[..., Any]:
+    def method(self: ResilientPostgis, *args: Any, **kwargs: Any) -> Any:
+        # looked up at each call, as super().name would be (a test may hook PostgisStore's method)
+        return self._again(getattr(super(ResilientPostgis, self), name), *args, **kwargs)
 
-    def merged_count(self, *args: Any, **kwargs: Any) -> Any:
-        return self._again(super().merged_count, *args, **kwargs)
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = getattr(PostgisStore, name).__doc__
+    return method
 
-    def query(self, *args: Any, **kwargs: Any) -> Any:
-        return self._again(super().query, *args, **kwargs)
 
-    def count(self, *args: Any, **kwargs: Any) -> Any:
-        return self._again(super().count, *args, **kwargs)
-
-    def raw_events(self, *args: Any, **kwargs: Any) -> Any:
-        return self._again(super().raw_events, *args, **kwargs)
-
-    def article_ids(self, *args: Any, **kwargs: Any) -> Any:
-        return self._again(super().article_ids, *args, **kwargs)
-
-    def has_article(self, *args: Any, **kwargs: Any) -> Any:
-        return self._again(super().has_article, *args, **kwargs)
+for _name in RETRIED:
+    setattr(ResilientPostgis, _name, _retried(_name))
