@@ -14,6 +14,15 @@ from .places import COARSE_PRECISIONS, adjacent_sites, contains
 DATE_RANK = {"day": 0, "range": 1, "month": 2, "year": 3}
 
 
+def _same_day(a: Event, b: Event) -> bool:
+    return a.date_precision == b.date_precision == "day" and a.date == b.date
+
+
+def _quotes(a: Event, b: Event) -> tuple[str, ...]:
+    """Every quote of both, each once, in the order told."""
+    return tuple(dict.fromkeys((*a.all_quotes, *b.all_quotes)))
+
+
 def _mergeable(a: Event, b: Event) -> bool:
     if canonical_type(a.type) != canonical_type(b.type) or a.status != b.status:
         return False
@@ -36,11 +45,9 @@ def _mergeable(a: Event, b: Event) -> bool:
         return not (a.type == "presence" and pa != pb)
     if a.type in {"presence"}:
         return False
-    if (a.type in STRIKE_TYPES and "region" in {pa.precision, pb.precision} and a.date == b.date
-            and a.date_precision == b.date_precision == "day"):
+    if a.type in STRIKE_TYPES and "region" in {pa.precision, pb.precision} and _same_day(a, b):
         return True  # "US forces were attacked in the Middle East on Friday" and the base named for Friday
-    if (a.type in STRIKE_TYPES and a.date_precision == b.date_precision == "day" and a.date == b.date
-            and adjacent_sites(pa, pb)):
+    if a.type in STRIKE_TYPES and _same_day(a, b) and adjacent_sites(pa, pb):
         return True  # one strike told at the base and at the airport it lies in
     if anaphoric and a.type in STRIKE_TYPES and {pa.precision, pb.precision} & COARSE_PRECISIONS:
         # "the attack ... in the Middle East", "a drone attack on US forces in Syria" after the base was named
@@ -57,7 +64,7 @@ def _handed_over_on_leaving(a: Event, b: Event) -> bool:
     if {a.type, b.type} != {"withdrawal", "handover"} or a.status != b.status:
         return False
     return (a.place is not None and b.place is not None and a.place.id == b.place.id and a.place.is_base
-            and a.date_precision == b.date_precision == "day" and a.date == b.date)
+            and _same_day(a, b))
 
 
 def _better(a: Event, b: Event) -> Event:
@@ -83,8 +90,7 @@ def _better(a: Event, b: Event) -> Event:
         changes["destination"] = other.destination
     if prim.weapon is None and other.weapon is not None:
         changes["weapon"] = other.weapon
-    quotes = tuple(dict.fromkeys((*a.all_quotes, *b.all_quotes)))
-    changes["quotes"] = quotes
+    changes["quotes"] = _quotes(a, b)
     return dataclasses.replace(prim, **changes)  # type: ignore[arg-type]
 
 
@@ -102,7 +108,7 @@ def merge_within_article(events: Sequence[Event], older_from: int | None = None)
         for i, o in enumerate(out):
             if story(o) == story(e) and _handed_over_on_leaving(o, e):
                 hand, left = (o, e) if o.type == "handover" else (e, o)
-                out[i] = dataclasses.replace(hand, quotes=tuple(dict.fromkeys((*hand.all_quotes, *left.all_quotes))))
+                out[i] = dataclasses.replace(hand, quotes=_quotes(hand, left))
                 break
             if story(o) == story(e) and _mergeable(o, e):
                 out[i] = _better(o, e)
