@@ -8,6 +8,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from typing import TypeVar
 
 from gazetteer import find_places, get_place, resolve
 from gazetteer.models import Mention, Place
@@ -139,16 +140,19 @@ _DATELINE = re.compile(
 )
 
 
+_Found = TypeVar("_Found", Mention, DateSpan)
+
+
 def dateline_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _DATELINE.finditer(text)]
 
 
-def without_datelines(text: str, mentions: list[Mention], spans: list[tuple[int, int]] | None = None) -> list[Mention]:
-    """The mentions outside wire datelines."""
-    spans = dateline_spans(text) if spans is None else spans
+def outside_datelines(found: list[_Found], spans: list[tuple[int, int]]) -> list[_Found]:
+    """The place mentions or dates that start outside the wire datelines (``dateline_spans``): a dateline
+    names where the report was filed and when, not where or when its events happened."""
     if not spans:
-        return mentions
-    return [m for m in mentions if not any(a <= m.start < b for a, b in spans)]
+        return found
+    return [x for x in found if not any(a <= x.start < b for a, b in spans)]
 
 
 @cache
@@ -216,7 +220,7 @@ def read_document(text: str, published: dt.date, source: str) -> Document | None
     tokens = tokenize(text, (norm, index))
     hits = triggers().find(tokens)
     lines = dateline_spans(text)
-    found = without_datelines(text, find_places(text, normalized=(norm, offsets)), lines)
+    found = outside_datelines(find_places(text, normalized=(norm, offsets)), lines)
     mentions = with_named_bases(text, tokens, hits, with_marked_places(text, tokens, hits, found))
     if not any(h.entry.role == "context" for h in hits) and not any(m.place.is_base for m in mentions):
         return None
@@ -230,9 +234,7 @@ def read_document(text: str, published: dt.date, source: str) -> Document | None
         tokens=tokens,
         hits=hits,
         mentions=mentions,
-        # a dateline's date ("Aug. 24 (UPI) --") is when the report was filed, not when its events happened
-        dates=[d for d in find_dates(text, published, older_from=older, normalized=(norm, index))
-               if not any(a <= d.start < b for a, b in lines)],
+        dates=outside_datelines(find_dates(text, published, older_from=older, normalized=(norm, index)), lines),
         older_from=older,
         main_country=country,
     )
