@@ -128,16 +128,19 @@ def compiled() -> Patterns:
         (c(g_ago), h_ago),
     )
     months_any = c(trie_alt(list(lex.months)))
-    own = (months_any, c(trie_alt([k for k, v in lex.month_lang.items() if v == "en"])), c(r"\d{1,4}[/.\-]\d"),
-           months_any, c(trie_alt(list(lex.weekdays))), c(trie_alt(list(lex.relative["day"]))),
-           c(trie_alt(list(lex.relative["unit"]))), c(trie_alt(list(lex.relative["plural"]))), c(r"\d{4}"),
-           c(trie_alt(list(lex.relative["count"]))))
-    assert len(own) == len(gens)
+    own: dict[Handler, re.Pattern[str]] = {  # what every match of each generator contains
+        h_abs: months_any, h_month: months_any,
+        h_mdy: c(trie_alt([k for k, v in lex.month_lang.items() if v == "en"])),
+        h_num: c(r"\d{1,4}[/.\-]\d"), h_year: c(r"\d{4}"),
+        h_weekday: c(trie_alt(list(lex.weekdays))),
+        h_relday: c(trie_alt(list(lex.relative["day"]))), h_relunit: c(trie_alt(list(lex.relative["unit"]))),
+        h_plural: c(trie_alt(list(lex.relative["plural"]))), h_ago: c(trie_alt(list(lex.relative["count"]))),
+    }
     cues = trie_alt(w.get("future_cue", []))
     return Patterns(
         generators=gens,
         head=gens[:3],
-        anchors={pat: a for (pat, _), a in zip(gens, own, strict=True)},
+        anchors={pat: own[handler] for pat, handler in gens},
         future_cue=c(rf"(?<!\w){cl}{cues}(?!\w)"),
         # every date expression contains one of these: a month, weekday or period word, a year,
         # or a numeric date; only the text around them is scanned by the generators
