@@ -248,7 +248,10 @@ def _events_in_clause(doc: Document, sent: Span, clause: Span, prev_date: DateSp
         return [], None
     hits = doc.hits_between(t0, t1)
     has_site = any(is_site(doc, m) for m in doc.mentions_in(clause)) or antecedent(doc, hits) is not None
-    has_object = any(h.entry.role == "equipment" for h in hits)
+    # "سلمت ... قاعدة الفوسفات": a base handed over is the object, named or not
+    has_object = any(h.entry.role == "equipment" for h in hits) or any(
+        h.entry.role == "base_word" and any(t.entry.role == "trigger_object" and t.last < h.first for t in hits)
+        for h in hits)
     has_deadline = any(d.kind == "deadline" for d in doc.dates_in(clause))
     has_planned_forces = (any(d.status == "planned" and d.kind != "vague" for d in doc.dates_in(clause))
                           and any(h.entry.role == "forces" for h in hits))
