@@ -63,8 +63,10 @@ def _handed_over_on_leaving(a: Event, b: Event) -> bool:
     """"Withdrew from the base and handed it over": the withdrawal is the handover's, one event."""
     if {a.type, b.type} != {"withdrawal", "handover"} or a.status != b.status:
         return False
-    return (a.place is not None and b.place is not None and a.place.id == b.place.id and a.place.is_base
-            and _same_day(a, b))
+    # the same base or town ("انسحبت ... من القائم وسلمت منشآتها"), the same day; leaving a country and
+    # handing over equipment in it are two things
+    return (a.place is not None and b.place is not None and a.place.id == b.place.id
+            and a.place.precision not in COARSE_PRECISIONS and _same_day(a, b))
 
 
 def _better(a: Event, b: Event) -> Event:
