@@ -61,6 +61,7 @@ SPEECH_WINDOW = 6  # tokens before a date in which a speech verb makes it the da
 SEIZED_WINDOW = 6  # tokens before a weapon word in which "seized", "found" make it cargo
 MEDICAL_WINDOW = 5  # tokens around a movement word in which the wounded or treatment make it medical
 AGGREGATE_WINDOW = 4  # tokens before a generic attack word in which "more than", "dozens" make it a tally
+ACTOR_WINDOW = 4  # tokens around a strike word in which "Israeli", "تركية" name who struck
 STRUCK_WINDOW = 6  # tokens after an attack word in which an armed group's people or premises are its object
 # Processes: "بدأت القوات، منذ الأحد، سحب ..." dates their start with "منذ".
 _PROCESS_TYPES = {"withdrawal", "redeployment", "handover"}
@@ -290,6 +291,10 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
         or (trig.entry.weapon and _cue_near(hits, "seized", trig.first, SEIZED_WINDOW))
     ):
         return [], None  # habits and air defence are not an attack
+    if (etype in STRIKE_TYPES and _cue_near(hits, "other_actor", trig.first, ACTOR_WINDOW, ACTOR_WINDOW)
+            and not _cue_near(hits, "context", trig.first, ACTOR_WINDOW, ACTOR_WINDOW)
+            and not (etype == "attack" and any(is_site(doc, m) and m.place.is_base for m in doc.mentions_in(clause)))):
+        return [], None  # "غارات إسرائيلية على دير الزور", "a Turkish drone hit ...": not a coalition strike
     if etype == "attack" and _struck_object(hits, trig, "local_target") and not any(
             h.entry.role == "context" for h in hits):
         return [], None  # "drones hit a Peshmerga base": a local force's base, no foreign forces named

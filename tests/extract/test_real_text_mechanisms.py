@@ -491,3 +491,33 @@ def test_north_east_of_a_country_is_inside_it():
     text = "وأكد مسؤولون اليوم أن الهجوم استهدف مساء أمس قاعدة للقوات الأميركية شمال شرقي سوريا."
     assert [(e.type, e.place.id) for e in extract_events(text, dt.date(2024, 4, 22), min_confidence=0)] == [
         ("attack", "country:SY")]
+
+
+def test_strikes_by_a_force_outside_the_coalition_are_not_mapped():
+    day = dt.date(2024, 3, 4)  # a Monday
+    for text in ("شنت طائرات إسرائيلية غارات على مواقع في دير الزور فجر اليوم. وتتمركز القوات الأمريكية في حقل العمر.",
+                 "Israeli warplanes struck sites near Albukamal on Monday. US troops are based at al-Tanf.",
+                 "قصفت طائرة مسيرة تركية موقعا لحزب العمال في السليمانية اليوم. ويتواجد التحالف الدولي في أربيل.",
+                 "شن الطيران الروسي غارات على ريف دير الزور اليوم. وتنتشر القوات الأمريكية في المنطقة."):
+        assert [e for e in extract_events(text, day) if e.type in {"attack", "airstrike"}] == [], text
+    # the coalition's own raids stay, and so does an attack on a coalition base whoever made it
+    (us,) = extract_events("شنت طائرات أمريكية غارات على مواقع في البوكمال اليوم.", day)
+    assert (us.type, us.place.name, us.date) == ("airstrike", "Albukamal (Abu Kamal)", day)
+    (hit,) = [e for e in extract_events("قصفت صواريخ إيرانية قاعدة عين الأسد اليوم.", day) if e.type == "attack"]
+    assert (hit.place.id, hit.date) == ("ain_al_asad", day)
+
+
+def test_an_airport_with_a_coalition_section_is_in_scope_when_attacked():
+    (e,) = extract_events("استهدف هجوم بطائرة مسيرة مفخخة مطار أربيل الدولي في كردستان العراق مساء اليوم.",
+                          dt.date(2021, 7, 6), min_confidence=0)
+    assert (e.type, e.place.id, e.date) == ("attack", "erbil_airport", dt.date(2021, 7, 6))
+    # flights and teams leave it too: no attack, no event
+    assert extract_events("غادر المنتخب العراقي مطار أربيل الدولي متجها إلى الدوحة اليوم.", dt.date(2021, 7, 6)) == []
+
+
+def test_a_foiled_attack_is_an_attack_and_a_foiled_attempt_is_not():
+    day = dt.date(2023, 10, 18)
+    foiled = extract_events("الجيش الأميركي أحبط هجوما بطائرات مسيرة استهدف قاعدة عين الاسد في الانبار اليوم.", day)
+    assert [(e.type, e.place.id) for e in foiled] == [("attack", "ain_al_asad")]
+    attempt = extract_events("أعلنت قيادة العمليات إحباط 3 محاولات لإطلاق صواريخ على قاعدة عين الأسد اليوم.", day)
+    assert [e for e in attempt if e.type == "attack"] == []
