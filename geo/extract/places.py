@@ -24,6 +24,7 @@ _BASE_KINDS = {"air_base", "military_base", "base", "airport"}
 # Places too coarse to be where a strike hit when the story names a base there.
 CITY_SITE_KM = 60  # how far from a town's point a base may lie and still be "at" that town
 CITY_QUARTER_KM = 15  # how far from a city's point a "district" record may lie and still be a quarter of it
+QUARTER_SITE_KM = 5.0  # a site this close to a quarter's point (same governorate) lies in it
 COARSE_PRECISIONS = frozenset({"country", "region"})
 # Two sites this close are one target when a strike on both is told for the same day ("the Victory base at
 # Baghdad airport", "the diplomatic support centre at the airport"): neighbours, not two attacks.
@@ -56,6 +57,10 @@ def contains(big: Place, small: Place) -> bool:
         # 300 km from al-Taqaddum, both in Anbar)
         return (bool(small.province) and small.province == big.province
                 and haversine_km(big.lat, big.lon, small.lat, small.lon) <= CITY_SITE_KM)
+    if big.precision == "district" and small.precision == "site":
+        # a compound inside a quarter (the US embassy in the Green Zone), not a base elsewhere in the district
+        return (bool(small.province) and small.province == big.province
+                and haversine_km(big.lat, big.lon, small.lat, small.lon) <= QUARTER_SITE_KM)
     return False
 
 

@@ -521,3 +521,13 @@ def test_a_foiled_attack_is_an_attack_and_a_foiled_attempt_is_not():
     assert [(e.type, e.place.id) for e in foiled] == [("attack", "ain_al_asad")]
     attempt = extract_events("أعلنت قيادة العمليات إحباط 3 محاولات لإطلاق صواريخ على قاعدة عين الأسد اليوم.", day)
     assert [e for e in attempt if e.type == "attack"] == []
+
+
+def test_rockets_on_the_embassy_and_on_the_green_zone_the_same_day_are_one_attack():
+    text = ("Rockets target U.S. embassy in Baghdad's Green Zone\n\n"
+            "At least 10 Katyusha rockets landed within the highly fortified Green Zone late on Sunday, "
+            "close to the U.S. embassy, Iraqi sources said.")
+    attacks = [e for e in extract_events(text, dt.date(2020, 12, 21)) if e.type == "attack"]
+    assert len(attacks) == 1
+    assert attacks[0].place.id == "us_embassy_baghdad"
+    assert attacks[0].date == dt.date(2020, 12, 20)
