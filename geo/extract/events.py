@@ -298,7 +298,12 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
     if etype == "attack" and _struck_object(hits, trig, "local_target") and not any(
             h.entry.role == "context" for h in hits):
         return [], None  # "drones hit a Peshmerga base": a local force's base, no foreign forces named
-    if etype == "attack" and (_struck_object(hits, trig, "struck_target") or (
+    # "تعرضت قاعدة عين الأسد لهجوم نفذه الحرس الثوري": with a base named, the armed group is who struck
+    # ("استهداف آليات تضم قادة في الحشد في التاجي": the group's cars come first, at the base: a strike on them)
+    targets = [doc.tokens[h.first].start for h in hits if h.entry.role == "struck_target" and h.first > trig.last]
+    base_hit = bool(targets) and any(m.place.is_base and is_site(doc, m) and m.start < targets[0]
+                                     for m in doc.mentions_in(clause))
+    if etype == "attack" and not base_hit and (_struck_object(hits, trig, "struck_target") or (
             _cue_near(hits, "strike_noun", trig.first, STRUCK_WINDOW, 1)
             and not any(o.entry.role in ("context", "base_word") and o.first > trig.last for o in hits))):
         etype = "airstrike"  # "استهداف آليات تضم قادة في الحشد الشعبي": a strike on an armed group
