@@ -61,6 +61,7 @@ SPEECH_WINDOW = 6  # tokens before a date in which a speech verb makes it the da
 SEIZED_WINDOW = 6  # tokens before a weapon word in which "seized", "found" make it cargo
 MEDICAL_WINDOW = 5  # tokens around a movement word in which the wounded or treatment make it medical
 AGGREGATE_WINDOW = 4  # tokens before a generic attack word in which "more than", "dozens" make it a tally
+UNTIL_WINDOW = 3  # tokens after "تستمر" in which an armed group is who goes on ("تستمر فصائل ... بالتهديد")
 ACTOR_WINDOW = 4  # tokens around a strike word in which "Israeli", "تركية" name who struck
 STRUCK_WINDOW = 6  # tokens after an attack word in which an armed group's people or premises are its object
 # Processes: "بدأت القوات، منذ الأحد، سحب ..." dates their start with "منذ".
@@ -231,7 +232,8 @@ def _trigger_ok(doc: Document, hits: list[Hit], h: Hit, has_site: bool, has_obje
     role = h.entry.role
     if not (role == "trigger" or (role == "trigger_site" and has_site)
             or (role == "trigger_object" and (has_site or has_object))
-            or (role == "trigger_until" and has_deadline)
+            or (role == "trigger_until" and has_deadline
+                and not _cue_near(hits, "armed_group", h.first, 0, UNTIL_WINDOW))
             or (role == "trigger_planned" and has_planned_forces)):
         return False
     return not (

@@ -531,3 +531,12 @@ def test_rockets_on_the_embassy_and_on_the_green_zone_the_same_day_are_one_attac
     assert len(attacks) == 1
     assert attacks[0].place.id == "us_embassy_baghdad"
     assert attacks[0].date == dt.date(2020, 12, 20)
+
+
+def test_a_militia_that_goes_on_threatening_is_no_stay_of_the_forces():
+    day = dt.date(2021, 11, 20)
+    threat = "تستمر فصائل عراقية مسلحة بالتهديد بحرب مع القوات الأميركية ما لم تغادر العراق بحلول نهاية العام."
+    assert extract_events(threat, day) == []
+    stay = "وستستمر القوات الأميركية في إقليم كردستان حتى أيلول 2026."
+    (e,) = extract_events(stay, day, min_confidence=0)
+    assert (e.type, e.status, e.date) == ("withdrawal", "planned", dt.date(2026, 9, 1))
