@@ -540,3 +540,11 @@ def test_a_militia_that_goes_on_threatening_is_no_stay_of_the_forces():
     stay = "وستستمر القوات الأميركية في إقليم كردستان حتى أيلول 2026."
     (e,) = extract_events(stay, day, min_confidence=0)
     assert (e.type, e.status, e.date) == ("withdrawal", "planned", dt.date(2026, 9, 1))
+
+
+def test_warplanes_flying_over_and_attacks_of_recent_days_are_not_the_report_days_events():
+    day = dt.date(2021, 5, 8)
+    flew = "وقال المصدر إن الطائرات الحربية الأميركية حلقت اليوم في سماء مدينة كركوك وبارتفاعات منخفضة."
+    assert extract_events(flew, day) == []
+    recent = "وشهدت الأيام القليلة الماضية سلسلة هجمات صاروخية طالت قاعدة فيكتوريا التي تضم قوات أميركية."
+    assert extract_events(recent, day) == []
