@@ -57,7 +57,7 @@ AGREED_WINDOW = 16  # tokens before a movement word in which "agreed"/"signed" (
 ANNIVERSARY_DAYS = 1  # an anniversary falls on the day (or, overnight or across time zones, the day after)
 PAST_STATE_WINDOW = 6  # tokens before a presence word in which "كانت", "previously" make it the past
 INTENT_WINDOW = 3  # tokens before a movement word in which an intention or decision makes it an announcement
-SPEECH_WINDOW = 6  # tokens before a date in which a speech verb makes it the day of the statement
+SPEECH_WINDOW = 10  # tokens before a date in which a speech verb makes it the day of the statement
 SEIZED_WINDOW = 6  # tokens before a weapon word in which "seized", "found" make it cargo
 MEDICAL_WINDOW = 5  # tokens around a movement word in which the wounded or treatment make it medical
 AGGREGATE_WINDOW = 4  # tokens before a generic attack word in which "more than", "dozens" make it a tally
@@ -181,9 +181,12 @@ def _pick_date(doc: Document, clause: Span, sent: Span, anchor: int, etype: str,
                planned: bool = False) -> DateSpan | None:
     def said_on(d: DateSpan) -> bool:
         # "قالت المتحدثة، اليوم الاثنين، إن ...", "said Monday that ...": when it was said, not done
+        # ("وذكرت أن القوات تعرضت السبت الماضي": after "أن"/"that" the date is the reported event's)
         i = doc.token_at(d.start)
         before = doc.hits_between(max(0, i - SPEECH_WINDOW), i)
-        return d.start < anchor and any(h.entry.role == "speech" for h in before)
+        speech = [h.last for h in before if h.entry.role == "speech"]
+        return d.start < anchor and bool(speech) and not any(
+            doc.tokens[j].norm in _THAT for j in range(max(speech) + 1, i))
 
     def key(d: DateSpan) -> tuple[bool, bool, int, int]:
         # a future verb ("will end", "سينتهي") takes the deadline over the day it was announced; the
@@ -207,12 +210,28 @@ def _pick_date(doc: Document, clause: Span, sent: Span, anchor: int, etype: str,
     in_clause = [d for d in doc.dates_in(clause) if usable(d)
                  and abs(d.start - anchor) <= DATE_MAX_CHARS]
     if in_clause:
-        return min(in_clause, key=key)
+        best = min(in_clause, key=key)
+        if etype in STRIKE_TYPES and said_on(best) and _definite(doc, anchor):
+            # "قالت المتحدثة، اليوم الاثنين، إن الهجوم الذي تعرضت له القاعدة ...": "the attack" refers to
+            # one told with its own date; the statement's day is not it
+            return None
+        return best
     # The report date of a sentence comes before its clauses ("وقال X، الأحد، إن ..."); a date after
     # this clause belongs to another clause's event.
     in_sent = [d for d in doc.dates_in(sent) if usable(d) and d.start < clause.start
                and d.precision == "day" and d.status == "occurred"]
     return min(in_sent, key=key) if in_sent else None
+
+
+_THAT = frozenset({"ان", "بان", "that"})  # the complementizer that opens what was said
+
+
+def _definite(doc: Document, pos: int) -> bool:
+    """The trigger at ``pos`` is a definite noun ("الهجوم", "the attack"): a reference to an event."""
+    i = doc.token_at(pos)
+    tok = doc.tokens[i]
+    raw = doc.text[tok.start:tok.end]
+    return raw.startswith(("ال", "وال")) or (i > 0 and doc.tokens[i - 1].norm == "the")
 
 
 def _default_date(doc: Document, pos: int) -> tuple[dt.date, dt.date | None, str, str]:

@@ -548,3 +548,18 @@ def test_warplanes_flying_over_and_attacks_of_recent_days_are_not_the_report_day
     assert extract_events(flew, day) == []
     recent = "وشهدت الأيام القليلة الماضية سلسلة هجمات صاروخية طالت قاعدة فيكتوريا التي تضم قوات أميركية."
     assert extract_events(recent, day) == []
+
+
+def test_the_attack_a_spokeswoman_speaks_of_today_is_the_one_dated_in_her_statement():
+    text = ("قالت نائبة المتحدث باسم وزارة الدفاع الأمريكية سابرينا سينغ، اليوم الاثنين، إن الهجوم على قاعدة "
+            "عين الأسد أسفر عن إصابة جنود. وذكرت سينغ أن القوات الأميركية تعرضت السبت الماضي لوابل من الصواريخ "
+            "الباليستية في قاعدة عين الأسد.")
+    attacks = [e for e in extract_events(text, dt.date(2024, 1, 22)) if e.type == "attack"]
+    assert [(e.place.id, e.date) for e in attacks] == [("ain_al_asad", dt.date(2024, 1, 20))]
+
+
+def test_a_statement_the_day_after_dates_the_event_the_day_before():
+    text = ("Rockets hit Ain al-Asad air base on Saturday, an Iraqi security source said. "
+            "The US military said on Sunday that rockets had hit Ain al-Asad air base, wounding two soldiers.")
+    attacks = [e for e in extract_events(text, dt.date(2024, 1, 22)) if e.type == "attack"]
+    assert [(e.place.id, e.date) for e in attacks] == [("ain_al_asad", dt.date(2024, 1, 20))]
