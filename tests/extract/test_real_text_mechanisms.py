@@ -563,3 +563,9 @@ def test_a_statement_the_day_after_dates_the_event_the_day_before():
             "The US military said on Sunday that rockets had hit Ain al-Asad air base, wounding two soldiers.")
     attacks = [e for e in extract_events(text, dt.date(2024, 1, 22)) if e.type == "attack"]
     assert [(e.place.id, e.date) for e in attacks] == [("ain_al_asad", dt.date(2024, 1, 20))]
+
+
+def test_rockets_on_the_green_zone_are_in_scope_with_no_foreign_force_named():
+    (e,) = extract_events("سقط صاروخ كاتيوشا داخل المنطقة الخضراء في العاصمة بغداد مساء اليوم دون وقوع إصابات.",
+                          dt.date(2020, 1, 4), min_confidence=0)
+    assert (e.type, e.place.id, e.date) == ("attack", "green_zone", dt.date(2020, 1, 4))
