@@ -332,6 +332,10 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
         return [], None  # "من قواعد كانت تتمركز بها": where they used to be
     if etype in MOVEMENT_TYPES and _cue_near(hits, "to_iraqi", trig.first, 0, TO_IRAQI_WINDOW):
         etype = "handover"  # "نقلت إلى قوات الأمن العراقية معدات": moved into Iraqi hands
+    if (etype in MOVEMENT_TYPES | {"handover"} and _cue_near(hits, "talks", trig.first, TALK_WINDOW)
+            and not _cue_near(hits, "agreed", trig.first, AGREED_WINDOW)
+            and not _cue_near(hits, "talk", trig.first, TALK_WINDOW)):
+        return [], None  # "محادثات بشأن إنهاء وجود التحالف", "talks on a withdrawal": talks, not an agreement
     planned_cue = (_cue_near(hits, "planned", trig.first, PLANNED_BEFORE, PLANNED_AFTER)
                    or _future_verb(doc.tokens[trig.first].norm, trig.entry.words[0]))
     # "a plan to withdraw" is an agreement; "under the plan, forces will leave" is a planned withdrawal

@@ -569,3 +569,12 @@ def test_rockets_on_the_green_zone_are_in_scope_with_no_foreign_force_named():
     (e,) = extract_events("سقط صاروخ كاتيوشا داخل المنطقة الخضراء في العاصمة بغداد مساء اليوم دون وقوع إصابات.",
                           dt.date(2020, 1, 4), min_confidence=0)
     assert (e.type, e.place.id, e.date) == ("attack", "green_zone", dt.date(2020, 1, 4))
+
+
+def test_talks_about_ending_the_mission_are_no_agreement_and_an_agreement_is():
+    day = dt.date(2024, 1, 25)
+    talks = 'قال مسؤول حكومي عراقي إن المحادثات مع الولايات المتحدة بشأن إنهاء وجود التحالف العسكري في البلاد قد تطول.'
+    assert extract_events(talks, day) == []
+    assert extract_events("Iraq asked Washington to begin talks on a withdrawal of US troops.", day) == []
+    agreed = "أعلنت الخارجية العراقية اليوم الاتفاق مع الولايات المتحدة على إنهاء مهمة التحالف الدولي في العراق."
+    assert [e.type for e in extract_events(agreed, day)] == ["agreement"]
