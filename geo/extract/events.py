@@ -224,10 +224,12 @@ def _pick_date(doc: Document, clause: Span, sent: Span, anchor: int, etype: str,
 
 
 def _named_as_site(doc: Document, clause: Span, place: Place) -> bool:
-    """The clause names ``place`` as a site: a base word in or right by its mention, or a site that is no town."""
-    for m in doc.mentions_in(clause):
-        if m.place.id != place.id:
-            continue
+    """The clause names ``place`` as a site (a base word in or right by its mention, or a site that is no town),
+    or does not name it at all (it is the story's base, found from a description)."""
+    mentions = [m for m in doc.mentions_in(clause) if m.place.id == place.id]
+    if not mentions:
+        return True
+    for m in mentions:
         i, j = doc.token_at(m.start), doc.token_at(m.end)
         if any(h.entry.role in ("base_word", "anaphor") for h in doc.hits_between(max(0, i - 2), j)):
             return True
