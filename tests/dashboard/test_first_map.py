@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -73,22 +74,88 @@ def test_week_rows_start_on_mondays(many):
     assert isinstance(f.index[0].date(), dt.date)
 
 
-def test_the_launcher_runs_streamlit_after_the_imports(monkeypatch):
+def _small_store(path):
+    from geo.devtools.sample import small_events
+    from geo.store import Article, Store
+
+    s = Store(path)
+    s.add_article(Article(id="a" * 64, text="t", published=dt.date(2024, 1, 1), source="x"), small_events())
+    s.close()
+    return path
+
+
+def test_the_launcher_runs_streamlit_after_the_imports_and_the_store(monkeypatch, tmp_path):
     import gc
     import sys
 
     from streamlit.web import cli
 
-    from dashboard import serve, views
+    from dashboard import cached, data, serve, views
 
-    froze, ran = [], []
+    store = _small_store(tmp_path / "s.gpkg")
+    monkeypatch.setenv("GEO_STORE", str(store))
+    froze, ran, warmed = [], [], []
+    real_warm = cached.warm
     monkeypatch.setattr(gc, "freeze", lambda: froze.append(True))
-    monkeypatch.setattr(cli, "main", lambda: ran.append(list(sys.argv)) or 0)
+    monkeypatch.setattr(cached, "warm", lambda path: warmed.append(path) or real_warm(path))
+    # Streamlit starts only once the store is read: the warm cache is there when cli.main runs.
+    monkeypatch.setattr(cli, "main", lambda: ran.append((list(sys.argv), len(warmed))) or 0)
     monkeypatch.setattr(sys, "argv", list(sys.argv))
     assert serve.main(["run", "app.py", "--server.port", "1"]) == 0
-    assert ran == [["streamlit", "run", "app.py", "--server.port", "1"]]
+    assert ran == [(["streamlit", "run", "app.py", "--server.port", "1"], 1)] and warmed == [str(store)]
     assert froze and views.labels.cache_info().currsize == 1  # the town labels are built before serving
     assert {"folium", "altair", "pandas", "dashboard.review_ui"} <= set(sys.modules)
+    assert len(cached.load(str(store), data.store_stamp(str(store)))) == len(data.load_events(store)) > 0
+
+
+def test_the_first_page_finds_the_launchers_warm_cache_and_a_changed_store_is_read_again(monkeypatch, tmp_path):
+    """``cached.warm`` fills exactly what the first run of app.py asks for: that run reads no event and
+    builds no map; after a write to the store (a new stamp) the next page reads and builds again."""
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import cached, data, views
+    from geo.store import Article, Store
+
+    app = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+    store = _small_store(tmp_path / "s.gpkg")
+    monkeypatch.setenv("GEO_STORE", str(store))
+    cached.warm(str(store))
+    loads, maps = [], []
+    real_load, real_map = data.load_events, views.map_parts
+    monkeypatch.setattr(data, "load_events", lambda *a, **k: loads.append(a) or real_load(*a, **k))
+    monkeypatch.setattr(views, "map_parts", lambda *a, **k: maps.append(a) or real_map(*a, **k))
+
+    at = AppTest.from_file(app, default_timeout=60).run()
+    assert not at.exception
+    assert loads == [] and maps == []  # all from the launcher's run
+    n = int(next(m for m in at.metric if m.label == "Visible events").value)
+    assert n == len(real_load(store)) > 0
+
+    s = Store(store)
+    s.add_article(Article(id="b" * 64, text="t", published=dt.date(2024, 2, 1), source="y"),
+                  synthetic_events(5, days=10))
+    s.close()
+    at = AppTest.from_file(app, default_timeout=60).run()
+    assert not at.exception
+    assert len(loads) == 1 and len(maps) == 1
+    assert int(next(m for m in at.metric if m.label == "Visible events").value) == len(real_load(store)) > n
+
+
+def test_a_store_the_launcher_cannot_read_is_one_line_and_the_server_still_starts(monkeypatch, tmp_path, capsys):
+    import sys
+
+    from streamlit.web import cli
+
+    from dashboard import serve
+
+    bad = tmp_path / "broken.gpkg"
+    bad.write_text("not a database")
+    monkeypatch.setenv("GEO_STORE", str(bad))
+    monkeypatch.setattr(cli, "main", lambda: 0)
+    monkeypatch.setattr(sys, "argv", list(sys.argv))
+    assert serve.main(["run", "app.py"]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("geo dashboard: the store is read on the first page instead")
 
 
 def test_geo_dashboard_execs_the_launcher(monkeypatch, tmp_path):
