@@ -41,6 +41,7 @@ def geo_map(
     speed: float = 1.0,
     mode: str = "moving",
     review: bool = False,
+    report_drawn: bool = False,
     key: str = "geo_map",
     on_change: Any = None,
 ) -> dict[str, Any] | None:
@@ -48,6 +49,8 @@ def geo_map(
 
     With ``review`` the event popups carry Confirm / Reject / Edit; a click reports
     ``{"review": {"id": ..., "action": "confirm" | "reject" | "edit"}}`` (``edit`` also selects the event).
+    With ``report_drawn`` the page reports ``{"drawn": true, ...}`` once, after its first map is painted
+    (the app holds back what lies below the map until then).
     """
     value: dict[str, Any] | None = _component()(
         map_id=map_id,
@@ -63,6 +66,7 @@ def geo_map(
         speed=speed,
         mode=mode,
         review=review,  # popups offer Confirm / Reject / Edit (the dashboard may write)
+        report_drawn=report_drawn,
         default=None,
         on_change=on_change,
         **{"skey": script_key(script)},
