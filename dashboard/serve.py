@@ -22,6 +22,7 @@ def preload(warm_store: bool = True) -> None:
     and, with ``warm_store``, fill the app's cached loaders for ``GEO_STORE`` (or the default store)."""
     import altair  # noqa: F401
     import pandas  # noqa: F401
+    import streamlit.emojis  # noqa: F401  (the page icon is checked against its catalogue: 0.1 s, first page)
 
     from dashboard import access, assets, cached, charts, data, filters, review, review_ui, state, views  # noqa: F401
     from dashboard.map import component  # noqa: F401

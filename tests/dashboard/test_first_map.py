@@ -104,7 +104,7 @@ def test_the_launcher_runs_streamlit_after_the_imports_and_the_store(monkeypatch
     assert serve.main(["run", "app.py", "--server.port", "1"]) == 0
     assert ran == [(["streamlit", "run", "app.py", "--server.port", "1"], 1)] and warmed == [str(store)]
     assert froze and views.labels.cache_info().currsize == 1  # the town labels are built before serving
-    assert {"folium", "altair", "pandas", "dashboard.review_ui"} <= set(sys.modules)
+    assert {"folium", "altair", "pandas", "dashboard.review_ui", "streamlit.emojis"} <= set(sys.modules)
     assert len(cached.load(str(store), data.store_stamp(str(store)))) == len(data.load_events(store)) > 0
 
 
