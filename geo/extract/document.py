@@ -156,6 +156,13 @@ def outside_datelines(found: list[_Found], spans: list[tuple[int, int]]) -> list
 
 
 @cache
+def coalition_sites() -> frozenset[str]:
+    """Places that are the coalition's own besides its bases (hosts.csv: airports with a coalition section,
+    the embassy, the Green Zone)."""
+    return frozenset(r["place_id"] for r in read_rows(DATA_DIR / "hosts.csv"))
+
+
+@cache
 def _capitals() -> dict[str, str]:
     return {r["country"]: r["place_id"] for r in read_rows(DATA_DIR / "capitals.csv")}
 
@@ -211,7 +218,7 @@ def with_named_bases(text: str, tokens: list[Token], hits: list[Hit], mentions: 
 
 def read_document(text: str, published: dt.date, source: str) -> Document | None:
     """The article with everything found in it, or None when it names neither foreign forces nor a base
-    they use (a withdrawal there is from parliament, an attack is on anyone: out of this map's scope).
+    or airport they use (a withdrawal there is from parliament, an attack is on anyone: out of this map's scope).
 
     The text is normalised here, once; the tokenizer, the place finder and the date finder share it.
     """
@@ -222,7 +229,10 @@ def read_document(text: str, published: dt.date, source: str) -> Document | None
     lines = dateline_spans(text)
     found = outside_datelines(find_places(text, normalized=(norm, offsets)), lines)
     mentions = with_named_bases(text, tokens, hits, with_marked_places(text, tokens, hits, found))
-    if not any(h.entry.role == "context" for h in hits) and not any(m.place.is_base for m in mentions):
+    # an airport with a coalition section counts only for an attack on it: flights and teams leave it too
+    attacked = any(h.entry.type == "attack" and h.entry.role == "trigger" for h in hits)
+    if not any(h.entry.role == "context" for h in hits) and not any(
+            m.place.is_base or (attacked and m.place.id in coalition_sites()) for m in mentions):
         return None
     older = older_items_offset(text, normalized=(norm, index))
     country = main_country(mentions)

@@ -63,8 +63,10 @@ def _handed_over_on_leaving(a: Event, b: Event) -> bool:
     """"Withdrew from the base and handed it over": the withdrawal is the handover's, one event."""
     if {a.type, b.type} != {"withdrawal", "handover"} or a.status != b.status:
         return False
-    return (a.place is not None and b.place is not None and a.place.id == b.place.id and a.place.is_base
-            and _same_day(a, b))
+    # the same base or town ("انسحبت ... من القائم وسلمت منشآتها"), the same day; leaving a country and
+    # handing over equipment in it are two things
+    return (a.place is not None and b.place is not None and a.place.id == b.place.id
+            and a.place.precision not in COARSE_PRECISIONS and _same_day(a, b))
 
 
 def _better(a: Event, b: Event) -> Event:
@@ -80,7 +82,13 @@ def _better(a: Event, b: Event) -> Event:
     prim, other = (b, a) if rank(b) < rank(a) else (a, b)
     changes: dict[str, object] = {}
     # the finer date; between equals, the one told first (the lead dates the event, later lines the statements)
-    if date_rank(other) < date_rank(prim) or (date_rank(other) == date_rank(prim) and other.start < prim.start):
+    # (two stated days a day apart: the statement came the day after the event, so the earlier day)
+    same = date_rank(other) == date_rank(prim)
+    if same and date_rank(prim) == (False, 0) and abs((other.date - prim.date).days) == 1:
+        take = other.date < prim.date
+    else:
+        take = date_rank(other) < date_rank(prim) or (same and other.start < prim.start)
+    if take:
         changes.update(date=other.date, end_date=other.end_date, date_precision=other.date_precision,
                        date_text=other.date_text)
     for k, v in other.counts().items():
