@@ -4,7 +4,8 @@ Streamlit keeps a component's iframe across reruns, so the map is only rebuilt w
 (a filter changed), and even then the page keeps the view. Everything else Python says — the time window,
 the selected event (with its quote), a view to fit (governorate filter, place search) — arrives as small
 arguments the page applies without redrawing. The page answers with its state (window, view, selection)
-on pause, on a brush of the timeline and on a click, never per Play step.
+on pause, on a brush of the timeline and on a click, never per Play step; when asked (``report_drawn``),
+also once after its first map is painted, so the app can send what lies below the map after it.
 """
 
 from __future__ import annotations
