@@ -424,7 +424,11 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
         # base's name told as its town, "غارة قرب التاجي", with no base word by it)
         own = [p for p in places if p.kind != "airport" and (p.is_base or p.id in coalition_sites())
                and _named_as_site(doc, clause, p)]
-        places = [p for p in places if p not in own] or ([] if own else places)
+        # (with nothing else named, the strike was somewhere in that base's country: "retaliatory airstrikes in
+        # Syria" told in a story about Conoco)
+        country = doc.main_country
+        fallback = [country] if country is not None and own and all(p.country == country.country for p in own) else []
+        places = [p for p in places if p not in own] or (fallback if own else places)
         if not places:
             return [], None
     if etype == "handover" and places and all(p.country and p.country not in HANDOVER_COUNTRIES for p in places):
