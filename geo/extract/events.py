@@ -39,7 +39,7 @@ from ..dates import DateSpan, older_item_start
 from .clauses import Span, clauses, sentences
 from .confidence import report_confidence
 from .counts import find_counts
-from .document import Document, read_document
+from .document import Document, coalition_sites, read_document
 from .merge import DATE_RANK, merge_within_article
 from .places import antecedent, described_site, event_places, is_site
 from .tokens import Hit, triggers
@@ -223,6 +223,21 @@ def _pick_date(doc: Document, clause: Span, sent: Span, anchor: int, etype: str,
     return min(in_sent, key=key) if in_sent else None
 
 
+def _named_as_site(doc: Document, clause: Span, place: Place) -> bool:
+    """The clause names ``place`` as a site (a base word in or right by its mention, or a site that is no town),
+    or does not name it at all (it is the story's base, found from a description)."""
+    mentions = [m for m in doc.mentions_in(clause) if m.place.id == place.id]
+    if not mentions:
+        return True
+    for m in mentions:
+        i, j = doc.token_at(m.start), doc.token_at(m.end)
+        if any(h.entry.role in ("base_word", "anaphor") for h in doc.hits_between(max(0, i - 2), j)):
+            return True
+        if place.kind not in {"air_base", "military_base", "base"}:
+            return True  # the embassy, the Green Zone: no town of that name
+    return False
+
+
 _THAT = frozenset({"ان", "بان", "that"})  # the complementizer that opens what was said
 
 
@@ -397,6 +412,16 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
     if etype in STRIKE_TYPES:
         # strikes elsewhere (Yemen, Israel) are not this map's; a place with no country (a region) stays
         places = [p for p in places if not p.country or p.country in STRIKE_COUNTRIES]
+        if not places:
+            return [], None
+    if etype == "airstrike":
+        # the coalition strikes others: its own base or embassy named with the strike is where it was
+        # launched from or what it answers ("US airstrikes against the PMF ... a coalition base"), not the target
+        # (an airport is no such place: the strike that killed Soleimani hit the road by Baghdad airport; nor a
+        # base's name told as its town, "غارة قرب التاجي", with no base word by it)
+        own = [p for p in places if p.kind != "airport" and (p.is_base or p.id in coalition_sites())
+               and _named_as_site(doc, clause, p)]
+        places = [p for p in places if p not in own] or ([] if own else places)
         if not places:
             return [], None
     if etype == "handover" and places and all(p.country and p.country not in HANDOVER_COUNTRIES for p in places):

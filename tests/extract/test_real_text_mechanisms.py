@@ -578,3 +578,13 @@ def test_talks_about_ending_the_mission_are_no_agreement_and_an_agreement_is():
     assert extract_events("Iraq asked Washington to begin talks on a withdrawal of US troops.", day) == []
     agreed = "أعلنت الخارجية العراقية اليوم الاتفاق مع الولايات المتحدة على إنهاء مهمة التحالف الدولي في العراق."
     assert [e.type for e in extract_events(agreed, day)] == ["agreement"]
+
+
+def test_a_coalition_airstrike_is_not_placed_at_a_coalition_base():
+    day = dt.date(2025, 10, 21)
+    text = "Following a series of US airstrikes against the PMF on Tuesday, a coalition base at Ain al-Asad went on alert."
+    assert [e for e in extract_events(text, day) if e.type == "airstrike"] == []
+    # the road by Baghdad airport is a place such a strike hits
+    (e,) = [e for e in extract_events("A US drone strike near Baghdad airport killed Qasem Soleimani on Friday.",
+                                      dt.date(2020, 1, 3)) if e.type in {"airstrike", "attack"}]
+    assert e.place.id == "biap"
