@@ -588,3 +588,10 @@ def test_a_coalition_airstrike_is_not_placed_at_a_coalition_base():
     (e,) = [e for e in extract_events("A US drone strike near Baghdad airport killed Qasem Soleimani on Friday.",
                                       dt.date(2020, 1, 3)) if e.type in {"airstrike", "attack"}]
     assert e.place.id == "biap"
+
+
+def test_history_before_the_drawdown_is_not_mapped():
+    text = ("سلمت القوات الأمريكية قاعدة عين الأسد إلى الجيش العراقي عام 2011. "
+            "وسلمت قوات التحالف اليوم قاعدة القيارة الجوية إلى الجيش العراقي.")
+    events = extract_events(text, dt.date(2020, 3, 26))
+    assert [(e.type, e.place.id, e.date) for e in events] == [("handover", "qayyarah_west", dt.date(2020, 3, 26))]
