@@ -62,6 +62,7 @@ SEIZED_WINDOW = 6  # tokens before a weapon word in which "seized", "found" make
 MEDICAL_WINDOW = 5  # tokens around a movement word in which the wounded or treatment make it medical
 AGGREGATE_WINDOW = 4  # tokens before a generic attack word in which "more than", "dozens" make it a tally
 UNTIL_WINDOW = 3  # tokens after "تستمر" in which an armed group is who goes on ("تستمر فصائل ... بالتهديد")
+ATTACK_CONTEXT_CHARS = 100  # how far before an attack's sentence its foreign target may have been named
 ACTOR_WINDOW = 4  # tokens around a strike word in which "Israeli", "تركية" name who struck
 STRUCK_WINDOW = 6  # tokens after an attack word in which an armed group's people or premises are its object
 # Processes: "بدأت القوات، منذ الأحد، سحب ..." dates their start with "منذ".
@@ -412,6 +413,13 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
             and all(m.place != doc.main_country for m in doc.mentions_in(clause))
             and not _sentence_has(doc, clause, ("context",))):
         return [], None  # "تبادل القصف مع فصائل لبنانية": no place and no foreign forces named, not this map's
+    if (etype == "attack"
+            and not _sentence_has(doc, Span(max(0, sent.start - ATTACK_CONTEXT_CHARS), sent.end),
+                                  ("context", "base_word", "anaphor"))
+            and not any(p.is_base or p.id in coalition_sites() for p in places)):
+        # "two attacks south of the capital killed three servicemen": no foreign force or base hit, in this
+        # line or the one before ("A similar explosion took place earlier today on Nasiriya-Baghdad road")
+        return [], None
     if etype in STRIKE_TYPES:
         # strikes elsewhere (Yemen, Israel) are not this map's; a place with no country (a region) stays
         places = [p for p in places if not p.country or p.country in STRIKE_COUNTRIES]

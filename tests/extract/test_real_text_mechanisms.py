@@ -596,3 +596,14 @@ def test_history_before_the_drawdown_is_not_mapped():
             "وسلمت قوات التحالف اليوم قاعدة القيارة الجوية إلى الجيش العراقي.")
     events = extract_events(text, dt.date(2020, 3, 26))
     assert [(e.type, e.place.id, e.date) for e in events] == [("handover", "qayyarah_west", dt.date(2020, 3, 26))]
+
+
+def test_an_attack_with_no_foreign_force_or_base_near_it_is_not_the_coalitions():
+    day = dt.date(2022, 8, 16)
+    text = ("Three servicemen were killed and three were wounded in two simultaneous attacks south of Damascus on "
+            "Monday, state media said. Separately, US forces in Syria were on alert after drones flew over their bases.")
+    assert [e for e in extract_events(text, day) if e.type == "attack"] == []
+    # a coalition convoy named in the line before is still the target
+    convoy = ("A roadside bomb hit a coalition supply convoy on al-Diwaniyah highway on Tuesday. "
+              "A similar explosion took place earlier today on the Nasiriya-Baghdad road in Dhi Qar.")
+    assert len([e for e in extract_events(convoy, dt.date(2021, 5, 18)) if e.type == "attack"]) == 2
