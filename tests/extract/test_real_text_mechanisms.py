@@ -607,3 +607,10 @@ def test_an_attack_with_no_foreign_force_or_base_near_it_is_not_the_coalitions()
     convoy = ("A roadside bomb hit a coalition supply convoy on al-Diwaniyah highway on Tuesday. "
               "A similar explosion took place earlier today on the Nasiriya-Baghdad road in Dhi Qar.")
     assert len([e for e in extract_events(convoy, dt.date(2021, 5, 18)) if e.type == "attack"]) == 2
+
+
+def test_a_base_after_in_the_vicinity_of_is_where_the_attack_was():
+    text = ("The United States military said in a statement that the Monday attacks in eastern Syria had no "
+            "casualties: its forces responded to an attack by drones in the vicinity of Al-Tanf Garrison.")
+    attacks = [e for e in extract_events(text, dt.date(2022, 8, 16)) if e.type == "attack"]
+    assert [(e.place.id, e.date) for e in attacks] == [("al_tanf", dt.date(2022, 8, 15))]
