@@ -203,7 +203,11 @@ def _pick_date(doc: Document, clause: Span, sent: Span, anchor: int, etype: str,
         if etype in {"agreement", "announcement"} and d.status == "planned" and not planned:
             return False  # "الاتفاق على إنهاء مهمة التحالف بحلول أيلول 2025": the content's date, not the deal's
         i = doc.token_at(d.start)
-        if d.status == "occurred" and (doc.has_role(i, "date_before") or (i and doc.has_role(i - 1, "date_before"))):
+        # ("قبل أسبوعين", two weeks ago: the word opens a relative date of its own, it bounds nothing; "قبل
+        # يومين من الهجوم" counts from another event)
+        opens = doc.has_role(i, "date_before") and (d.kind != "relative"
+                                                    or doc.has_role(doc.token_at(d.end), "date_of"))
+        if d.status == "occurred" and (opens or (i and doc.has_role(i - 1, "date_before"))):
             return False
         j = doc.token_at(d.end)
         return not (doc.has_role(i, "date_after") and doc.has_role(j, "date_of"))

@@ -614,3 +614,13 @@ def test_a_base_after_in_the_vicinity_of_is_where_the_attack_was():
             "casualties: its forces responded to an attack by drones in the vicinity of Al-Tanf Garrison.")
     attacks = [e for e in extract_events(text, dt.date(2022, 8, 16)) if e.type == "attack"]
     assert [(e.place.id, e.date) for e in attacks] == [("al_tanf", dt.date(2022, 8, 15))]
+
+
+def test_two_weeks_ago_dates_an_event_and_two_days_before_another_does_not():
+    day = dt.date(2022, 1, 1)
+    ago = "وكانت قاعدة أمريكية في حقل العمر النفطي قد تعرضت قبل أسبوعين لقصف صاروخي."
+    (e,) = [e for e in extract_events(ago, day, min_confidence=0) if e.type == "attack"]
+    assert (e.date, e.end_date, e.date_precision) == (dt.date(2021, 12, 15), dt.date(2021, 12, 21), "range")
+    before = "وتعرضت قاعدة حقل العمر لقصف صاروخي قبل يومين من زيارة الوفد الأمريكي."
+    (e,) = [e for e in extract_events(before, day, min_confidence=0) if e.type == "attack"]
+    assert e.date_text == ""  # the report day, not 30 December
