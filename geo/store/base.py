@@ -383,7 +383,7 @@ class EventReads(ReviewRows):
             return
         places = self._places()
         for rows in self._keyset_pages(MERGED_READ_COLS, page, Filters.of(**filters)):
-            yield [row_to_merged(r, places) for r in rows]
+            yield [row_to_merged(r[:-3], places) for r in rows]
 
     def iter_columns(self, page: int = PAGE, **filters: Any) -> Iterator[EventColumns] | None:
         """``iter_query``'s pages column by column (``EventColumns``: no Event per row, for the fast
@@ -397,8 +397,9 @@ class EventReads(ReviewRows):
         return (rows_to_columns(rows, places) for rows in pages)
 
     def _keyset_pages(self, columns: Sequence[str], page: int, f: Filters) -> Iterator[list[tuple[Any, ...]]]:
-        """The merged rows (``columns`` of ``merged_events``) that pass ``f``, by (date, id), in pages of at
-        most ``page``: each page one indexed query after the last row of the one before."""
+        """The merged rows (``columns`` of ``merged_events``, then the three keys of the order: date,
+        event id, fid) that pass ``f``, by (date, id), in pages of at most ``page``: each page one indexed
+        query after the last row of the one before."""
         where = self._where(f)
         if where is None:
             return
@@ -419,7 +420,7 @@ class EventReads(ReviewRows):
             if not rows:
                 return
             after = tuple(rows[-1][-3:])
-            yield [r[:-3] for r in rows]
+            yield rows
             if len(rows) < page:
                 return
 
