@@ -262,7 +262,7 @@ def _property_columns(page: EventColumns) -> dict[str, Sequence[Any]]:
     for name, value in _DEFAULTS.items():
         out[name] = [value] * n
     out["confidence"] = finite(out["confidence"])
-    out["id"] = _ids(c, pids, dids)
+    out["id"] = c["event_id"] if "event_id" in c else _ids(c, pids, dids)
     parts = {k: (p.name, p.province, _coordinate(p.lat), _coordinate(p.lon), p.precision) for k, p in places.items()}
     parts[None] = (None, None, None, None, "none")  # type: ignore[index]
     at = list(map(parts.__getitem__, pids))

@@ -314,15 +314,25 @@ class _Columns(Mapping[str, Sequence[Any]]):
         return done
 
     def __iter__(self) -> Iterator[str]:
-        return iter(_KEYS)
+        return (k for k in _KEYS if k in self)
 
     def __len__(self) -> int:
-        return len(_KEYS)
+        return sum(1 for _ in self)
 
     def _column(self, name: str) -> Sequence[Any]:
         if name not in _KINDS:
             raise KeyError(name)
         kind = _KINDS[name]
+        if kind == "id":
+            # The id the store wrote is ``Event.id`` of the merged event, the hash of fields read back
+            # here unchanged, unless a place it names is missing from the places (then the Event has
+            # none, and another id): no stored ids for such a page.
+            ids = self._raw[len(COLUMNS_READ_COLS) + 1] if len(self._raw) > len(COLUMNS_READ_COLS) else None
+            places = self._places
+            for key in ("place_id", "destination_id"):
+                if ids is None or not all(v in places for v in set(self._raw[_COLUMN_AT[key]]) if v):
+                    raise KeyError(name)
+            return ids
         if kind == "place":
             places = self._places
             values = self._raw[_COLUMN_AT[name]]
@@ -345,11 +355,11 @@ class _Columns(Mapping[str, Sequence[Any]]):
 
 
 def rows_to_columns(rows: Sequence[Sequence[Any]], places: dict[str, Place]) -> EventColumns:
-    """``COLUMNS_READ_COLS`` rows (any values after those are left out) as one ``EventColumns``: the
-    values ``row_to_merged`` would give its Events, column by column (each column when first asked for),
-    and the stored JSON of the lists."""
+    """``COLUMNS_READ_COLS`` rows as one ``EventColumns``: the values ``row_to_merged`` would give its
+    Events, column by column (each column when first asked for), and the stored JSON of the lists.
+    Rows of ``_keyset_pages`` carry the keys of their order after those (date, event id, fid): the
+    event ids are then the ``event_id`` column."""
     raw: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [()] * len(COLUMNS_READ_COLS)
-    del raw[len(COLUMNS_READ_COLS):]
     lists = {k: raw[_COLUMN_AT[k]] for k in ("sources", "quotes")}
     return EventColumns(_Columns(raw, places), places, lists)
 
@@ -357,5 +367,5 @@ def rows_to_columns(rows: Sequence[Sequence[Any]], places: dict[str, Place]) -> 
 # Every key of a page's columns: the stored fields, the place keys and the merge's lists.
 _FIELD_COLUMN = {name: column for column, name, _ in _COLUMN_FIELDS}
 _KINDS = {**{name: kind for _, name, kind in _COLUMN_FIELDS}, "place_id": "place", "destination_id": "place",
-          "sources": "list", "quotes": "list"}
+          "sources": "list", "quotes": "list", "event_id": "id"}
 _KEYS = tuple(_KINDS)
