@@ -58,8 +58,6 @@ _NONE = type(None)
 
 
 def _texts(values: Sequence[Any], n: int, nulls: int, type: pa.DataType) -> pa.Array:
-    import numpy as np
-    import pyarrow as pa
 
     validity = _validity(values, n) if nulls else None
     if nulls:

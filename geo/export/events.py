@@ -263,8 +263,9 @@ def _property_columns(page: EventColumns) -> dict[str, Sequence[Any]]:
         out[name] = [value] * n
     out["confidence"] = finite(out["confidence"])
     out["id"] = c["event_id"] if "event_id" in c else _ids(c, pids, dids)
-    parts = {k: (p.name, p.province, _coordinate(p.lat), _coordinate(p.lon), p.precision) for k, p in places.items()}
-    parts[None] = (None, None, None, None, "none")  # type: ignore[index]
+    parts: dict[str | None, tuple[Any, ...]] = {
+        k: (p.name, p.province, _coordinate(p.lat), _coordinate(p.lon), p.precision) for k, p in places.items()}
+    parts[None] = (None, None, None, None, "none")
     at = list(map(parts.__getitem__, pids))
     for i, name in enumerate(("place", "province", "lat", "lon", "geo_precision")):
         out[name] = list(map(operator.itemgetter(i), at))
@@ -340,7 +341,7 @@ def _json_value(v: Any) -> str:
     return _dumps(v)
 
 
-def _json_column(values: list[Any]) -> list[str]:
+def _json_column(values: Sequence[Any]) -> list[str]:
     """Every value of a column as JSON text; a column of text or integers is encoded once per distinct
     value (of one type only: 1 and 1.0, 0.0 and -0.0 are equal keys but not the same JSON)."""
     kinds = set(map(type, values))

@@ -158,8 +158,9 @@ def stream_parquet(tables: Iterable[pa.Table], p: Path, schema: pa.Schema, uniqu
 
     Each chunk is written on a second thread while the next one is made: Arrow writes without the GIL,
     so on a second core the writing costs no time of the export."""
-    import pyarrow.parquet as pq
     from concurrent.futures import Future, ThreadPoolExecutor
+
+    import pyarrow.parquet as pq
 
     dictionary = [n for n in schema.names if n not in unique] if unique else True
     with (_replacing(p) as tmp, pq.ParquetWriter(tmp, schema, use_dictionary=dictionary) as writer,

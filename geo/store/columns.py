@@ -327,12 +327,13 @@ class _Columns(Mapping[str, Sequence[Any]]):
             # The id the store wrote is ``Event.id`` of the merged event, the hash of fields read back
             # here unchanged, unless a place it names is missing from the places (then the Event has
             # none, and another id): no stored ids for such a page.
-            ids = self._raw[len(COLUMNS_READ_COLS) + 1] if len(self._raw) > len(COLUMNS_READ_COLS) else None
+            if len(self._raw) <= len(COLUMNS_READ_COLS):
+                raise KeyError(name)
             places = self._places
             for key in ("place_id", "destination_id"):
-                if ids is None or not all(v in places for v in set(self._raw[_COLUMN_AT[key]]) if v):
+                if not all(v in places for v in set(self._raw[_COLUMN_AT[key]]) if v):
                     raise KeyError(name)
-            return ids
+            return self._raw[len(COLUMNS_READ_COLS) + 1]
         if kind == "place":
             places = self._places
             values = self._raw[_COLUMN_AT[name]]
