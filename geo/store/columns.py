@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from json.encoder import encode_basestring
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -149,13 +150,21 @@ def event_values(article_id: str, e: Event, version: str) -> tuple[Any, ...]:
     return (values[0], article_id, *values[1:], version, merge_kind(e), e.last_date.isoformat(), None)
 
 
+def _json_texts(items: Sequence[str]) -> str:
+    """``json.dumps(list(items), ensure_ascii=False)`` for texts, joined here (the encoder's own layers
+    cost more than the encoding of a list of a few texts)."""
+    try:
+        return "[" + ", ".join(map(encode_basestring, items)) + "]"
+    except TypeError:  # not all texts
+        return json.dumps(list(items), ensure_ascii=False)
+
+
 def merged_values(article_id: str, e: Event, reports: int) -> tuple[Any, ...]:
     """A ``MERGED_COLS`` row (minus geom) for the merged event ``e`` whose kept report is of ``article_id``."""
     values = _stored_values(e)
     dest = e.destination
     return (values[0], article_id, *values[1:], merge_kind(e),
-            e.last_date.isoformat(), json.dumps(list(e.all_sources), ensure_ascii=False),
-            json.dumps(list(e.all_quotes), ensure_ascii=False), reports,
+            e.last_date.isoformat(), _json_texts(e.all_sources), _json_texts(e.all_quotes), reports,
             dest.lon if dest else None, dest.lat if dest else None)
 
 
