@@ -150,13 +150,12 @@ def _extent_hex(e: Event) -> str | None:
     return _ewkb_hex(shapely.LineString(e.geometry()))
 
 
-def _cells(lon: float, lat: float, dx: float, dy: float) -> list[int]:
-    """The ``CELL`` ids of every grid cell the box (lon ± dx, lat ± dy) touches, with a margin for the
-    single-precision boxes ``&&`` compares."""
+def _cell_range(lon: float, lat: float, dx: float, dy: float) -> tuple[int, int, int, int]:
+    """The grid columns x0..x1 and rows y0..y1 (of ``CELL``: 0.1 degree) that the box (lon ± dx, lat ± dy)
+    touches, with a margin for the single-precision boxes ``&&`` compares."""
     m = 1e-4
-    xs = range(math.floor((lon - dx - m) * 10), math.floor((lon + dx + m) * 10) + 1)
-    ys = range(math.floor((lat - dy - m) * 10), math.floor((lat + dy + m) * 10) + 1)
-    return [(x + 1800) * 4000 + y + 900 for x in xs for y in ys]
+    return (math.floor((lon - dx - m) * 10), math.floor((lon + dx + m) * 10),
+            math.floor((lat - dy - m) * 10), math.floor((lat + dy + m) * 10))
 
 
 def _array(values: Sequence[Any], kind: str) -> str:
@@ -399,29 +398,39 @@ class PostgisStore(EventReads):
         cols = ("id", "path", "source", "outlet", "url", "title", "published", "text", "encoding",
                 "extractor_version")
         types = ["text"] * 6 + ["date", "text", "text", "text"]
-        rows = c.execute(
-            f"INSERT INTO articles ({', '.join(cols)}, ingested_at) SELECT {', '.join(cols)}, now() FROM "
-            + _records_sql(cols, types, "a")
-            + " ORDER BY n ON CONFLICT (id) DO NOTHING RETURNING id",
-            (_records([[getattr(a, k) for k in cols] for a, _ in batch]),),
-        ).fetchall()
-        new = {r[0] for r in rows}
+        records = _records([[getattr(a, k) for k in cols] for a, _ in batch])
+        with c.pipeline():
+            # Sent, and run by the server while the reports' rows are made here (for every article:
+            # those stored already are left out when the answer comes).
+            inserted = c.execute(
+                f"INSERT INTO articles ({', '.join(cols)}, ingested_at) SELECT {', '.join(cols)}, now() FROM "
+                + _records_sql(cols, types, "a")
+                + " ORDER BY n ON CONFLICT (id) DO NOTHING RETURNING id",
+                (records,),
+            )
+            made = []
+            for article, events in batch:
+                kept = list({e.id: e for e in reversed(events)}.values())[::-1]  # INSERT OR IGNORE: first wins
+                rows_of, moves_of = [], []
+                for e in kept:
+                    rows_of.append((_point_hex(e.place), *event_values(article.id, e, article.extractor_version)))
+                    line = movement_line(e)
+                    if line is not None:
+                        moves_of.append((_ewkb_hex(line), *movement_values(article.id, e)))
+                made.append((kept, rows_of, moves_of))
+            new = {r[0] for r in inserted.fetchall()}
         out: list[int | str | None] = []
         events_rows, move_rows, chosen = [], [], []
         seeds: set[Seed] = set()
-        for article, events in batch:
+        for (article, _), (kept, rows_of, moves_of) in zip(batch, made, strict=True):
             if article.id not in new:
                 out.append(None)
                 continue
             new.discard(article.id)  # an article twice in one batch is stored once
-            kept = list({e.id: e for e in reversed(events)}.values())[::-1]  # INSERT OR IGNORE: first wins
             chosen += [(article.id, e) for e in kept]
             seeds |= seeds_of(kept)
-            for e in kept:
-                events_rows.append((_point_hex(e.place), *event_values(article.id, e, article.extractor_version)))
-                line = movement_line(e)
-                if line is not None:
-                    move_rows.append((_ewkb_hex(line), *movement_values(article.id, e)))
+            events_rows += rows_of
+            move_rows += moves_of
             out.append(len(kept))
         _upsert_places(c, event_places([e for _, e in chosen]))
         with c.cursor() as cur:
@@ -491,6 +500,9 @@ class PostgisStore(EventReads):
         # later statement sees what other writers committed before we got the lock, so the merge
         # recomputed here includes their reports, and theirs will include ours.
         kinds = sorted({s[0] for s in seeds})
+        # The lookups are many small index ranges, which the planner's guesses for the cells of a probe
+        # (a thousand rows per generate_series) would have JIT-compiled: a third of a second a query.
+        c.execute("SET LOCAL jit = off")
         for k in kinds:
             c.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (MERGE_LOCK + k,))
         return self._remerge(c, seeds, stale or (), new)
@@ -520,25 +532,34 @@ class PostgisStore(EventReads):
     def _span_rows(self, c: Any, probes: Sequence[Seed]) -> list[tuple[Any, ...]]:
         # Over the (kind, cell, first day) btree: a report that may merge with the probe lies in a cell
         # its box touches, overlaps its days and is at most LIKE_SPAN_DAYS longer, so it starts no
-        # earlier than (the probe's first day - its length - that).
+        # earlier than (the probe's first day - its length - that). One row per probe: the server
+        # walks the cells of its box (``_cell_range``: columns x0..x1 by rows y0..y1), where a row per
+        # cell was most of what was encoded and sent.
         rows_in: list[tuple[Any, ...]] = []
         for i, (kind, (d0, d1), place_id, lon, lat) in enumerate(probes):
             low = d0 - (d1 - d0) - dt.timedelta(days=LIKE_SPAN_DAYS)
             if place_id is None or lon is None or lat is None:
-                rows_in.append((i, kind, -1, d0, d1, low, None, None, None, None))
+                rows_in.append((i, kind, 0, 0, 0, 0, d0, d1, low, None, None, None, None))
                 continue
             dx, dy = box_degrees(lat)
-            rows_in += [(i, kind, cell, d0, d1, low, lon, lat, dx, dy) for cell in _cells(lon, lat, dx, dy)]
+            x0, x1, y0, y1 = _cell_range(lon, lat, dx, dy)
+            rows_in.append((i, kind, x0, x1, y0, y1, d0, d1, low, lon, lat, dx, dy))
         cols = list(zip(*rows_in, strict=True))
-        kinds = ("number", "text", "number", "day", "day", "day", "number", "number", "number", "number")
+        kinds = ("number", "text", "number", "number", "number", "number", "day", "day", "day", "number", "number",
+                 "number", "number")
         rows = c.execute(
             "SELECT q.i, e.fid, e.date, e.last_date, e.place_id, e.lon, e.lat"
-            " FROM unnest(%s::int[], %s::text[], %s::bigint[], %s::date[], %s::date[], %s::date[], %s::float8[],"
-            " %s::float8[], %s::float8[], %s::float8[]) AS q(i, kind, cell, d0, d1, lo, lon, lat, dx, dy)"
-            # LATERAL: one index range per probe row, whatever the planner guesses of the probes (a hash
+            " FROM unnest(%s::int[], %s::text[], %s::int[], %s::int[], %s::int[], %s::int[], %s::date[], %s::date[],"
+            " %s::date[], %s::float8[], %s::float8[], %s::float8[], %s::float8[])"
+            " AS q(i, kind, x0, x1, y0, y1, d0, d1, lo, lon, lat, dx, dy)"
+            # a cell id as CELL makes it; -1 (one cell) for the unlocated
+            " CROSS JOIN LATERAL (SELECT CASE WHEN q.lon IS NULL THEN -1::bigint ELSE"
+            " ((gx + 1800)::bigint * 4000 + gy + 900) END AS cell"
+            " FROM generate_series(q.x0, q.x1) AS gx, generate_series(q.y0, q.y1) AS gy) AS g"
+            # LATERAL: one index range per probe cell, whatever the planner guesses of the probes (a hash
             # join over a scan of every report grows with the store)
             " CROSS JOIN LATERAL (SELECT e.fid, e.date, e.last_date, e.place_id, e.lon, e.lat, e.geom FROM events e"
-            f" WHERE e.merge_kind = q.kind AND {CELL.replace('geom', 'e.geom')} = q.cell"
+            f" WHERE e.merge_kind = q.kind AND {CELL.replace('geom', 'e.geom')} = g.cell"
             " AND e.date BETWEEN q.lo AND q.d1 OFFSET 0) e"
             " WHERE e.last_date >= q.d0"
             " AND ((q.lon IS NULL AND e.geom IS NULL) OR (q.lon IS NOT NULL AND e.geom &&"
