@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from json.encoder import encode_basestring
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from typing import Any
 
 import shapely
