@@ -227,6 +227,9 @@ def test_postgis_schema_and_geometry(postgis_url, seeds_dir):
         # questions go to merged_events (dated and typed there); the reports keep what the merge looks up
         assert "btree (merge_kind, COALESCE(" in idx["events_kind_cell"] and "events_kind_span" not in idx
         assert "events_date" not in idx and "events_type" not in idx
+        # the report's key leads with its article: it is also the article's index
+        assert "UNIQUE INDEX" in idx["events_article_id_event_id_key"] and "btree (article_id, event_id)" in \
+            idx["events_article_id_event_id_key"] and "events_article" not in idx
         lon, lat = c.execute(
             "SELECT ST_X(geom), ST_Y(geom) FROM events WHERE place = 'Balad Air Base' AND type = 'attack'"
         ).fetchone()
@@ -305,6 +308,8 @@ def test_postgis_store_of_the_range_era_gets_the_box_of_days(postgis_url, seeds_
     with psycopg.connect(postgis_url, autocommit=True) as c:
         c.execute("DROP INDEX merged_days")
         c.execute("CREATE INDEX merged_span ON merged_events USING gist (daterange(date, last_date, '[]'))")
+        c.execute("ALTER TABLE events DROP CONSTRAINT events_article_id_event_id_key, ADD UNIQUE (event_id, article_id)")
+        c.execute("CREATE INDEX events_article ON events (article_id)")
     with open_store(postgis_url) as st:
         assert [e.id for e in st.query(**window)] == answer
         assert [e.id for e in st.query(start=window["start"])] == [e.id for e in st.query() if e.last_date >= window["start"]]
@@ -316,3 +321,10 @@ def test_postgis_store_of_the_range_era_gets_the_box_of_days(postgis_url, seeds_
     with psycopg.connect(postgis_url) as c:
         names = {r[0] for r in c.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'merged_events'")}
     assert "merged_days" in names and "merged_span" not in names
+    with psycopg.connect(postgis_url) as c:
+        names = {r[0] for r in c.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'events'")}
+    assert "events_article_id_event_id_key" in names and not names & {"events_article", "events_event_id_article_id_key"}
+    n = len(list(Path(seeds_dir).rglob("*.txt")))
+    ingest_paths([seeds_dir], store=postgis_url)  # stored already, under the new key: nothing changes
+    with open_store(postgis_url) as st:
+        assert st.counts()["articles"] <= n and [e.id for e in st.query(**window)] == answer
