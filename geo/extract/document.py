@@ -156,7 +156,9 @@ def outside_datelines(found: list[_Found], spans: list[tuple[int, int]]) -> list
 
 
 @cache
-def _hosts() -> frozenset[str]:
+def coalition_sites() -> frozenset[str]:
+    """Places that are the coalition's own besides its bases (hosts.csv: airports with a coalition section,
+    the embassy, the Green Zone)."""
     return frozenset(r["place_id"] for r in read_rows(DATA_DIR / "hosts.csv"))
 
 
@@ -230,7 +232,7 @@ def read_document(text: str, published: dt.date, source: str) -> Document | None
     # an airport with a coalition section counts only for an attack on it: flights and teams leave it too
     attacked = any(h.entry.type == "attack" and h.entry.role == "trigger" for h in hits)
     if not any(h.entry.role == "context" for h in hits) and not any(
-            m.place.is_base or (attacked and m.place.id in _hosts()) for m in mentions):
+            m.place.is_base or (attacked and m.place.id in coalition_sites()) for m in mentions):
         return None
     older = older_items_offset(text, normalized=(norm, index))
     country = main_country(mentions)

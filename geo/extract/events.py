@@ -39,7 +39,7 @@ from ..dates import DateSpan, older_item_start
 from .clauses import Span, clauses, sentences
 from .confidence import report_confidence
 from .counts import find_counts
-from .document import Document, read_document
+from .document import Document, coalition_sites, read_document
 from .merge import DATE_RANK, merge_within_article
 from .places import antecedent, described_site, event_places, is_site
 from .tokens import Hit, triggers
@@ -57,10 +57,12 @@ AGREED_WINDOW = 16  # tokens before a movement word in which "agreed"/"signed" (
 ANNIVERSARY_DAYS = 1  # an anniversary falls on the day (or, overnight or across time zones, the day after)
 PAST_STATE_WINDOW = 6  # tokens before a presence word in which "كانت", "previously" make it the past
 INTENT_WINDOW = 3  # tokens before a movement word in which an intention or decision makes it an announcement
-SPEECH_WINDOW = 6  # tokens before a date in which a speech verb makes it the day of the statement
+SPEECH_WINDOW = 10  # tokens before a date in which a speech verb makes it the day of the statement
 SEIZED_WINDOW = 6  # tokens before a weapon word in which "seized", "found" make it cargo
 MEDICAL_WINDOW = 5  # tokens around a movement word in which the wounded or treatment make it medical
 AGGREGATE_WINDOW = 4  # tokens before a generic attack word in which "more than", "dozens" make it a tally
+UNTIL_WINDOW = 3  # tokens after "تستمر" in which an armed group is who goes on ("تستمر فصائل ... بالتهديد")
+ACTOR_WINDOW = 4  # tokens around a strike word in which "Israeli", "تركية" name who struck
 STRUCK_WINDOW = 6  # tokens after an attack word in which an armed group's people or premises are its object
 # Processes: "بدأت القوات، منذ الأحد، سحب ..." dates their start with "منذ".
 _PROCESS_TYPES = {"withdrawal", "redeployment", "handover"}
@@ -179,9 +181,12 @@ def _pick_date(doc: Document, clause: Span, sent: Span, anchor: int, etype: str,
                planned: bool = False) -> DateSpan | None:
     def said_on(d: DateSpan) -> bool:
         # "قالت المتحدثة، اليوم الاثنين، إن ...", "said Monday that ...": when it was said, not done
+        # ("وذكرت أن القوات تعرضت السبت الماضي": after "أن"/"that" the date is the reported event's)
         i = doc.token_at(d.start)
         before = doc.hits_between(max(0, i - SPEECH_WINDOW), i)
-        return d.start < anchor and any(h.entry.role == "speech" for h in before)
+        speech = [h.last for h in before if h.entry.role == "speech"]
+        return d.start < anchor and bool(speech) and not any(
+            doc.tokens[j].norm in _THAT for j in range(max(speech) + 1, i))
 
     def key(d: DateSpan) -> tuple[bool, bool, int, int]:
         # a future verb ("will end", "سينتهي") takes the deadline over the day it was announced; the
@@ -205,12 +210,43 @@ def _pick_date(doc: Document, clause: Span, sent: Span, anchor: int, etype: str,
     in_clause = [d for d in doc.dates_in(clause) if usable(d)
                  and abs(d.start - anchor) <= DATE_MAX_CHARS]
     if in_clause:
-        return min(in_clause, key=key)
+        best = min(in_clause, key=key)
+        if etype in STRIKE_TYPES and said_on(best) and _definite(doc, anchor):
+            # "قالت المتحدثة، اليوم الاثنين، إن الهجوم الذي تعرضت له القاعدة ...": "the attack" refers to
+            # one told with its own date; the statement's day is not it
+            return None
+        return best
     # The report date of a sentence comes before its clauses ("وقال X، الأحد، إن ..."); a date after
     # this clause belongs to another clause's event.
     in_sent = [d for d in doc.dates_in(sent) if usable(d) and d.start < clause.start
                and d.precision == "day" and d.status == "occurred"]
     return min(in_sent, key=key) if in_sent else None
+
+
+def _named_as_site(doc: Document, clause: Span, place: Place) -> bool:
+    """The clause names ``place`` as a site (a base word in or right by its mention, or a site that is no town),
+    or does not name it at all (it is the story's base, found from a description)."""
+    mentions = [m for m in doc.mentions_in(clause) if m.place.id == place.id]
+    if not mentions:
+        return True
+    for m in mentions:
+        i, j = doc.token_at(m.start), doc.token_at(m.end)
+        if any(h.entry.role in ("base_word", "anaphor") for h in doc.hits_between(max(0, i - 2), j)):
+            return True
+        if place.kind not in {"air_base", "military_base", "base"}:
+            return True  # the embassy, the Green Zone: no town of that name
+    return False
+
+
+_THAT = frozenset({"ان", "بان", "that"})  # the complementizer that opens what was said
+
+
+def _definite(doc: Document, pos: int) -> bool:
+    """The trigger at ``pos`` is a definite noun ("الهجوم", "the attack"): a reference to an event."""
+    i = doc.token_at(pos)
+    tok = doc.tokens[i]
+    raw = doc.text[tok.start:tok.end]
+    return raw.startswith(("ال", "وال")) or (i > 0 and doc.tokens[i - 1].norm == "the")
 
 
 def _default_date(doc: Document, pos: int) -> tuple[dt.date, dt.date | None, str, str]:
@@ -230,7 +266,8 @@ def _trigger_ok(doc: Document, hits: list[Hit], h: Hit, has_site: bool, has_obje
     role = h.entry.role
     if not (role == "trigger" or (role == "trigger_site" and has_site)
             or (role == "trigger_object" and (has_site or has_object))
-            or (role == "trigger_until" and has_deadline)
+            or (role == "trigger_until" and has_deadline
+                and not _cue_near(hits, "armed_group", h.first, 0, UNTIL_WINDOW))
             or (role == "trigger_planned" and has_planned_forces)):
         return False
     return not (
@@ -290,10 +327,19 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
         or (trig.entry.weapon and _cue_near(hits, "seized", trig.first, SEIZED_WINDOW))
     ):
         return [], None  # habits and air defence are not an attack
+    if (etype in STRIKE_TYPES and _cue_near(hits, "other_actor", trig.first, ACTOR_WINDOW, ACTOR_WINDOW)
+            and not _cue_near(hits, "context", trig.first, ACTOR_WINDOW, ACTOR_WINDOW)
+            and not (etype == "attack" and any(is_site(doc, m) and m.place.is_base for m in doc.mentions_in(clause)))):
+        return [], None  # "غارات إسرائيلية على دير الزور", "a Turkish drone hit ...": not a coalition strike
     if etype == "attack" and _struck_object(hits, trig, "local_target") and not any(
             h.entry.role == "context" for h in hits):
         return [], None  # "drones hit a Peshmerga base": a local force's base, no foreign forces named
-    if etype == "attack" and (_struck_object(hits, trig, "struck_target") or (
+    # "تعرضت قاعدة عين الأسد لهجوم نفذه الحرس الثوري": with a base named, the armed group is who struck
+    # ("استهداف آليات تضم قادة في الحشد في التاجي": the group's cars come first, at the base: a strike on them)
+    targets = [doc.tokens[h.first].start for h in hits if h.entry.role == "struck_target" and h.first > trig.last]
+    base_hit = bool(targets) and any(m.place.is_base and is_site(doc, m) and m.start < targets[0]
+                                     for m in doc.mentions_in(clause))
+    if etype == "attack" and not base_hit and (_struck_object(hits, trig, "struck_target") or (
             _cue_near(hits, "strike_noun", trig.first, STRUCK_WINDOW, 1)
             and not any(o.entry.role in ("context", "base_word") and o.first > trig.last for o in hits))):
         etype = "airstrike"  # "استهداف آليات تضم قادة في الحشد الشعبي": a strike on an armed group
@@ -301,6 +347,10 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
         return [], None  # "من قواعد كانت تتمركز بها": where they used to be
     if etype in MOVEMENT_TYPES and _cue_near(hits, "to_iraqi", trig.first, 0, TO_IRAQI_WINDOW):
         etype = "handover"  # "نقلت إلى قوات الأمن العراقية معدات": moved into Iraqi hands
+    if (etype in MOVEMENT_TYPES | {"handover"} and _cue_near(hits, "talks", trig.first, TALK_WINDOW)
+            and not _cue_near(hits, "agreed", trig.first, AGREED_WINDOW)
+            and not _cue_near(hits, "talk", trig.first, TALK_WINDOW)):
+        return [], None  # "محادثات بشأن إنهاء وجود التحالف", "talks on a withdrawal": talks, not an agreement
     planned_cue = (_cue_near(hits, "planned", trig.first, PLANNED_BEFORE, PLANNED_AFTER)
                    or _future_verb(doc.tokens[trig.first].norm, trig.entry.words[0]))
     # "a plan to withdraw" is an agreement; "under the plan, forces will leave" is a planned withdrawal
@@ -362,6 +412,16 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
     if etype in STRIKE_TYPES:
         # strikes elsewhere (Yemen, Israel) are not this map's; a place with no country (a region) stays
         places = [p for p in places if not p.country or p.country in STRIKE_COUNTRIES]
+        if not places:
+            return [], None
+    if etype == "airstrike":
+        # the coalition strikes others: its own base or embassy named with the strike is where it was
+        # launched from or what it answers ("US airstrikes against the PMF ... a coalition base"), not the target
+        # (an airport is no such place: the strike that killed Soleimani hit the road by Baghdad airport; nor a
+        # base's name told as its town, "غارة قرب التاجي", with no base word by it)
+        own = [p for p in places if p.kind != "airport" and (p.is_base or p.id in coalition_sites())
+               and _named_as_site(doc, clause, p)]
+        places = [p for p in places if p not in own] or ([] if own else places)
         if not places:
             return [], None
     if etype == "handover" and places and all(p.country and p.country not in HANDOVER_COUNTRIES for p in places):

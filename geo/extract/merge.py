@@ -82,7 +82,13 @@ def _better(a: Event, b: Event) -> Event:
     prim, other = (b, a) if rank(b) < rank(a) else (a, b)
     changes: dict[str, object] = {}
     # the finer date; between equals, the one told first (the lead dates the event, later lines the statements)
-    if date_rank(other) < date_rank(prim) or (date_rank(other) == date_rank(prim) and other.start < prim.start):
+    # (two stated days a day apart: the statement came the day after the event, so the earlier day)
+    same = date_rank(other) == date_rank(prim)
+    if same and date_rank(prim) == (False, 0) and abs((other.date - prim.date).days) == 1:
+        take = other.date < prim.date
+    else:
+        take = date_rank(other) < date_rank(prim) or (same and other.start < prim.start)
+    if take:
         changes.update(date=other.date, end_date=other.end_date, date_precision=other.date_precision,
                        date_text=other.date_text)
     for k, v in other.counts().items():

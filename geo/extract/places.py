@@ -24,6 +24,7 @@ _BASE_KINDS = {"air_base", "military_base", "base", "airport"}
 # Places too coarse to be where a strike hit when the story names a base there.
 CITY_SITE_KM = 60  # how far from a town's point a base may lie and still be "at" that town
 CITY_QUARTER_KM = 15  # how far from a city's point a "district" record may lie and still be a quarter of it
+QUARTER_SITE_KM = 5.0  # a site this close to a quarter's point (same governorate) lies in it
 COARSE_PRECISIONS = frozenset({"country", "region"})
 # Two sites this close are one target when a strike on both is told for the same day ("the Victory base at
 # Baghdad airport", "the diplomatic support centre at the airport"): neighbours, not two attacks.
@@ -56,6 +57,10 @@ def contains(big: Place, small: Place) -> bool:
         # 300 km from al-Taqaddum, both in Anbar)
         return (bool(small.province) and small.province == big.province
                 and haversine_km(big.lat, big.lon, small.lat, small.lon) <= CITY_SITE_KM)
+    if big.precision == "district" and small.precision == "site":
+        # a compound inside a quarter (the US embassy in the Green Zone), not a base elsewhere in the district
+        return (bool(small.province) and small.province == big.province
+                and haversine_km(big.lat, big.lon, small.lat, small.lon) <= QUARTER_SITE_KM)
     return False
 
 
@@ -310,14 +315,21 @@ def _lies(base: Place, part: tuple[Place, str]) -> bool:
             and (dlon == 0 or (base.lon - country.lon) * dlon > COMPASS_DEGREES))
 
 
+_BASE_MODIFIERS = frozenset({"military", "air", "army", "airfield"})  # "al-Qaim military base" names al-Qaim
+
+
 def described_site(doc: Document, hits: list[Hit], part: tuple[Place, str] | None = None) -> Place | None:
     """The site an indefinite description points to ("قاعدة عسكرية تستضيف قوات أمريكية", "a military base in
     northern Iraq"): the base the story names most often (the first of those, on a tie), before or after;
     with a part of a country named ("in western Iraq"), only a base that lies there."""
-    def in_a_name(h: Hit) -> bool:  # "قاعدة القيارة", "Ain al-Asad air base": the word names a base
+    # "Ain al-Asad air base", "al-Qaim military base": the word names a base. Before a town's name it describes
+    # one there ("قاعدة الحبانية" is al-Taqaddum): the story's base inside the town is the site.
+    def in_a_name(h: Hit) -> bool:
         pos = doc.tokens[h.first].start
-        return any(m.start <= pos < m.end or 0 < m.start - doc.tokens[h.last].end <= 1
-                   or 0 <= pos - m.end <= 1 for m in doc.mentions_in(Span(pos - 200, pos + 200)))
+        return any(m.start <= pos < m.end
+                   or 0 <= pos - m.end <= 1
+                   or (m.end <= pos and doc.text[m.end:pos].strip().lower() in _BASE_MODIFIERS)
+                   for m in doc.mentions_in(Span(pos - 200, pos + 200)))
 
     if not any(h.entry.role == "base_word" and not in_a_name(h) for h in hits):
         return None

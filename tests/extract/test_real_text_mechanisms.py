@@ -491,3 +491,100 @@ def test_north_east_of_a_country_is_inside_it():
     text = "وأكد مسؤولون اليوم أن الهجوم استهدف مساء أمس قاعدة للقوات الأميركية شمال شرقي سوريا."
     assert [(e.type, e.place.id) for e in extract_events(text, dt.date(2024, 4, 22), min_confidence=0)] == [
         ("attack", "country:SY")]
+
+
+def test_strikes_by_a_force_outside_the_coalition_are_not_mapped():
+    day = dt.date(2024, 3, 4)  # a Monday
+    for text in ("شنت طائرات إسرائيلية غارات على مواقع في دير الزور فجر اليوم. وتتمركز القوات الأمريكية في حقل العمر.",
+                 "Israeli warplanes struck sites near Albukamal on Monday. US troops are based at al-Tanf.",
+                 "قصفت طائرة مسيرة تركية موقعا لحزب العمال في السليمانية اليوم. ويتواجد التحالف الدولي في أربيل.",
+                 "شن الطيران الروسي غارات على ريف دير الزور اليوم. وتنتشر القوات الأمريكية في المنطقة."):
+        assert [e for e in extract_events(text, day) if e.type in {"attack", "airstrike"}] == [], text
+    # the coalition's own raids stay, and so does an attack on a coalition base whoever made it
+    (us,) = extract_events("شنت طائرات أمريكية غارات على مواقع في البوكمال اليوم.", day)
+    assert (us.type, us.place.name, us.date) == ("airstrike", "Albukamal (Abu Kamal)", day)
+    (hit,) = [e for e in extract_events("قصفت صواريخ إيرانية قاعدة عين الأسد اليوم.", day) if e.type == "attack"]
+    assert (hit.place.id, hit.date) == ("ain_al_asad", day)
+
+
+def test_an_airport_with_a_coalition_section_is_in_scope_when_attacked():
+    (e,) = extract_events("استهدف هجوم بطائرة مسيرة مفخخة مطار أربيل الدولي في كردستان العراق مساء اليوم.",
+                          dt.date(2021, 7, 6), min_confidence=0)
+    assert (e.type, e.place.id, e.date) == ("attack", "erbil_airport", dt.date(2021, 7, 6))
+    # flights and teams leave it too: no attack, no event
+    assert extract_events("غادر المنتخب العراقي مطار أربيل الدولي متجها إلى الدوحة اليوم.", dt.date(2021, 7, 6)) == []
+
+
+def test_a_foiled_attack_is_an_attack_and_a_foiled_attempt_is_not():
+    day = dt.date(2023, 10, 18)
+    foiled = extract_events("الجيش الأميركي أحبط هجوما بطائرات مسيرة استهدف قاعدة عين الاسد في الانبار اليوم.", day)
+    assert [(e.type, e.place.id) for e in foiled] == [("attack", "ain_al_asad")]
+    attempt = extract_events("أعلنت قيادة العمليات إحباط 3 محاولات لإطلاق صواريخ على قاعدة عين الأسد اليوم.", day)
+    assert [e for e in attempt if e.type == "attack"] == []
+
+
+def test_rockets_on_the_embassy_and_on_the_green_zone_the_same_day_are_one_attack():
+    text = ("Rockets target U.S. embassy in Baghdad's Green Zone\n\n"
+            "At least 10 Katyusha rockets landed within the highly fortified Green Zone late on Sunday, "
+            "close to the U.S. embassy, Iraqi sources said.")
+    attacks = [e for e in extract_events(text, dt.date(2020, 12, 21)) if e.type == "attack"]
+    assert len(attacks) == 1
+    assert attacks[0].place.id == "us_embassy_baghdad"
+    assert attacks[0].date == dt.date(2020, 12, 20)
+
+
+def test_a_militia_that_goes_on_threatening_is_no_stay_of_the_forces():
+    day = dt.date(2021, 11, 20)
+    threat = "تستمر فصائل عراقية مسلحة بالتهديد بحرب مع القوات الأميركية ما لم تغادر العراق بحلول نهاية العام."
+    assert extract_events(threat, day) == []
+    stay = "وستستمر القوات الأميركية في إقليم كردستان حتى أيلول 2026."
+    (e,) = extract_events(stay, day, min_confidence=0)
+    assert (e.type, e.status, e.date) == ("withdrawal", "planned", dt.date(2026, 9, 1))
+
+
+def test_warplanes_flying_over_and_attacks_of_recent_days_are_not_the_report_days_events():
+    day = dt.date(2021, 5, 8)
+    flew = "وقال المصدر إن الطائرات الحربية الأميركية حلقت اليوم في سماء مدينة كركوك وبارتفاعات منخفضة."
+    assert extract_events(flew, day) == []
+    recent = "وشهدت الأيام القليلة الماضية سلسلة هجمات صاروخية طالت قاعدة فيكتوريا التي تضم قوات أميركية."
+    assert extract_events(recent, day) == []
+
+
+def test_the_attack_a_spokeswoman_speaks_of_today_is_the_one_dated_in_her_statement():
+    text = ("قالت نائبة المتحدث باسم وزارة الدفاع الأمريكية سابرينا سينغ، اليوم الاثنين، إن الهجوم على قاعدة "
+            "عين الأسد أسفر عن إصابة جنود. وذكرت سينغ أن القوات الأميركية تعرضت السبت الماضي لوابل من الصواريخ "
+            "الباليستية في قاعدة عين الأسد.")
+    attacks = [e for e in extract_events(text, dt.date(2024, 1, 22)) if e.type == "attack"]
+    assert [(e.place.id, e.date) for e in attacks] == [("ain_al_asad", dt.date(2024, 1, 20))]
+
+
+def test_a_statement_the_day_after_dates_the_event_the_day_before():
+    text = ("Rockets hit Ain al-Asad air base on Saturday, an Iraqi security source said. "
+            "The US military said on Sunday that rockets had hit Ain al-Asad air base, wounding two soldiers.")
+    attacks = [e for e in extract_events(text, dt.date(2024, 1, 22)) if e.type == "attack"]
+    assert [(e.place.id, e.date) for e in attacks] == [("ain_al_asad", dt.date(2024, 1, 20))]
+
+
+def test_rockets_on_the_green_zone_are_in_scope_with_no_foreign_force_named():
+    (e,) = extract_events("سقط صاروخ كاتيوشا داخل المنطقة الخضراء في العاصمة بغداد مساء اليوم دون وقوع إصابات.",
+                          dt.date(2020, 1, 4), min_confidence=0)
+    assert (e.type, e.place.id, e.date) == ("attack", "green_zone", dt.date(2020, 1, 4))
+
+
+def test_talks_about_ending_the_mission_are_no_agreement_and_an_agreement_is():
+    day = dt.date(2024, 1, 25)
+    talks = 'قال مسؤول حكومي عراقي إن المحادثات مع الولايات المتحدة بشأن إنهاء وجود التحالف العسكري في البلاد قد تطول.'
+    assert extract_events(talks, day) == []
+    assert extract_events("Iraq asked Washington to begin talks on a withdrawal of US troops.", day) == []
+    agreed = "أعلنت الخارجية العراقية اليوم الاتفاق مع الولايات المتحدة على إنهاء مهمة التحالف الدولي في العراق."
+    assert [e.type for e in extract_events(agreed, day)] == ["agreement"]
+
+
+def test_a_coalition_airstrike_is_not_placed_at_a_coalition_base():
+    day = dt.date(2025, 10, 21)
+    text = "Following a series of US airstrikes against the PMF on Tuesday, a coalition base at Ain al-Asad went on alert."
+    assert [e for e in extract_events(text, day) if e.type == "airstrike"] == []
+    # the road by Baghdad airport is a place such a strike hits
+    (e,) = [e for e in extract_events("A US drone strike near Baghdad airport killed Qasem Soleimani on Friday.",
+                                      dt.date(2020, 1, 3)) if e.type in {"airstrike", "attack"}]
+    assert e.place.id == "biap"
