@@ -13,7 +13,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 # `streamlit run` puts dashboard/ (not the project) on sys.path; make `dashboard.*` importable either way.
@@ -21,49 +20,18 @@ _ROOT = Path(__file__).resolve().parent.parent
 if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
-from dashboard import access, assets, charts, data, filters, review, review_ui, state, views  # noqa: E402
+from dashboard import access, assets, cached, charts, data, filters, review, review_ui, state, views  # noqa: E402
 from dashboard.map import TYPE_LABEL, component  # noqa: E402
-from geo.core.models import Event  # noqa: E402
 
 MAP_HEIGHT = 640
 TABLE_ROWS = 2000  # more rows cost seconds per rerun and no analyst reads them in a table
+# Above this many events the timeline, the table and the review panel of a session's first page wait for
+# the map's first paint: the page and the map's frame share one main thread, and drawing the table's grid
+# and the Vega chart first held the map back by 1.2 s of a 3.4 s cold page at 100,000 events.
+BELOW_MAP_WAITS_AT = 5000
 
 st.set_page_config(page_title="Foreign forces in Iraq — events map", page_icon="🗺️", layout="wide")
 ss = st.session_state
-
-
-# cache_resource, not cache_data: events are frozen, and copying 100,000 of them per rerun took seconds.
-@st.cache_resource(show_spinner="Loading events…", max_entries=2)
-def _load(path: str | None, stamp: str) -> list[Event]:
-    """All stored events; ``stamp`` (the store's fingerprint) makes new articles invalidate the cache."""
-    return data.load_events(path)
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _options(path: str | None, stamp: str) -> views.Options:
-    return views.options(_load(path, stamp))
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _selected_events(path: str | None, stamp: str, f: filters.Filters) -> tuple[list[Event], pd.DataFrame]:
-    """The filtered events (every date) and their weekly timeline frame, once per filter set."""
-    events = filters.apply(_load(path, stamp), f)
-    return events, charts.timeline_frame(events)
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _bases(path: str | None, stamp: str) -> list:
-    """Every base with its status history (curated + extracted), once per store state."""
-    return data.bases_status(_load(path, stamp), at=None)
-
-
-@st.cache_resource(show_spinner="Drawing the map…", max_entries=8)
-def _map_parts(
-    path: str | None, stamp: str, f: filters.Filters, govs: tuple[str, ...], mark: tuple | None, online: bool
-) -> tuple[str, bytes, list[str]]:
-    """The map's script for these filters (the page keeps it until a filter changes)."""
-    events = _load(path, stamp)
-    return views.map_parts(filters.apply(events, f), events, list(govs), mark, online, _bases(path, stamp))
 
 
 # Tests inject events directly; users always read the store (its fingerprint keys every cache).
@@ -75,7 +43,8 @@ if INJECTED:
     bases_all = data.bases_status(events_all, at=None)
     options = views.options(events_all)
 else:
-    events_all, bases_all, options = _load(STORE, STAMP), _bases(STORE, STAMP), _options(STORE, STAMP)
+    events_all, bases_all = cached.load(STORE, STAMP), cached.bases(STORE, STAMP)
+    options = cached.options(STORE, STAMP)
 bounds = options.bounds
 lo, hi = bounds
 if lo == hi:  # a slider needs two distinct ends
@@ -246,17 +215,11 @@ with c_reset:
 # --- Select ---------------------------------------------------------------------------------------------
 start: dt.date = window[0]
 end: dt.date = window[1]
-base_filters = filters.Filters(
-    types=tuple(types) or None,
-    governorates=tuple(govs) or None,
-    sources=tuple(srcs) or None,
-    min_precision=filters.precision_filter(prec),
-    min_confidence=min_conf or None,
-)
+base_filters = filters.from_sidebar(types, govs, srcs, prec, min_conf)
 if INJECTED:
     in_filters, frame = filters.apply(events_all, base_filters), None
 else:  # every date: the map's payload, the timeline's bars
-    in_filters, frame = _selected_events(STORE, STAMP, base_filters)
+    in_filters, frame = cached.selected_events(STORE, STAMP, base_filters)
 if reviewed_flag:  # "reviewed only" (geo.review): the timeline and the map follow it
     in_filters, frame = review.only_reviewed(in_filters, True), None
 visible = filters.apply(in_filters, filters.Filters(start=start, end=end))
@@ -276,10 +239,12 @@ m5.metric(
 )
 
 # --- Map ------------------------------------------------------------------------------------------------
+# The page reports its first paint (state.from_report sets _map_drawn) and that report's rerun adds the rest.
+waiting = not ss.get("_map_drawn") and len(in_filters) > BELOW_MAP_WAITS_AT
 if INJECTED or reviewed_flag:
     map_id, script, ids = views.map_parts(in_filters, events_all, govs, mark, online, bases_all)
 else:
-    map_id, script, ids = _map_parts(STORE, STAMP, base_filters, tuple(govs), mark, online)
+    map_id, script, ids = cached.map_parts(STORE, STAMP, base_filters, tuple(govs), mark, online)
 skey = component.script_key(script)
 ss["_map_ids"] = {skey: ids}
 # Fit the view when the governorate filter or the searched place changes (never on other reruns).
@@ -303,6 +268,7 @@ component.geo_map(
     speed=ss["play"]["speed"],
     mode=ss["play"]["mode"],
     review=not refused,  # Confirm / Reject / Edit in popups: the upload box's write switch and token
+    report_drawn=waiting,
     key="geo_map",
     on_change=_on_map,
 )
@@ -312,6 +278,26 @@ st.caption(
     f"known place). Bases coloured by status on the window's last day. Click a marker for the quote and "
     f"its source; a table row flies the map to its event."
 )
+# --- The URL says what is on screen (a link opens the same map) ----------------------------------------
+wanted = state.to_query(
+    dict(st.query_params),
+    bounds=bounds,
+    window=(start, end),
+    types=types,
+    govs=govs,
+    srcs=srcs,
+    prec=prec,
+    min_conf=min_conf,
+    sel=ss.get("sel"),
+    query=query.strip(),
+    play=ss["play"],
+)
+if wanted != dict(st.query_params):
+    st.query_params.from_dict(wanted)
+
+if waiting:  # the rest comes with the rerun of the page's first-paint report
+    st.caption("The timeline, the table and the review panel follow once the map is drawn.")
+    st.stop()
 
 # --- Timeline -------------------------------------------------------------------------------------------
 if frame is None:
@@ -376,20 +362,3 @@ if review_ui.panel(events_all, STORE, ss.get("sel")):
     st.cache_data.clear()
     st.cache_resource.clear()
     st.rerun()
-
-# --- The URL says what is on screen (a link opens the same map) ----------------------------------------
-wanted = state.to_query(
-    dict(st.query_params),
-    bounds=bounds,
-    window=(start, end),
-    types=types,
-    govs=govs,
-    srcs=srcs,
-    prec=prec,
-    min_conf=min_conf,
-    sel=ss.get("sel"),
-    query=query.strip(),
-    play=ss["play"],
-)
-if wanted != dict(st.query_params):
-    st.query_params.from_dict(wanted)

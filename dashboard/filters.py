@@ -99,6 +99,24 @@ def precision_filter(choice: str) -> str | None:
     return None if choice == "any" else choice
 
 
+def from_sidebar(
+    types: Sequence[str] = (),
+    govs: Sequence[str] = (),
+    srcs: Sequence[str] = (),
+    prec: str = PRECISION_CHOICES[0],
+    min_conf: float = 0.0,
+) -> Filters:
+    """The sidebar's widgets as ``Filters`` (an empty choice is no filter); the defaults are a fresh
+    page's, which the launcher warms the map for (``cached.warm``)."""
+    return Filters(
+        types=tuple(types) or None,
+        governorates=tuple(govs) or None,
+        sources=tuple(srcs) or None,
+        min_precision=precision_filter(prec),
+        min_confidence=min_conf or None,
+    )
+
+
 # --- Table and CSV ---------------------------------------------------------------------------------------
 
 # The quote and its source come first after the place, so they are read without side scrolling.

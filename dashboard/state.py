@@ -41,11 +41,12 @@ def from_query(q: Mapping[str, str], bounds: tuple[dt.date, dt.date], events: Se
         b = min(b or bounds[1], bounds[1])
         if a <= b:
             out["window"] = (a, b)
-    if types := _list(q.get("type"), filters.types_present(events)):
+    # The choices are only listed when the URL names some (a pass over every event each: 0.1 s at 100k).
+    if q.get("type") and (types := _list(q["type"], filters.types_present(events))):
         out["types"] = types
-    if govs := _list(q.get("gov"), filters.governorates(events)):
+    if q.get("gov") and (govs := _list(q["gov"], filters.governorates(events))):
         out["govs"] = govs
-    if outlets := _list(q.get("outlet"), filters.outlets(events)):
+    if q.get("outlet") and (outlets := _list(q["outlet"], filters.outlets(events))):
         out["srcs"] = outlets
     if q.get("prec") in filters.PRECISION_CHOICES:
         out["min_prec"] = q["prec"]
@@ -143,6 +144,8 @@ def from_report(
     }
     if report.get("view"):
         out["_view"] = list(report["view"])
+    if report.get("drawn"):  # the first map is painted: what lies below it may come (app.py)
+        out["_map_drawn"] = True
     i, ids = report.get("select"), ids_by_key.get(str(report.get("key")))
     if isinstance(i, int) and ids is not None and 0 <= i < len(ids):
         out["sel"] = ids[i]

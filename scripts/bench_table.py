@@ -128,16 +128,30 @@ def _export_rows(results: dict[str, Any]) -> list[str]:
     return rows
 
 
+def _loads(r: dict[str, Any], key: str, loads: list[str]) -> str:
+    """One measure over the loads, "a / b / c s" ("–" for a load the run did not measure)."""
+    if not any(f"{key}_{k}_s" in r for k in loads):
+        return "–"
+    return " / ".join(_num(r.get(f"{key}_{k}_s"), 2) for k in loads) + " s"
+
+
 def _map_row(label: str, r: dict[str, Any]) -> str:
     loads = [k for k in ("cold", "warm", "nocache") if f"first_map_{k}_s" in r]
     if not loads:
-        return f"| {label} | {r['payload_mb']:.2f} MB | {r['build_s']:.2f} s | – | – | – | – | – |"
+        return f"| {label} | {r['payload_mb']:.2f} MB | {r['build_s']:.2f} s | – | – | – | – | – | – | – |"
     wall = " / ".join(f"{r[f'first_map_{k}_s']:.2f}" for k in loads) + " s"
-    cpu = " / ".join(_num(r.get(f"server_cpu_{k}_s"), 2) for k in loads) + " s"
     page = r.get("in_page_warm_ms", "?")
     load = f"; load {r['load_avg']}" if "load_avg" in r else ""
     return (f"| {label} | {r['payload_mb']:.2f} MB | {r['build_s']:.2f} s | {wall} ({page} ms in the page{load}) "
-            f"| {cpu} | {r['step_ms']:.1f} ms | {r['slider_rerun_s']:.2f} s | {r['heap_mb']:.0f} MB |")
+            f"| {_loads(r, 'server_cpu', loads)} | {_loads(r, 'browser_cpu', loads)} "
+            f"| {_loads(r, 'full_page', loads)} | {r['step_ms']:.1f} ms | {r['slider_rerun_s']:.2f} s "
+            f"| {r['heap_mb']:.0f} MB |")
+
+
+def _baselines(m: dict[str, Any]) -> list[dict[str, Any]]:
+    """The runs on older code: one dict (commit, sizes) or a list of them, oldest first."""
+    before = m.get("before") or []
+    return [before] if isinstance(before, dict) else list(before)
 
 
 def _map_rows(results: dict[str, Any]) -> list[str]:
@@ -145,22 +159,25 @@ def _map_rows(results: dict[str, Any]) -> list[str]:
     sizes = sorted((k for k in m if k.isdigit()), key=int)
     if not sizes:
         return [f"_the map: {NOT_RUN} (`bench_map`)._"]
-    before = m.get("before") or {}
+    bases = _baselines(m)
     when = m.get("when") or results.get("when", "?")
+    said = "; ".join(f"\"before {b.get('commit', '?')}\" is the same bench on {b.get('commit', '?')}, before "
+                     f"{b.get('before', 'the first-map work')}" for b in bases)
     rows = [f"_The map: measured {when} (a shared 2-core machine: wall times follow its load average, given per "
-            "row; CPU times are steadier). First map: cold = the server's first page in a fresh browser, warm = a "
-            "reload (Streamlit's and the browser's caches hot), no cache = a reload with the browser's cache off"
-            + (f"; \"before\" is the same bench on {before.get('commit', '?')}, before the first-map work"
-               if before else "") + "._",
+            "row; CPU times are steadier: the server's process group, the page's main thread). First map: cold = "
+            "the server's first page in a fresh browser, warm = a reload (Streamlit's and the browser's caches "
+            "hot), no cache = a reload with the browser's cache off; whole page = the timeline and both tables "
+            "drawn too" + (f"; {said}" if said else "") + "._",
             "",
             "| map events | payload | script build | first map, cold / warm / no cache "
-            "| server CPU, cold / warm / no cache | Play step | slider (rerun) | JS heap |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+            "| server CPU | browser CPU | whole page | Play step | slider (rerun) | JS heap |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for key in sizes:
         rows.append(_map_row(f"{int(key):,}", m[key]))
-        if key in before and "first_map_cold_s" in before[key]:
-            rows.append(_map_row(f"_{int(key):,} before_", before[key]))
-    rows.append("| _target at 100,000_ | _≤ 12 MB_ | | _≤ 3 s_ | | _≤ 100 ms, no rerun_ | | _≤ 300 MB_ |")
+        for b in reversed(bases):  # the newest baseline first, under today's row
+            if key in b and "first_map_cold_s" in b[key]:
+                rows.append(_map_row(f"_{int(key):,} before {b.get('commit', '?')}_", b[key]))
+    rows.append("| _target at 100,000_ | _≤ 12 MB_ | | _≤ 3 s_ | | | | _≤ 100 ms, no rerun_ | | _≤ 300 MB_ |")
     return rows
 
 

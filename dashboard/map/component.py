@@ -4,7 +4,8 @@ Streamlit keeps a component's iframe across reruns, so the map is only rebuilt w
 (a filter changed), and even then the page keeps the view. Everything else Python says — the time window,
 the selected event (with its quote), a view to fit (governorate filter, place search) — arrives as small
 arguments the page applies without redrawing. The page answers with its state (window, view, selection)
-on pause, on a brush of the timeline and on a click, never per Play step.
+on pause, on a brush of the timeline and on a click, never per Play step; when asked (``report_drawn``),
+also once after its first map is painted, so the app can send what lies below the map after it.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def geo_map(
     speed: float = 1.0,
     mode: str = "moving",
     review: bool = False,
+    report_drawn: bool = False,
     key: str = "geo_map",
     on_change: Any = None,
 ) -> dict[str, Any] | None:
@@ -48,6 +50,8 @@ def geo_map(
 
     With ``review`` the event popups carry Confirm / Reject / Edit; a click reports
     ``{"review": {"id": ..., "action": "confirm" | "reject" | "edit"}}`` (``edit`` also selects the event).
+    With ``report_drawn`` the page reports ``{"drawn": true, ...}`` once, after its first map is painted
+    (the app holds back what lies below the map until then).
     """
     value: dict[str, Any] | None = _component()(
         map_id=map_id,
@@ -63,6 +67,7 @@ def geo_map(
         speed=speed,
         mode=mode,
         review=review,  # popups offer Confirm / Reject / Edit (the dashboard may write)
+        report_drawn=report_drawn,
         default=None,
         on_change=on_change,
         **{"skey": script_key(script)},

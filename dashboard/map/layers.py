@@ -32,6 +32,10 @@ IRAQ_CENTER = (33.2, 43.7)
 IRAQ_ZOOM = 6
 IRAQ_BOUNDS = ((29.0, 38.8), (37.4, 48.6))  # the first view; room is kept on the left for the legend
 TIMEBAR_PAD_PX = 110  # the time panel covers the bottom of the map
+# The offline basemap's panes, under Leaflet's overlayPane (400) where the events are drawn: land, then
+# lines. In panes of their own, a basemap layer switched off and on in the layer menu comes back under the
+# events (in one shared pane it would be re-appended on top of them).
+BASEMAP_PANES = {"geoLand": 380, "geoLines": 390}
 
 
 @cache
@@ -70,7 +74,9 @@ class GeoJsonLayer(Layer):
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function (S) {
+          {{ this.pane_js }}
           return L.geoJSON({{ this.data_js }}, {
+            pane: P,
             pointToLayer: {{ this.point_to_layer }},
             style: {{ this.style }},
             onEachFeature: {{ this.on_each_feature }}
@@ -90,6 +96,7 @@ class GeoJsonLayer(Layer):
         show: bool = True,
         control: bool = True,
         styles: Sequence[dict[str, Any]] = (),
+        pane: str = "overlayPane",
     ) -> None:
         super().__init__(name=name, overlay=True, control=control, show=show)
         self._name = "GeoJsonLayer"
@@ -101,9 +108,16 @@ class GeoJsonLayer(Layer):
         self.point_to_layer = point_to_layer
         self.style = style
         self.on_each_feature = on_each_feature
+        self.pane = pane
 
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # branca's MacroElement returns None
         assert self._parent is not None, "add the layer to a map first"
+        self.pane_js = f"var P = {safe_json(self.pane)};"
+        if self.pane in BASEMAP_PANES:  # made on first use, by whichever basemap layer comes first
+            self.pane_js += (
+                f" if (!{self._parent.get_name()}.getPane(P)) {{ {self._parent.get_name()}.createPane(P)"
+                f".style.zIndex = {BASEMAP_PANES[self.pane]}; }}"
+            )
         if self.show:  # what Layer.render does: add the layer to its parent
             self.add_child(
                 ElementAddToElement(element_name=self.get_name(), element_parent_name=self._parent.get_name()),
@@ -268,7 +282,11 @@ def build_map(
             max_zoom=18,
         ).add_to(m)
 
-    GeoJsonLayer(basemap.countries(), name="Countries (offline outlines)", style=js["country_style"]).add_to(m)
+    GeoJsonLayer(basemap.countries(), name="Countries (offline outlines)", style=js["country_style"],
+                 pane="geoLand").add_to(m)
+    GeoJsonLayer(basemap.governorate_lines(), name="Governorate boundaries", style=js["governorate_style"],
+                 pane="geoLines").add_to(m)
+    GeoJsonLayer(basemap.river_lines(), name="Rivers", style=js["river_style"], pane="geoLines").add_to(m)
     _labels(m, governorates, towns)
 
     if mark is not None:  # the place the user searched for: a ring on top of everything

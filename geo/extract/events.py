@@ -33,7 +33,7 @@ from gazetteer.models import Place
 
 from ..core.errors import InputError
 from ..core.models import Event
-from ..core.settings import HANDOVER_COUNTRIES, MIN_CONFIDENCE, STRIKE_COUNTRIES
+from ..core.settings import EARLIEST_EVENT, HANDOVER_COUNTRIES, MIN_CONFIDENCE, STRIKE_COUNTRIES
 from ..core.taxonomy import MOVEMENT_TYPES, STRIKE_TYPES
 from ..dates import DateSpan, older_item_start
 from .clauses import Span, clauses, sentences
@@ -231,7 +231,10 @@ def _named_as_site(doc: Document, clause: Span, place: Place) -> bool:
         return True
     for m in mentions:
         i, j = doc.token_at(m.start), doc.token_at(m.end)
-        if any(h.entry.role in ("base_word", "anaphor") for h in doc.hits_between(max(0, i - 2), j)):
+        around = doc.hits_between(max(0, i - 3), j)
+        if any(h.entry.role == "locator" for h in around):
+            continue  # "ضربة جوية قرب قاعدة عين الأسد": the base only says where the strike hit
+        if any(h.entry.role in ("base_word", "anaphor") for h in around if h.first >= i - 2):
             return True
         if place.kind not in {"air_base", "military_base", "base"}:
             return True  # the embassy, the Green Zone: no town of that name
@@ -421,7 +424,11 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
         # base's name told as its town, "غارة قرب التاجي", with no base word by it)
         own = [p for p in places if p.kind != "airport" and (p.is_base or p.id in coalition_sites())
                and _named_as_site(doc, clause, p)]
-        places = [p for p in places if p not in own] or ([] if own else places)
+        # (with nothing else named, the strike was somewhere in that base's country: "retaliatory airstrikes in
+        # Syria" told in a story about Conoco)
+        country = doc.main_country
+        fallback = [country] if country is not None and own and all(p.country == country.country for p in own) else []
+        places = [p for p in places if p not in own] or (fallback if own else places)
         if not places:
             return [], None
     if etype == "handover" and places and all(p.country and p.country not in HANDOVER_COUNTRIES for p in places):
@@ -554,6 +561,9 @@ def extract_events(text: str, published: dt.date, source: str = "",
     source : a label carried into every event (outlet and date, URL, file name...).
     min_confidence : events less certain than this are left out; None takes ``settings.MIN_CONFIDENCE``,
         0 keeps every candidate.
+
+    Events that end before ``settings.EARLIEST_EVENT`` (2019-01-01: the wars before the drawdown) are out of
+    the map's scope whatever their confidence.
     """
     pub = _check(text, published)
     if not text.strip():
@@ -580,4 +590,4 @@ def extract_events(text: str, published: dt.date, source: str = "",
     merged = _story_dates(merge_within_article(_strike_story(doc, events), doc.older_from))
     floor = MIN_CONFIDENCE if min_confidence is None else min_confidence
     scored = [dataclasses.replace(e, confidence=report_confidence(e)) for e in merged]
-    return [e for e in scored if (e.confidence or 0.0) >= floor]
+    return [e for e in scored if (e.confidence or 0.0) >= floor and e.span[1] >= EARLIEST_EVENT]

@@ -90,6 +90,9 @@ def test_map_draws_offline_and_follows_the_slider(tmp_path):
         assert h.metric(page, "Visible events") == len(events)
         assert frame.locator(".geo-legend").is_visible()
         assert frame.locator(".geo-timebar .tb-play").inner_text().strip() == "Play"
+        # A small page is whole at once: no first-paint report, no rerun for it (BELOW_MAP_WAITS_AT).
+        assert _frame(page).evaluate("window.geoTimes.drawnReported === undefined")
+        assert page.locator('[data-testid="stDataFrame"]').count() == 2
         h.screenshot(page, shot)
 
         # A base's popup tells its sourced history, not "present since <first report>".
@@ -251,4 +254,38 @@ def test_a_table_row_flies_the_map_to_its_event_and_opens_its_popup(tmp_path):
         assert d["zoom"] > z0
         assert _km(d["center"][:2], (lat, lon)) < 5, (d["center"], lat, lon)  # the popup's autopan moves it a little
         assert f"sel={e.id}" in page.url
+        assert external == []
+
+
+@pytest.mark.timeout(300)
+def test_a_big_first_page_draws_the_map_then_the_timeline_and_tables(tmp_path):
+    """Above BELOW_MAP_WAITS_AT events the first run ends after the map; the page reports its first paint
+    once, and that report's one rerun brings the timeline, the table and the review panel."""
+    from geo.devtools.sample import synthetic_events
+    from geo.store import Article, Store, open_store
+
+    store = tmp_path / "big.gpkg"
+    s = Store(store)
+    s.add_article(Article(id="d" * 64, text="t", published=D(2024, 1, 1), source="bench"),
+                  synthetic_events(6000, days=900))
+    s.close()
+    with open_store(store) as st:
+        events = st.events()
+    assert len(events) > 5000
+    located = sum(e.place is not None for e in events)
+    h = _helpers()
+    with h.running_app(store, timeout=120) as url, h.offline_page() as (page, external):
+        page.goto(url, wait_until="domcontentloaded")
+        h.wait_for_markers(page, timeout_ms=90_000)
+        _until(lambda: (d := _drawn(page)) and d["events"] == located, what="every located event on the map")
+        _until(lambda: page.locator('[data-testid="stDataFrame"]').count() == 2
+               and page.locator('[data-testid="stVegaLiteChart"]').count() == 1, what="the timeline and tables")
+        times = _frame(page).evaluate("window.geoTimes")
+        assert times["drawnReported"] > times["built"]  # reported after the map was built and painted
+        renders = _until(lambda: (r := _drawn(page)["renders"]) >= 2 and r, what="the report's rerun")
+        assert renders == 2  # the first run and the report's: nothing else reran
+        assert page.get_by_text("follow once the map is drawn").count() == 0
+        assert h.metric(page, "Visible events") == len(events)
+        assert page.get_by_text(f"Visible events ({len(events)})").count() == 1
+        assert _drawn(page)["events"] == located  # the rerun kept the map as drawn
         assert external == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -73,22 +74,88 @@ def test_week_rows_start_on_mondays(many):
     assert isinstance(f.index[0].date(), dt.date)
 
 
-def test_the_launcher_runs_streamlit_after_the_imports(monkeypatch):
+def _small_store(path):
+    from geo.devtools.sample import small_events
+    from geo.store import Article, Store
+
+    s = Store(path)
+    s.add_article(Article(id="a" * 64, text="t", published=dt.date(2024, 1, 1), source="x"), small_events())
+    s.close()
+    return path
+
+
+def test_the_launcher_runs_streamlit_after_the_imports_and_the_store(monkeypatch, tmp_path):
     import gc
     import sys
 
     from streamlit.web import cli
 
-    from dashboard import serve, views
+    from dashboard import cached, data, serve, views
 
-    froze, ran = [], []
+    store = _small_store(tmp_path / "s.gpkg")
+    monkeypatch.setenv("GEO_STORE", str(store))
+    froze, ran, warmed = [], [], []
+    real_warm = cached.warm
     monkeypatch.setattr(gc, "freeze", lambda: froze.append(True))
-    monkeypatch.setattr(cli, "main", lambda: ran.append(list(sys.argv)) or 0)
+    monkeypatch.setattr(cached, "warm", lambda path: warmed.append(path) or real_warm(path))
+    # Streamlit starts only once the store is read: the warm cache is there when cli.main runs.
+    monkeypatch.setattr(cli, "main", lambda: ran.append((list(sys.argv), len(warmed))) or 0)
     monkeypatch.setattr(sys, "argv", list(sys.argv))
     assert serve.main(["run", "app.py", "--server.port", "1"]) == 0
-    assert ran == [["streamlit", "run", "app.py", "--server.port", "1"]]
+    assert ran == [(["streamlit", "run", "app.py", "--server.port", "1"], 1)] and warmed == [str(store)]
     assert froze and views.labels.cache_info().currsize == 1  # the town labels are built before serving
-    assert {"folium", "altair", "pandas", "dashboard.review_ui"} <= set(sys.modules)
+    assert {"folium", "altair", "pandas", "dashboard.review_ui", "streamlit.emojis"} <= set(sys.modules)
+    assert len(cached.load(str(store), data.store_stamp(str(store)))) == len(data.load_events(store)) > 0
+
+
+def test_the_first_page_finds_the_launchers_warm_cache_and_a_changed_store_is_read_again(monkeypatch, tmp_path):
+    """``cached.warm`` fills exactly what the first run of app.py asks for: that run reads no event and
+    builds no map; after a write to the store (a new stamp) the next page reads and builds again."""
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import cached, data, views
+    from geo.store import Article, Store
+
+    app = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+    store = _small_store(tmp_path / "s.gpkg")
+    monkeypatch.setenv("GEO_STORE", str(store))
+    cached.warm(str(store))
+    loads, maps = [], []
+    real_load, real_map = data.load_events, views.map_parts
+    monkeypatch.setattr(data, "load_events", lambda *a, **k: loads.append(a) or real_load(*a, **k))
+    monkeypatch.setattr(views, "map_parts", lambda *a, **k: maps.append(a) or real_map(*a, **k))
+
+    at = AppTest.from_file(app, default_timeout=60).run()
+    assert not at.exception
+    assert loads == [] and maps == []  # all from the launcher's run
+    n = int(next(m for m in at.metric if m.label == "Visible events").value)
+    assert n == len(real_load(store)) > 0
+
+    s = Store(store)
+    s.add_article(Article(id="b" * 64, text="t", published=dt.date(2024, 2, 1), source="y"),
+                  synthetic_events(5, days=10))
+    s.close()
+    at = AppTest.from_file(app, default_timeout=60).run()
+    assert not at.exception
+    assert len(loads) == 1 and len(maps) == 1
+    assert int(next(m for m in at.metric if m.label == "Visible events").value) == len(real_load(store)) > n
+
+
+def test_a_store_the_launcher_cannot_read_is_one_line_and_the_server_still_starts(monkeypatch, tmp_path, capsys):
+    import sys
+
+    from streamlit.web import cli
+
+    from dashboard import serve
+
+    bad = tmp_path / "broken.gpkg"
+    bad.write_text("not a database")
+    monkeypatch.setenv("GEO_STORE", str(bad))
+    monkeypatch.setattr(cli, "main", lambda: 0)
+    monkeypatch.setattr(sys, "argv", list(sys.argv))
+    assert serve.main(["run", "app.py"]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("geo dashboard: the store is read on the first page instead")
 
 
 def test_geo_dashboard_execs_the_launcher(monkeypatch, tmp_path):
@@ -165,5 +232,60 @@ def test_the_readme_map_table_shows_before_and_after():
     rows = bt._map_rows({"map": {"100000": r, "before": {"commit": "7e982b8", "100000": old}, "when": "T"}})
     text = "\n".join(rows)
     assert "| 100,000 | 2.34 MB | 2.10 s | 6.10 / 1.90 / 3.20 s (101 ms in the page; load 2.0) | 3.70 / 0.70 / 1.10 s |" in text
-    assert "| _100,000 before_ |" in text and "6.10 / 9.00 / 3.20 s" in text and "7e982b8" in text
+    assert "| _100,000 before 7e982b8_ |" in text and "6.10 / 9.00 / 3.20 s" in text
     assert bt._map_rows({}) == [f"_the map: {bt.NOT_RUN} (`bench_map`)._"]
+    # Two baselines, each on its own row under today's (the newest first), with CPU and whole-page columns.
+    now = {**r, "browser_cpu_cold_s": 1.5, "browser_cpu_warm_s": 1.2, "browser_cpu_nocache_s": 1.3,
+           "full_page_cold_s": 3.9, "full_page_warm_s": 2.5, "full_page_nocache_s": 3.1}
+    cold = {**r, "first_map_cold_s": 7.6, "before": "x"}
+    rows = bt._map_rows({"map": {"100000": now, "when": "T", "before": [
+        {"commit": "7e982b8", "100000": old}, {"commit": "f09f428", "before": "the cold-page work", "100000": cold}]}})
+    labels = [row.split(" | ")[0] for row in rows if row.startswith("| ")]
+    assert labels[1:4] == ["| 100,000", "| _100,000 before f09f428_", "| _100,000 before 7e982b8_"]
+    today = next(row for row in rows if row.startswith("| 100,000 |"))
+    assert "| 3.70 / 0.70 / 1.10 s | 1.50 / 1.20 / 1.30 s | 3.90 / 2.50 / 3.10 s | 7.1 ms |" in today
+    assert "| 7.60 / 1.90 / 3.20 s" in next(row for row in rows if "f09f428_" in row)
+    assert "before the cold-page work" in rows[0] and "before the first-map work" in rows[0]
+    assert all(row.count("|") == 11 for row in rows if row.startswith("|"))
+
+
+def test_the_first_paint_report_is_the_only_one_that_lets_the_page_below_the_map_come():
+    from dashboard import state
+
+    bounds = (dt.date(2020, 1, 1), dt.date(2021, 1, 1))
+    play = {"step": "month", "speed": 1.0, "mode": "moving"}
+    drawn = state.from_report({"drawn": True, "window": ["2020-01-01", "2021-01-01"]}, {}, bounds, play)
+    assert drawn["_map_drawn"] is True and drawn["window"] == bounds and drawn["play"] == play
+    assert "_map_drawn" not in state.from_report({"window": ["2020-02-01", "2020-03-01"]}, {}, bounds, play)
+
+
+@pytest.mark.timeout(300)
+def test_a_big_first_page_holds_back_the_timeline_table_and_review_until_the_map_is_drawn(monkeypatch, tmp_path):
+    """Above BELOW_MAP_WAITS_AT events the first run ends after the map (and the URL); once the page
+    reported its first paint (``_map_drawn``) the same session gets the timeline, both tables and the review."""
+    from streamlit.testing.v1 import AppTest
+
+    from geo.store import Article, Store
+
+    app = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+    store = tmp_path / "big.gpkg"
+    s = Store(store)
+    s.add_article(Article(id="c" * 64, text="t", published=dt.date(2024, 1, 1), source="x"),
+                  synthetic_events(6000, days=900))
+    s.close()
+    monkeypatch.setenv("GEO_STORE", str(store))
+    at = AppTest.from_file(app, default_timeout=120).run()
+    assert not at.exception
+    n = int(next(m for m in at.metric if m.label == "Visible events").value)
+    assert n > 5000  # the store merges some repeats; still above the bound
+    assert len(at.dataframe) == 0 and len(at.get("vega_lite_chart")) == 0
+    assert any("follow once the map is drawn" in c.value for c in at.caption)
+    assert not any(h.value.startswith("Visible events") for h in at.subheader)
+
+    at.session_state["_map_drawn"] = True  # what state.from_report sets for the page's first-paint report
+    at.run()
+    assert not at.exception
+    assert len(at.dataframe) == 2 and len(at.get("vega_lite_chart")) == 1
+    assert not any("follow once the map is drawn" in c.value for c in at.caption)
+    assert any(h.value == f"Visible events ({n})" for h in at.subheader)
+    assert any(h.value.startswith("Review · ") for h in at.subheader)

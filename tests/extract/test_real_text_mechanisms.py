@@ -583,8 +583,16 @@ def test_talks_about_ending_the_mission_are_no_agreement_and_an_agreement_is():
 def test_a_coalition_airstrike_is_not_placed_at_a_coalition_base():
     day = dt.date(2025, 10, 21)
     text = "Following a series of US airstrikes against the PMF on Tuesday, a coalition base at Ain al-Asad went on alert."
-    assert [e for e in extract_events(text, day) if e.type == "airstrike"] == []
+    # somewhere in Iraq, not at the base
+    assert [e.place.id for e in extract_events(text, day, min_confidence=0) if e.type == "airstrike"] == ["country:IQ"]
     # the road by Baghdad airport is a place such a strike hits
     (e,) = [e for e in extract_events("A US drone strike near Baghdad airport killed Qasem Soleimani on Friday.",
                                       dt.date(2020, 1, 3)) if e.type in {"airstrike", "attack"}]
     assert e.place.id == "biap"
+
+
+def test_history_before_the_drawdown_is_not_mapped():
+    text = ("سلمت القوات الأمريكية قاعدة عين الأسد إلى الجيش العراقي عام 2011. "
+            "وسلمت قوات التحالف اليوم قاعدة القيارة الجوية إلى الجيش العراقي.")
+    events = extract_events(text, dt.date(2020, 3, 26))
+    assert [(e.type, e.place.id, e.date) for e in events] == [("handover", "qayyarah_west", dt.date(2020, 3, 26))]

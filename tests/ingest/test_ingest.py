@@ -133,8 +133,9 @@ def test_seeds_end_to_end(tmp_path, seeds_dir, seeds):
     raw_total = sum(len(v) for v in per_seed.values())
     merged = merge_events([e for v in per_seed.values() for e in v])
     assert report.events_added == raw_total
-    # The extractor finds real events in the seeds (21 raw, 19 after merging when this was written).
-    assert raw_total >= 15 and len(merged) < raw_total
+    # The extractor finds real events in the seeds (21 raw, 19 after merging when this was written; 20 distinct
+    # since talks are no agreement: the cross-article merge itself is tested on generated stores).
+    assert raw_total >= 15 and len(merged) <= raw_total
     assert report.merged == raw_total - len(merged)
     assert report.summary() == (
         f"ingested 5 articles (5 new, 0 already stored), {raw_total} events added, {report.merged} merged"

@@ -31,6 +31,19 @@ def store_url(request, tmp_path) -> str:
     return request.getfixturevalue("postgis_url")
 
 
+@pytest.fixture
+def reports(seeds_dir, tmp_path) -> list[Path]:
+    """The seeds and a second outlet's report of one seed event (the rockets on Balad on 18 April 2021), so the
+    cross-article merge has a real pair to join."""
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "balad.txt").write_text("صواريخ على قاعدة بلد\n\nسقطت خمسة صواريخ، اليوم الأحد، على قاعدة بلد الجوية "
+                                     "التي تضم متعاقدين أميركيين شمال بغداد.\n", encoding="utf-8")
+    (other / "index.csv").write_text("file,published,outlet,language\nbalad.txt,2021-04-18,Second outlet,ar\n",
+                                     encoding="utf-8")
+    return [seeds_dir, other]
+
+
 def full(events: list[Event]) -> list[tuple[Event, tuple[str, ...], tuple[str, ...]]]:
     """Events with the fields equality leaves out (every source and quote of a merged event)."""
     return [(e, e.sources, e.quotes) for e in events]
@@ -45,10 +58,10 @@ def assert_merge_equal(st) -> int:
     return len(raw) - len(expected)
 
 
-def test_seeds(store_url, seeds_dir):
-    ingest_paths([seeds_dir], store=store_url)
+def test_seeds(store_url, reports):
+    ingest_paths(reports, store=store_url)
     with open_store(store_url) as st:
-        assert assert_merge_equal(st) >= 1  # the seeds report some events twice
+        assert assert_merge_equal(st) >= 1  # Balad is reported by two outlets
 
 
 def test_generated_corpus_add_reprocess_remove(store_url, tmp_path, monkeypatch):
@@ -176,12 +189,12 @@ def test_every_batch_size_gives_the_same_store(tmp_path, postgis_url):
     assert results[0][2]["merged_events"] < results[0][2]["events"]
 
 
-def test_old_store_gets_its_merge_built(tmp_path, seeds_dir):
+def test_old_store_gets_its_merge_built(tmp_path, reports):
     """A store made before the stored merge (no merged rows, no merge version) is brought up to date."""
     import sqlite3
 
     path = tmp_path / "old.gpkg"
-    ingest_paths([seeds_dir], store=path)
+    ingest_paths(reports, store=path)
     con = sqlite3.connect(path)
     con.execute("DELETE FROM merged_events")
     con.execute("UPDATE events SET merged_fid = NULL, merge_kind = NULL, last_date = NULL")
@@ -192,11 +205,11 @@ def test_old_store_gets_its_merge_built(tmp_path, seeds_dir):
         assert assert_merge_equal(st) >= 1
 
 
-def test_merged_rows_point_back_to_their_reports(tmp_path, seeds_dir):
+def test_merged_rows_point_back_to_their_reports(tmp_path, reports):
     import sqlite3
 
     path = Path(tmp_path / "s.gpkg")
-    ingest_paths([seeds_dir], store=path)
+    ingest_paths(reports, store=path)
     con = sqlite3.connect(path)
     orphans = con.execute("SELECT count(*) FROM events WHERE merged_fid IS NULL"
                           " OR merged_fid NOT IN (SELECT fid FROM merged_events)").fetchone()[0]
@@ -207,10 +220,10 @@ def test_merged_rows_point_back_to_their_reports(tmp_path, seeds_dir):
     assert PLACES  # the sample places the random tests use exist
 
 
-def test_a_new_property_column_rebuilds_the_merge(store_url, seeds_dir):
+def test_a_new_property_column_rebuilds_the_merge(store_url, reports):
     """A store made before a property existed gains the column, and its merged events are made again
     from the reports (so they hold nothing the reports do not)."""
-    ingest_paths([seeds_dir], store=store_url)
+    ingest_paths(reports, store=store_url)
     with open_store(store_url) as st:
         assert any(e.confidence is not None for e in st.query())
         st.conn.execute("ALTER TABLE events DROP COLUMN confidence")

@@ -7,6 +7,7 @@
   var current = {key: null, map: null, app: null};
   var last = {window: null, selSeq: null, fitSeq: null, reported: null};
   var seq = 0, lastView = null, VIEW_KEYS = ['lat', 'lon', 'z'];
+  var drawnSent = false;
 
   function send(type, extra) {
     var msg = {isStreamlitMessage: true, type: type};
@@ -75,6 +76,20 @@
     current.key = args.skey;
   }
 
+  // Python holds back what lies below the map (timeline, table, review) on a big first page, so the one
+  // main thread the page and this frame share draws the map first: say once, after the first paint with
+  // the markers, that the rest may come (also when the map failed, or the page would stay half empty).
+  function reportDrawn(app) {
+    drawnSent = true;
+    requestAnimationFrame(function () {
+      setTimeout(function () {
+        window.geoTimes.drawnReported = performance.now();  // tests and the bench
+        if (app) { app.report({drawn: true}); }
+        else { send('streamlit:setComponentValue', {value: {drawn: true, seq: ++seq}, dataType: 'json'}); }
+      }, 0);
+    });
+  }
+
   function onRender(args) {
     window.geoHostRenders = (window.geoHostRenders || 0) + 1;  // tests: a rerun is a render
     if (!window.geoTimes) { window.geoTimes = {firstRender: performance.now()}; }
@@ -83,6 +98,7 @@
     if (args.height) { send('streamlit:setFrameHeight', {height: args.height}); }
     if (args.skey !== current.key && script) { build(args, script); }
     var app = current.app;
+    if (args.report_drawn && !drawnSent) { reportDrawn(app); }
     if (!app) { return; }
     app.reviewable = !!args.review;  // the write switch or a typed token can change without a rebuild
     // A window Python set (slider, URL, "All dates"), not the one this page just reported.
