@@ -600,7 +600,7 @@ class PostgisStore(EventReads):
     def _reindex_spans(self, c: Any) -> None:
         pass  # an expression index: PostgreSQL keeps it
 
-    def _time_clause(self, f: Filters) -> tuple[list[str], list[Any], str]:
+    def _time_clause(self, f: Filters, paged: int = 0) -> tuple[list[str], list[Any], str]:
         conds: list[str] = []
         params: list[Any] = []
         if f.start is not None or f.end is not None:
