@@ -437,10 +437,9 @@ class PostgisStore(EventReads):
             events_rows += rows_of
             move_rows += moves_of
             out.append(len(kept))
-        _upsert_places(c, event_places([e for _, e in chosen]))
         with c.cursor() as cur:
             # The merge first: the new reports are then written once, already pointing at their merged events.
-            merged = self._locked_remerge(c, seeds, new=chosen)
+            merged = self._locked_remerge(c, seeds, new=chosen, places=event_places([e for _, e in chosen]))
             if events_rows:
                 with cur.copy(f"COPY events ({', '.join(EVENT_COLS)}) FROM STDIN") as copy:
                     for r, fid in zip(events_rows, merged, strict=True):
@@ -500,16 +499,19 @@ class PostgisStore(EventReads):
         return seeds, stale
 
     def _locked_remerge(self, c: Any, seeds: set[Seed], stale: set[int] | None = None,
-                        new: Sequence[tuple[str, Event]] = ()) -> list[int]:
+                        new: Sequence[tuple[str, Event]] = (), places: Sequence[Place] = ()) -> list[int]:
+        # ``places``: the new reports' places, written first (in the same round trip as the locks).
         # One writer per merge kind at a time, in kind order (no deadlock). Under READ COMMITTED each
         # later statement sees what other writers committed before we got the lock, so the merge
         # recomputed here includes their reports, and theirs will include ours.
         kinds = sorted({s[0] for s in seeds})
         # The lookups are many small index ranges, which the planner's guesses for the cells of a probe
         # (a thousand rows per generate_series) would have JIT-compiled: a third of a second a query.
-        c.execute("SET LOCAL jit = off")
-        for k in kinds:
-            c.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (MERGE_LOCK + k,))
+        with c.pipeline():  # one round trip for them all, still taken one after the other
+            _upsert_places(c, places)
+            c.execute("SET LOCAL jit = off")
+            for k in kinds:
+                c.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (MERGE_LOCK + k,))
         return self._remerge(c, seeds, stale or (), new)
 
     def _insert_events(self, c: Any, article_id: str, events: Sequence[Event], version: str) -> int:
