@@ -3,7 +3,8 @@
 Each module prints its own lines (throughputs, ratios) and adds its numbers to ``results``.
 Targets are printed next to the measurements; benchmarks never fail the build. Running only some
 modules (``python bench/run.py scale map``) keeps the other modules' numbers from the last run. At the end
-``scripts/bench_table.py`` writes the numbers into README.md (only between its table markers).
+``scripts/bench_table.py`` writes the numbers into README.md (only between its table markers; a partial run
+leaves a table it has not every number for as it is).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def main() -> int:
     sys.path.insert(0, str(HERE.parent / "scripts"))
     import bench_table
 
-    return bench_table.main(["--results", str(out)])
+    return bench_table.main(["--results", str(out), *(["--partial"] if only else [])])
 
 
 if __name__ == "__main__":

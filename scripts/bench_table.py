@@ -235,11 +235,27 @@ def replace_section(text: str, name: str, body: str) -> str:
     return new
 
 
-def update_readme(results: dict[str, Any], readme: Path) -> bool:
-    """Rewrite both sections of ``readme``; returns True when the file changed."""
+# What each README section is made from: a partial run that lacks any of them leaves that section as it is.
+SECTION_PARTS = {"eval-table": ("scale",),
+                 "bench-table": ("scale", "store", "gazetteer", "dates", "extract", "map", "scale_out")}
+
+
+def missing_parts(results: dict[str, Any], section: str) -> list[str]:
+    return [k for k in SECTION_PARTS[section] if not results.get(k)]
+
+
+def update_readme(results: dict[str, Any], readme: Path, partial: bool = False) -> bool:
+    """Rewrite both sections of ``readme``; returns True when the file changed. With ``partial`` (some
+    benchmarks run, no earlier full results to merge with), a section whose numbers are not all in
+    ``results`` is left as it is rather than filled with "not measured"."""
     old = readme.read_text(encoding="utf-8")
-    new = replace_section(old, "eval-table", eval_table(results))
-    new = replace_section(new, "bench-table", bench_table(results))
+    new = old
+    for section, body in (("eval-table", eval_table), ("bench-table", bench_table)):
+        lacking = missing_parts(results, section)
+        if partial and lacking:
+            print(f"bench_table: {section} left as it is (no numbers for {', '.join(lacking)}: run a full make bench)")
+            continue
+        new = replace_section(new, section, body(results))
     if new != old:
         readme.write_text(new, encoding="utf-8")
     return new != old
@@ -249,10 +265,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--results", type=Path, default=ROOT / "bench" / "results.json")
     ap.add_argument("--readme", type=Path, default=ROOT / "README.md")
+    ap.add_argument("--partial", action="store_true", help="leave sections whose numbers are missing as they are")
     args = ap.parse_args(argv)
     try:
         results = json.loads(args.results.read_text(encoding="utf-8"))
-        changed = update_readme(results, args.readme)
+        changed = update_readme(results, args.readme, partial=args.partial)
     except (OSError, ValueError) as exc:
         print(f"bench_table: {exc}", file=sys.stderr)
         return 1

@@ -62,6 +62,7 @@ SEIZED_WINDOW = 6  # tokens before a weapon word in which "seized", "found" make
 MEDICAL_WINDOW = 5  # tokens around a movement word in which the wounded or treatment make it medical
 AGGREGATE_WINDOW = 4  # tokens before a generic attack word in which "more than", "dozens" make it a tally
 UNTIL_WINDOW = 3  # tokens after "تستمر" in which an armed group is who goes on ("تستمر فصائل ... بالتهديد")
+ATTACK_CONTEXT_CHARS = 100  # how far before an attack's sentence its foreign target may have been named
 ACTOR_WINDOW = 4  # tokens around a strike word in which "Israeli", "تركية" name who struck
 STRUCK_WINDOW = 6  # tokens after an attack word in which an armed group's people or premises are its object
 # Processes: "بدأت القوات، منذ الأحد، سحب ..." dates their start with "منذ".
@@ -202,7 +203,11 @@ def _pick_date(doc: Document, clause: Span, sent: Span, anchor: int, etype: str,
         if etype in {"agreement", "announcement"} and d.status == "planned" and not planned:
             return False  # "الاتفاق على إنهاء مهمة التحالف بحلول أيلول 2025": the content's date, not the deal's
         i = doc.token_at(d.start)
-        if d.status == "occurred" and (doc.has_role(i, "date_before") or (i and doc.has_role(i - 1, "date_before"))):
+        # ("قبل أسبوعين", two weeks ago: the word opens a relative date of its own, it bounds nothing; "قبل
+        # يومين من الهجوم" counts from another event)
+        opens = doc.has_role(i, "date_before") and (d.kind != "relative"
+                                                    or doc.has_role(doc.token_at(d.end), "date_of"))
+        if d.status == "occurred" and (opens or (i and doc.has_role(i - 1, "date_before"))):
             return False
         j = doc.token_at(d.end)
         return not (doc.has_role(i, "date_after") and doc.has_role(j, "date_of"))
@@ -412,6 +417,13 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
             and all(m.place != doc.main_country for m in doc.mentions_in(clause))
             and not _sentence_has(doc, clause, ("context",))):
         return [], None  # "تبادل القصف مع فصائل لبنانية": no place and no foreign forces named, not this map's
+    if (etype == "attack"
+            and not _sentence_has(doc, Span(max(0, sent.start - ATTACK_CONTEXT_CHARS), sent.end),
+                                  ("context", "base_word", "anaphor"))
+            and not any(p.is_base or p.id in coalition_sites() for p in places)):
+        # "two attacks south of the capital killed three servicemen": no foreign force or base hit, in this
+        # line or the one before ("A similar explosion took place earlier today on Nasiriya-Baghdad road")
+        return [], None
     if etype in STRIKE_TYPES:
         # strikes elsewhere (Yemen, Israel) are not this map's; a place with no country (a region) stays
         places = [p for p in places if not p.country or p.country in STRIKE_COUNTRIES]

@@ -65,8 +65,14 @@ def _handed_over_on_leaving(a: Event, b: Event) -> bool:
         return False
     # the same base or town ("انسحبت ... من القائم وسلمت منشآتها"), the same day; leaving a country and
     # handing over equipment in it are two things
-    return (a.place is not None and b.place is not None and a.place.id == b.place.id
-            and a.place.precision not in COARSE_PRECISIONS and _same_day(a, b))
+    if not (a.place is not None and b.place is not None and a.place.id == b.place.id
+            and a.place.precision not in COARSE_PRECISIONS):
+        return False
+    hand, left = (a, b) if a.type == "handover" else (b, a)
+    # ("the third site the coalition has left this month": the month holds the day it was handed over)
+    within = (left.date_precision in {"month", "range"} and hand.date_precision == "day"
+              and left.span[0] <= hand.date <= left.span[1])
+    return _same_day(a, b) or within
 
 
 def _better(a: Event, b: Event) -> Event:

@@ -114,9 +114,12 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
     # (a country named before is an actor, "قاعدة للتحالف بقيادة الولايات المتحدة بالقرب من مطار أربيل")
     # ("في شمال شرق الأردن قرب حدود سوريا": a country the text places it in is no actor either)
     # (an item of an enumeration is no locator: "الأول قرب الناصرية والثاني قرب الديوانية")
+    # ("in eastern Syria ... in the vicinity of Al-Tanf Garrison": a finer place after a locator is where it was)
     kept = [m for m in ms if not (preceded_by(m, "locator", LOCATOR_WINDOW)
                                   and any(o.start < m.start and (o.place.kind != "country"
-                                                                 or preceded_by(o, "locative", 4)) for o in ms)
+                                                                 or preceded_by(o, "locative", 4))
+                                          and precision_rank(m.place.precision) >= precision_rank(o.place.precision)
+                                          for o in ms)
                                   and not any(o.start < m.start and _listed_after(doc, o, m) for o in ms))]
     kept = kept or ms
     # "في منطقة جرف الصخر بمحافظة بابل جنوب بغداد": Baghdad only says where Jurf al-Sakhar is

@@ -289,3 +289,22 @@ def test_a_big_first_page_holds_back_the_timeline_table_and_review_until_the_map
     assert not any("follow once the map is drawn" in c.value for c in at.caption)
     assert any(h.value == f"Visible events ({n})" for h in at.subheader)
     assert any(h.value.startswith("Review · ") for h in at.subheader)
+
+
+def test_a_partial_bench_run_leaves_the_tables_it_cannot_fill(tmp_path):
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).parents[2] / "scripts" / "bench_table.py"
+    spec = importlib.util.spec_from_file_location("bench_table", path)
+    bt = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bt)
+    readme = tmp_path / "README.md"
+    text = "# x\n<!-- eval-table -->\nOLD EVAL\n<!-- /eval-table -->\n<!-- bench-table -->\nOLD BENCH\n<!-- /bench-table -->\n"
+    readme.write_text(text, encoding="utf-8")
+    only_extract = {"when": "T", "extract": {"articles_per_s": 200.0}}
+    assert bt.update_readme(only_extract, readme, partial=True) is False
+    assert readme.read_text(encoding="utf-8") == text
+    # a full run (or no --partial) writes them, "not measured" where a part is missing
+    assert bt.update_readme(only_extract, readme) is True
+    assert "OLD BENCH" not in readme.read_text(encoding="utf-8") and bt.NOT_RUN in readme.read_text(encoding="utf-8")

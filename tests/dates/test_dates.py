@@ -464,3 +464,11 @@ def test_a_date_never_spans_a_line_break():
 def test_day_and_month_with_current_marker_is_this_year():
     (s,) = find_dates("ستستكمل قبل 31 ديسمبر الجاري", dt.date(2021, 12, 12))
     assert s.date == dt.date(2021, 12, 31) and s.status == "planned"
+
+
+def test_in_may_is_the_month_and_may_the_verb_is_not():
+    pub = dt.date(2025, 8, 4)
+    (d,) = find_dates("Coalition partners in May left Mission Support Site Green Village.", pub)
+    assert (d.text, d.date, d.precision) == ("in May", dt.date(2025, 5, 1), "month")
+    assert [d.text for d in find_dates("The troops may leave in the coming months.", pub)] == ["in the coming months"]
+    assert find_dates("They may stay in may.", pub) == []  # a lower-case month is a word

@@ -596,3 +596,31 @@ def test_history_before_the_drawdown_is_not_mapped():
             "وسلمت قوات التحالف اليوم قاعدة القيارة الجوية إلى الجيش العراقي.")
     events = extract_events(text, dt.date(2020, 3, 26))
     assert [(e.type, e.place.id, e.date) for e in events] == [("handover", "qayyarah_west", dt.date(2020, 3, 26))]
+
+
+def test_an_attack_with_no_foreign_force_or_base_near_it_is_not_the_coalitions():
+    day = dt.date(2022, 8, 16)
+    text = ("Three servicemen were killed and three were wounded in two simultaneous attacks south of Damascus on "
+            "Monday, state media said. Separately, US forces in Syria were on alert after drones flew over their bases.")
+    assert [e for e in extract_events(text, day) if e.type == "attack"] == []
+    # a coalition convoy named in the line before is still the target
+    convoy = ("A roadside bomb hit a coalition supply convoy on al-Diwaniyah highway on Tuesday. "
+              "A similar explosion took place earlier today on the Nasiriya-Baghdad road in Dhi Qar.")
+    assert len([e for e in extract_events(convoy, dt.date(2021, 5, 18)) if e.type == "attack"]) == 2
+
+
+def test_a_base_after_in_the_vicinity_of_is_where_the_attack_was():
+    text = ("The United States military said in a statement that the Monday attacks in eastern Syria had no "
+            "casualties: its forces responded to an attack by drones in the vicinity of Al-Tanf Garrison.")
+    attacks = [e for e in extract_events(text, dt.date(2022, 8, 16)) if e.type == "attack"]
+    assert [(e.place.id, e.date) for e in attacks] == [("al_tanf", dt.date(2022, 8, 15))]
+
+
+def test_two_weeks_ago_dates_an_event_and_two_days_before_another_does_not():
+    day = dt.date(2022, 1, 1)
+    ago = "وكانت قاعدة أمريكية في حقل العمر النفطي قد تعرضت قبل أسبوعين لقصف صاروخي."
+    (e,) = [e for e in extract_events(ago, day, min_confidence=0) if e.type == "attack"]
+    assert (e.date, e.end_date, e.date_precision) == (dt.date(2021, 12, 15), dt.date(2021, 12, 21), "range")
+    before = "وتعرضت قاعدة حقل العمر لقصف صاروخي قبل يومين من زيارة الوفد الأمريكي."
+    (e,) = [e for e in extract_events(before, day, min_confidence=0) if e.type == "attack"]
+    assert e.date_text == ""  # the report day, not 30 December
