@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -224,12 +224,16 @@ class EventColumns:
     ``columns`` maps every stored Event field (``type``, ``date``, ..., ``start``, ``end``,
     ``confidence``) to its values as ``Event`` would hold them (a stored NULL as the field's default),
     dates as ISO text; ``place_id``/``destination_id`` (ids, looked up in ``places``; an id missing there
-    is no place); ``sources`` and ``quotes`` (lists, empty when the event was not merged). Every column
-    has ``len(self)`` values.
+    is no place); ``sources`` and ``quotes`` (lists, empty when the event was not merged); and, when the
+    store has them, ``event_id`` (``Event.id`` of each row, as stored). Every column
+    has ``len(self)`` values (a sequence: the store may hand its own tuple on). ``lists`` may hold the
+    stored JSON text of ``sources`` and ``quotes`` (None or ``[]`` when empty), for a reader that can
+    use the text without parsing it.
     """
 
-    columns: dict[str, list[Any]]
+    columns: Mapping[str, Sequence[Any]]
     places: dict[str, Place]
+    lists: Mapping[str, Sequence[str | None]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.columns["type"])

@@ -109,8 +109,19 @@ class _Cluster:
 
     def event(self) -> Event:
         rep = self.rep
-        if len(self.members) == 1 and rep.sources:
-            return rep
+        if len(self.members) == 1:
+            if rep.sources:
+                return rep
+            # What the general case below gives one report (nothing to fill from others), without its
+            # loops: most merged events are one report. The id's fields are unchanged, so is the id.
+            (source, quote), = self.pairs
+            fill1: dict[str, Any] = {}
+            if rep.confidence is not None:
+                fill1["confidence"] = combined([max(0.0, rep.confidence)])
+            one = replace(rep, sources=(source,), quotes=(quote,), **fill1)
+            if rep._id and not rep.pinned_id:
+                object.__setattr__(one, "_id", rep._id)
+            return one
         # Counts the first report lacks are taken from later ones (first known wins).
         fill: dict[str, Any] = {
             k: next((getattr(m, k) for m in self.members if getattr(m, k) is not None), None)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import operator
 import struct
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from json.encoder import encode_basestring
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.errors import ExportError
 from ..core.models import DEPRECATED_NAMES, FIELD_DEFAULTS, PROPERTIES, Event, EventColumns
+from .arrow import array, finite, scalar
 from .files import DECIMALS, _dumps, dump_json, export_pages, format_for, rounded
 
 if TYPE_CHECKING:
@@ -21,6 +23,9 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 PAGE = 5000  # events per chunk of a streamed export
+# GeoParquet columns whose values seldom repeat: written without a dictionary (Parquet tries one per
+# column and falls back; for these the try only costs time).
+UNIQUE_COLUMNS = ("id", "quote", "quotes", "sources")
 
 
 def _clean(value: Any) -> Any:
@@ -205,7 +210,7 @@ def export_events(events: Sequence[Event] | Iterable[Sequence[Event]], out: str 
     else:
         pages = events  # type: ignore[assignment]
     return export_pages(out, fmt, "events", (list(p) for p in pages), event_features, events_frame, events_table,
-                        parquet_schema)
+                        parquet_schema, UNIQUE_COLUMNS)
 
 
 
@@ -227,45 +232,76 @@ def _coordinate(v: float) -> float | None:
     return None if c is None else rounded(c)
 
 
-def _ids(c: dict[str, list[Any]], pids: list[Any], dids: list[Any]) -> list[str]:
-    """``Event.id`` of every row (the hash of its type, day, places, source, offset and quote)."""
-    sha1 = hashlib.sha1
-    return [sha1("|".join((t, d, p or "", q or "", s, str(o), text)).encode("utf-8")).hexdigest()[:16]
-            for t, d, p, q, s, o, text in zip(c["type"], c["date"], pids, dids, c["source"], c["start"], c["quote"],
-                                               strict=True)]
+def _ids(c: Mapping[str, Sequence[Any]], pids: Sequence[Any], dids: Sequence[Any]) -> list[str]:
+    """``Event.id`` of every row (the hash of its type, day, places, source, offset and quote), one C
+    loop per step (``map``) rather than a Python one per row."""
+    keys = map("|".join, zip(c["type"], c["date"], _or_empty(pids), _or_empty(dids), c["source"],
+                             map(str, c["start"]), c["quote"], strict=True))
+    digests = map(_HEX, map(hashlib.sha1, map(str.encode, keys)))
+    return list(map(_FIRST16, digests))
 
 
-def _property_columns(page: EventColumns, joined: bool) -> dict[str, list[Any]]:
-    """Every export column (``_columns()``) of the page, as ``event_properties`` (``joined``: as
-    ``events_table``, the lists joined with " | ") gives it row by row."""
+_HEX = operator.methodcaller("hexdigest")
+_FIRST16 = operator.itemgetter(slice(16))
+
+
+def _or_empty(values: Sequence[str | None]) -> Sequence[str]:
+    return [v or "" for v in values] if None in values else values  # type: ignore[return-value]
+
+
+def _property_columns(page: EventColumns) -> dict[str, Sequence[Any]]:
+    """Every export column (``_columns()``) of the page but the lists (sources, quotes), as
+    ``event_properties`` gives it row by row."""
     if _UNKNOWN:  # a new property must be taught to this path (tests/export/test_fast_export.py)
         raise RuntimeError(f"the column export does not know the properties {', '.join(_UNKNOWN)}")
     c, places, n = page.columns, page.places, len(page)
     pids, dids = c["place_id"], c["destination_id"]
-    out: dict[str, list[Any]] = {}
+    out: dict[str, Sequence[Any]] = {}
     for name, fld in _PLAIN.items():
         out[name] = c[fld]
     for name, value in _DEFAULTS.items():
         out[name] = [value] * n
-    out["confidence"] = [_clean(v) for v in out["confidence"]]
-    out["id"] = _ids(c, pids, dids)
-    parts = {k: (p.name, p.province, _coordinate(p.lat), _coordinate(p.lon), p.precision) for k, p in places.items()}
-    none = (None, None, None, None, "none")
-    at = [parts[k] if k is not None else none for k in pids]
+    out["confidence"] = finite(out["confidence"])
+    out["id"] = c["event_id"] if "event_id" in c else _ids(c, pids, dids)
+    parts: dict[str | None, tuple[Any, ...]] = {
+        k: (p.name, p.province, _coordinate(p.lat), _coordinate(p.lon), p.precision) for k, p in places.items()}
+    parts[None] = (None, None, None, None, "none")
+    at = list(map(parts.__getitem__, pids))
     for i, name in enumerate(("place", "province", "lat", "lon", "geo_precision")):
-        out[name] = [a[i] for a in at]
+        out[name] = list(map(operator.itemgetter(i), at))
     out["place_id"] = pids
     out["destination"] = [places[k].name if k is not None else None for k in dids]
     out["destination_id"] = dids
-    sources, quotes = c["sources"], c["quotes"]
-    if joined:
-        out["sources"] = [" | ".join(s) if s else src for s, src in zip(sources, c["source"], strict=True)]
-        out["quotes"] = [" | ".join(q) if q else text for q, text in zip(quotes, c["quote"], strict=True)]
-    else:
-        out["sources"] = [s if s else [src] for s, src in zip(sources, c["source"], strict=True)]
-        out["quotes"] = [q if q else [text] for q, text in zip(quotes, c["quote"], strict=True)]
     for old, new in DEPRECATED_NAMES.items():
         out[old] = out[new]
+    return out
+
+
+def _stored_list(text: str | None) -> list[str] | None:
+    """The items of a stored JSON list of texts written as ``json.dumps`` writes it with no escape
+    (what the writers store), found by splitting; None for any other text (it is parsed instead).
+    Such a text holds no ``"`` inside its items, so every ``"`` between the brackets is part of a
+    ``", "`` between two items."""
+    if text is None or len(text) < 4 or "\\" in text or text[:2] != '["' or text[-2:] != '"]':
+        return None
+    inner = text[2:-2]
+    return inner.split('", "') if inner.count('"') == 2 * inner.count('", "') else None
+
+
+def _list_column(page: EventColumns, name: str) -> list[list[Any]]:
+    """The page's lists ``name`` (sources or quotes), from their stored text where the store gave it."""
+    texts = page.lists.get(name)
+    if texts is None:
+        return [list(v) for v in page.columns[name]]
+    out: list[list[Any]] = []
+    parsed = None
+    for t in texts:
+        items = _stored_list(t) if t and t != "[]" else []
+        if items is None:
+            if parsed is None:
+                parsed = page.columns[name]
+            items = list(parsed[len(out)])
+        out.append(items)
     return out
 
 
@@ -305,7 +341,7 @@ def _json_value(v: Any) -> str:
     return _dumps(v)
 
 
-def _json_column(values: list[Any]) -> list[str]:
+def _json_column(values: Sequence[Any]) -> list[str]:
     """Every value of a column as JSON text; a column of text or integers is encoded once per distinct
     value (of one type only: 1 and 1.0, 0.0 and -0.0 are equal keys but not the same JSON)."""
     kinds = set(map(type, values))
@@ -327,10 +363,28 @@ def _json_lists(values: list[list[Any]]) -> list[str]:
     return out
 
 
+def _json_list_texts(page: EventColumns, name: str, single: Sequence[Any]) -> list[str]:
+    """The JSON text of each row's ``name`` list as ``event_properties`` gives it (the one ``single``
+    value when the list is empty): a stored text without escapes is the same text, compact."""
+    texts = page.lists.get(name)
+    if texts is None:
+        return _json_lists([v if v else [x] for v, x in zip(page.columns[name], single, strict=True)])
+    out = []
+    for t, x in zip(texts, single, strict=True):
+        if not t or t == "[]":
+            out.append(_json_lists([[x]])[0])
+        elif _stored_list(t) is not None:
+            out.append(t.replace('", "', '","'))
+        else:
+            v = list(page.columns[name][len(out)])
+            out.append(_json_lists([v if v else [x]])[0])
+    return out
+
+
 def columns_geojson(page: EventColumns) -> str:
     """``event_features`` of the page's events as the text ``stream_geojson`` writes for them (features
     joined by commas), built column by column from a per-row template rather than a dict per row."""
-    cols = _property_columns(page, joined=False)
+    cols = _property_columns(page)
     keys, shapes = _vertices(page)
     geometry: dict[Any, str] = {}
     for key, vertices in shapes.items():
@@ -346,7 +400,8 @@ def columns_geojson(page: EventColumns) -> str:
     pids = page.columns["place_id"]
     special = {"lat": [coords[k][0] if k is not None else _null for k in pids],
                "lon": [coords[k][1] if k is not None else _null for k in pids],
-               "sources": _json_lists(cols["sources"]), "quotes": _json_lists(cols["quotes"])}
+               "sources": _json_list_texts(page, "sources", cols["source"]),
+               "quotes": _json_list_texts(page, "quotes", cols["quote"])}
     parts = ['{"type":"Feature","id":%s,"geometry":%s,"properties":{']
     columns = [_json_column(cols["id"]), list(map(geometry.__getitem__, keys))]
     for i, name in enumerate(names):
@@ -360,16 +415,47 @@ def columns_geojson(page: EventColumns) -> str:
     return ",".join([template % row for row in zip(*columns, strict=True)])
 
 
+# A stored list of texts as ``json.dumps`` writes it when no text needs an escape: what ``_stored_list`` splits.
+_STORED_LIST = r'^\["[^"\\]*(", "[^"\\]*)*"\]$'
+
+
+def _joined_lists(page: EventColumns, name: str, single: pa.Array) -> pa.Array:
+    """Each row's ``name`` list joined with " | " (``single`` where it is empty), as ``events_table``
+    writes it: for stored texts without escapes, their inner separators replaced, in Arrow."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    texts = page.lists.get(name)
+    if texts is not None:
+        t = array(texts, pa.string())
+        empty = pc.or_kleene(pc.is_null(t), pc.equal(t, scalar("[]")))
+        plain = pc.match_substring_regex(t, _STORED_LIST)
+        if pc.all(pc.or_kleene(empty, plain)).as_py() is not False:
+            inner = pc.utf8_slice_codeunits(t, 2, -2)
+            return pc.if_else(empty, single, pc.replace_substring(inner, '", "', " | "))
+    joined = [" | ".join(v) if v else x for v, x in zip(_list_column(page, name), single.to_pylist(), strict=True)]
+    return array(joined, pa.string())
+
+
 def columns_table(page: EventColumns) -> pa.Table:
-    """``events_table`` of the page's events, column by column."""
+    """``events_table`` of the page's events, column by column (Arrow arrays from the columns, no
+    Python value per cell where the column is the store's own)."""
     import pyarrow as pa
 
-    cols = _property_columns(page, joined=True)
+    schema = parquet_schema()
+    cols = _property_columns(page)
     keys, shapes = _vertices(page)
     wkb = {key: _wkb(vertices) for key, vertices in shapes.items()}
-    data = {n: cols[n] for n in _columns()}
-    data["geometry"] = [wkb[k] for k in keys]
-    return pa.Table.from_pydict(data, schema=parquet_schema())
+    made: dict[int, pa.Array] = {}  # a column under two names (the deprecated ones) is built once
+    arrays = {}
+    for n, values in cols.items():
+        if id(values) not in made:
+            made[id(values)] = array(values, schema.field(n).type)
+        arrays[n] = made[id(values)]
+    for name, single in (("sources", "source"), ("quotes", "quote")):
+        arrays[name] = _joined_lists(page, name, arrays[single])
+    arrays["geometry"] = array(list(map(wkb.__getitem__, keys)), pa.binary())
+    return pa.Table.from_arrays([arrays[n] for n in schema.names], schema=schema)
 
 
 def export_columns(pages: Iterable[EventColumns], out: str | Path, fmt: str | None = None) -> int:
@@ -378,4 +464,4 @@ def export_columns(pages: Iterable[EventColumns], out: str | Path, fmt: str | No
     f = format_for(out, fmt)
     if f not in COLUMN_FORMATS:
         raise ExportError(f"pages of columns export as {' or '.join(COLUMN_FORMATS)} only, not {f}; pass Events")
-    return export_pages(out, f, "events", pages, columns_geojson, None, columns_table, parquet_schema)
+    return export_pages(out, f, "events", pages, columns_geojson, None, columns_table, parquet_schema, UNIQUE_COLUMNS)

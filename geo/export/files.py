@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -152,13 +152,26 @@ def _arrow_table(frame: gpd.GeoDataFrame, schema: pa.Schema) -> pa.Table:
     return table.append_column(schema.field("geometry"), pa.array(wkb, type=pa.binary()))
 
 
-def stream_parquet(tables: Iterable[pa.Table], p: Path, schema: pa.Schema) -> None:
-    """GeoParquet written a row group per chunk, under one fixed schema."""
+def stream_parquet(tables: Iterable[pa.Table], p: Path, schema: pa.Schema, unique: Collection[str] = ()) -> None:
+    """GeoParquet written a row group per chunk, under one fixed schema; the columns named in ``unique``
+    (values that seldom repeat) without a dictionary, which for them only costs time.
+
+    Each chunk is written on a second thread while the next one is made: Arrow writes without the GIL,
+    so on a second core the writing costs no time of the export."""
+    from concurrent.futures import Future, ThreadPoolExecutor
+
     import pyarrow.parquet as pq
 
-    with _replacing(p) as tmp, pq.ParquetWriter(tmp, schema) as writer:
+    dictionary = [n for n in schema.names if n not in unique] if unique else True
+    with (_replacing(p) as tmp, pq.ParquetWriter(tmp, schema, use_dictionary=dictionary) as writer,
+          ThreadPoolExecutor(1, thread_name_prefix="parquet") as pool):
+        pending: Future[None] | None = None
         for table in tables:
-            writer.write_table(table)
+            if pending is not None:
+                pending.result()  # one chunk in flight: memory stays one page ahead at most
+            pending = pool.submit(writer.write_table, table)
+        if pending is not None:
+            pending.result()
 
 
 def stream_frames(
@@ -210,6 +223,7 @@ def export_pages(
     frame: Callable[[Any], gpd.GeoDataFrame] | None,
     table: Callable[[Any], pa.Table] | None,
     schema: Callable[[], pa.Schema],
+    unique: Collection[str] = (),
 ) -> int:
     """``export_to`` for an answer streamed in pages: only one page's rows are in memory at a time.
 
@@ -232,7 +246,7 @@ def export_pages(
             stream_geojson((features(page) for page in counted()), p)
             return count
         if f == "parquet" and table is not None:  # straight to Arrow: no pandas frame in between
-            stream_parquet((table(page) for page in counted() if page), p, schema())
+            stream_parquet((table(page) for page in counted() if page), p, schema(), unique)
             return count
         if frame is None:  # pragma: no cover - the callers check the format first
             raise ExportError(f"cannot write {f} from these pages; use .geojson or .parquet")

@@ -195,8 +195,9 @@ class EventReads(ReviewRows):
         """Point reports at their merged events: (merged fid, report fid) pairs."""
         raise NotImplementedError
 
-    def _time_clause(self, f: Filters) -> tuple[list[str], list[Any], str]:
-        """(conditions, params, extra FROM) for the time window (and bounding box) of ``f``, index-backed."""
+    def _time_clause(self, f: Filters, paged: int = 0) -> tuple[list[str], list[Any], str]:
+        """(conditions, params, extra FROM) for the time window (and bounding box) of ``f``, index-backed;
+        ``paged``: the page size when the answer is read in keyset pages (0: at once)."""
         raise NotImplementedError
 
     def _week_expr(self) -> str:
@@ -309,9 +310,10 @@ class EventReads(ReviewRows):
                           include_rejected=include_rejected)
 
     # -------------------------------------------------------- questions in SQL
-    def _where(self, f: Filters) -> tuple[str, list[Any], str] | None:
-        """The WHERE clause, its params and extra FROM items for ``f``; None when nothing can match."""
-        conds, params, extra = self._time_clause(f)
+    def _where(self, f: Filters, paged: int = 0) -> tuple[str, list[Any], str] | None:
+        """The WHERE clause, its params and extra FROM items for ``f``; None when nothing can match
+        (``paged``: as ``_time_clause``)."""
+        conds, params, extra = self._time_clause(f, paged)
         if f.types is not None:
             if not f.types:
                 return None
@@ -383,7 +385,7 @@ class EventReads(ReviewRows):
             return
         places = self._places()
         for rows in self._keyset_pages(MERGED_READ_COLS, page, Filters.of(**filters)):
-            yield [row_to_merged(r, places) for r in rows]
+            yield [row_to_merged(r[:-3], places) for r in rows]
 
     def iter_columns(self, page: int = PAGE, **filters: Any) -> Iterator[EventColumns] | None:
         """``iter_query``'s pages column by column (``EventColumns``: no Event per row, for the fast
@@ -397,9 +399,10 @@ class EventReads(ReviewRows):
         return (rows_to_columns(rows, places) for rows in pages)
 
     def _keyset_pages(self, columns: Sequence[str], page: int, f: Filters) -> Iterator[list[tuple[Any, ...]]]:
-        """The merged rows (``columns`` of ``merged_events``) that pass ``f``, by (date, id), in pages of at
-        most ``page``: each page one indexed query after the last row of the one before."""
-        where = self._where(f)
+        """The merged rows (``columns`` of ``merged_events``, then the three keys of the order: date,
+        event id, fid) that pass ``f``, by (date, id), in pages of at most ``page``: each page one indexed
+        query after the last row of the one before."""
+        where = self._where(f, paged=page)
         if where is None:
             return
         sql, params, extra = where
@@ -419,7 +422,7 @@ class EventReads(ReviewRows):
             if not rows:
                 return
             after = tuple(rows[-1][-3:])
-            yield [r[:-3] for r in rows]
+            yield rows
             if len(rows) < page:
                 return
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from typing import Any
 
 import shapely
@@ -149,13 +150,21 @@ def event_values(article_id: str, e: Event, version: str) -> tuple[Any, ...]:
     return (values[0], article_id, *values[1:], version, merge_kind(e), e.last_date.isoformat(), None)
 
 
+def _json_texts(items: Sequence[str]) -> str:
+    """``json.dumps(list(items), ensure_ascii=False)`` for texts, joined here (the encoder's own layers
+    cost more than the encoding of a list of a few texts)."""
+    try:
+        return "[" + ", ".join(map(encode_basestring, items)) + "]"
+    except TypeError:  # not all texts
+        return json.dumps(list(items), ensure_ascii=False)
+
+
 def merged_values(article_id: str, e: Event, reports: int) -> tuple[Any, ...]:
     """A ``MERGED_COLS`` row (minus geom) for the merged event ``e`` whose kept report is of ``article_id``."""
     values = _stored_values(e)
     dest = e.destination
     return (values[0], article_id, *values[1:], merge_kind(e),
-            e.last_date.isoformat(), json.dumps(list(e.all_sources), ensure_ascii=False),
-            json.dumps(list(e.all_quotes), ensure_ascii=False), reports,
+            e.last_date.isoformat(), _json_texts(e.all_sources), _json_texts(e.all_quotes), reports,
             dest.lon if dest else None, dest.lat if dest else None)
 
 
@@ -282,35 +291,91 @@ def _iso_day(value: str | dt.date) -> str:
     return iso
 
 
-def _json_lists(values: Sequence[str | None]) -> list[list[Any]]:
-    """Each stored JSON list as a list: what ``row_to_merged`` reads (``str_list``)."""
-    return [list(str_list(v)) for v in values]
+def _iso_column(values: Sequence[str | dt.date | None], null: Sequence[str | None] | str | None) -> Sequence[Any]:
+    """Each day as ISO text (``_iso_day``), a NULL as ``null`` (one value, or the row's value of a column).
+
+    Worked out once per distinct value: a page holds a few hundred days, and a column already in ISO
+    form with no NULL (what the writers store) is handed on as it is."""
+    seen = set(values)
+    has_null = None in seen
+    seen.discard(None)
+    iso = {v: _iso_day(v) for v in seen}  # type: ignore[arg-type]
+    if not has_null and all(type(k) is str and k == v for k, v in iso.items()):
+        return values
+    if isinstance(null, str) or null is None:
+        return [null if v is None else iso[v] for v in values]
+    return [n if v is None else iso[v] for v, n in zip(values, null, strict=True)]
+
+
+class _Columns(Mapping[str, Sequence[Any]]):
+    """``rows_to_columns``'s columns, each worked out from the stored values on first use (an export
+    reads some columns as the store gives them and never asks for others)."""
+
+    def __init__(self, raw: Sequence[Sequence[Any]], places: dict[str, Place]) -> None:
+        self._raw = raw
+        self._places = places
+        self._done: dict[str, Sequence[Any]] = {}
+
+    def __getitem__(self, name: str) -> Sequence[Any]:
+        done = self._done.get(name)
+        if done is None:
+            done = self._done[name] = self._column(name)
+        return done
+
+    def __iter__(self) -> Iterator[str]:
+        return (k for k in _KEYS if k in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def _column(self, name: str) -> Sequence[Any]:
+        if name not in _KINDS:
+            raise KeyError(name)
+        kind = _KINDS[name]
+        if kind == "id":
+            # The id the store wrote is ``Event.id`` of the merged event, the hash of fields read back
+            # here unchanged, unless a place it names is missing from the places (then the Event has
+            # none, and another id): no stored ids for such a page.
+            if len(self._raw) <= len(COLUMNS_READ_COLS):
+                raise KeyError(name)
+            places = self._places
+            for key in ("place_id", "destination_id"):
+                if not all(v in places for v in set(self._raw[_COLUMN_AT[key]]) if v):
+                    raise KeyError(name)
+            return self._raw[len(COLUMNS_READ_COLS) + 1]
+        if kind == "place":
+            places = self._places
+            values = self._raw[_COLUMN_AT[name]]
+            return [v if v and v in places else None for v in values]
+        if kind == "list":
+            return [list(str_list(v)) for v in self._raw[_COLUMN_AT[name]]]
+        column = _FIELD_COLUMN[name]
+        values = self._raw[_COLUMN_AT[column]]
+        if name == "published":
+            return _iso_column(values, None)
+        if kind == "date":
+            if name in FIELD_DEFAULTS:
+                d = FIELD_DEFAULTS[name]
+                return _iso_column(values, d.isoformat() if d else None)
+            return _iso_column(values, self["published"])  # a required day: the publication day stands in
+        null = _NULLS[name]
+        if null is None or None not in values:
+            return values
+        return [null if v is None else v for v in values]
 
 
 def rows_to_columns(rows: Sequence[Sequence[Any]], places: dict[str, Place]) -> EventColumns:
     """``COLUMNS_READ_COLS`` rows as one ``EventColumns``: the values ``row_to_merged`` would give its
-    Events, column by column."""
+    Events, column by column (each column when first asked for), and the stored JSON of the lists.
+    Rows of ``_keyset_pages`` carry the keys of their order after those (date, event id, fid): the
+    event ids are then the ``event_id`` column."""
     raw: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [()] * len(COLUMNS_READ_COLS)
-    published = [_iso_day(v) for v in raw[_COLUMN_AT["published"]]]
-    cols: dict[str, list[Any]] = {}
-    for column, name, kind in _COLUMN_FIELDS:
-        values = raw[_COLUMN_AT[column]]
-        if name == "published":
-            cols[name] = published
-        elif kind == "date":
-            default: list[str | None]
-            if name in FIELD_DEFAULTS:
-                d = FIELD_DEFAULTS[name]
-                default = [d.isoformat() if d else None] * len(values)
-            else:  # a required day: the publication day stands in
-                default = list(published)
-            cols[name] = [default[i] if v is None else _iso_day(v) for i, v in enumerate(values)]
-        else:
-            null = _NULLS[name]
-            cols[name] = (list(values) if null is None or None not in values
-                          else [null if v is None else v for v in values])
-    for key in ("place_id", "destination_id"):
-        cols[key] = [v if v and v in places else None for v in raw[_COLUMN_AT[key]]]
-    cols["sources"] = _json_lists(raw[_COLUMN_AT["sources"]])
-    cols["quotes"] = _json_lists(raw[_COLUMN_AT["quotes"]])
-    return EventColumns(cols, places)
+    lists = {k: raw[_COLUMN_AT[k]] for k in ("sources", "quotes")}
+    return EventColumns(_Columns(raw, places), places, lists)
+
+
+# Every key of a page's columns: the stored fields, the place keys and the merge's lists.
+_FIELD_COLUMN = {name: column for column, name, _ in _COLUMN_FIELDS}
+_KINDS = {**{name: kind for _, name, kind in _COLUMN_FIELDS}, "place_id": "place", "destination_id": "place",
+          "sources": "list", "quotes": "list", "event_id": "id"}
+_KEYS = tuple(_KINDS)

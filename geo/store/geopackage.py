@@ -564,7 +564,7 @@ class Store(EventReads):
         rows = c.execute("SELECT fid, merge_kind, date, last_date, lon, lat FROM events").fetchall()
         c.executemany("INSERT INTO events_span VALUES (?,?,?,?,?,?,?,?,?)", [_span_row(*r) for r in rows])
 
-    def _time_clause(self, f: Filters) -> tuple[list[str], list[Any], str]:
+    def _time_clause(self, f: Filters, paged: int = 0) -> tuple[list[str], list[Any], str]:
         conds: list[str] = []
         params: list[Any] = []
         box: list[str] = []
@@ -587,7 +587,15 @@ class Store(EventReads):
                          " OR (m.dest_lon BETWEEN ? AND ? AND m.dest_lat BETWEEN ? AND ?))")
             params += [x0, x1, y0, y1] * 2
         if box:
-            conds.insert(0, f"m.fid IN (SELECT id FROM merged_rtree WHERE {' AND '.join(box)})")
+            rtree = f"SELECT id FROM merged_rtree WHERE {' AND '.join(box)}"
+            # The R*Tree only narrows: the conditions above decide. Read in pages, a wide answer is
+            # better found along the date index each page continues on: the R*Tree subquery would be
+            # answered whole again for every page (106,336 events in 22 pages: 3.5 s instead of 1).
+            if paged:
+                n = self.conn.execute(f"SELECT count(*) FROM ({rtree} LIMIT {2 * paged + 1})", box_params).fetchone()
+                if n and n[0] > 2 * paged:
+                    return conds, params, ""
+            conds.insert(0, f"m.fid IN ({rtree})")
             params = box_params + params
         return conds, params, ""
 

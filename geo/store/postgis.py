@@ -73,8 +73,7 @@ CREATE TABLE IF NOT EXISTS places (
   fid bigserial PRIMARY KEY, {column_defs(PLACE_COLUMNS, "postgis", SRS_ID)}, UNIQUE (id));
 CREATE TABLE IF NOT EXISTS events (
   fid bigserial PRIMARY KEY, {column_defs(EVENT_COLUMNS, "postgis", SRS_ID)},
-  FOREIGN KEY (article_id) REFERENCES articles(id), UNIQUE (event_id, article_id));
-CREATE INDEX IF NOT EXISTS events_article ON events (article_id);
+  FOREIGN KEY (article_id) REFERENCES articles(id), UNIQUE (article_id, event_id));
 CREATE INDEX IF NOT EXISTS events_geom ON events USING gist (geom);
 CREATE TABLE IF NOT EXISTS movements (
   fid bigserial PRIMARY KEY, {column_defs(MOVE_COLUMNS, "postgis", SRS_ID)},
@@ -87,6 +86,15 @@ CREATE TABLE IF NOT EXISTS store_meta (key text PRIMARY KEY, value text)
 
 # A report's cell of a 0.1-degree grid (-1: unlocated), where the incremental merge looks for its neighbours.
 CELL = "coalesce(((floor(ST_X(geom) * 10) + 1800) * 4000 + floor(ST_Y(geom) * 10) + 900)::bigint, -1)"
+# A merged event's days as a box on a line (days since 2000-01-01 from the first day to the last):
+# ``&&`` of two such boxes is the overlap of the closed spans. A GiST over a fixed-size box costs a
+# fraction of one over ``daterange`` (a range key is copied out of the index for every comparison
+# while a new row finds its place: a sixth of the server's time in a batched write).
+DAY_ZERO = dt.date(2000, 1, 1)
+DAYS_BOX = (f"box(point(date - DATE '{DAY_ZERO}', 0), point(last_date - DATE '{DAY_ZERO}', 0))")
+NO_DAY = 10**9  # an open end of a question's window, in days
+
+
 # The stored cross-article merge and the indexes the questions use (GiST over the geometry and the
 # days of every merged event). The incremental merge finds a report's neighbours by (merge kind, grid
 # cell, first day): a btree, since the cells around a place and spans of like length bound what to
@@ -103,7 +111,7 @@ CREATE INDEX IF NOT EXISTS merged_date ON merged_events (date, event_id, fid);
 CREATE INDEX IF NOT EXISTS merged_type ON merged_events (type, date);
 CREATE INDEX IF NOT EXISTS merged_province ON merged_events (province);
 CREATE INDEX IF NOT EXISTS merged_last ON merged_events (last_date);
-CREATE INDEX IF NOT EXISTS merged_span ON merged_events USING gist (daterange(date, last_date, '[]'));
+CREATE INDEX IF NOT EXISTS merged_days ON merged_events USING gist ({DAYS_BOX});
 CREATE INDEX IF NOT EXISTS merged_extent ON merged_events USING gist (extent)
 """
 
@@ -141,13 +149,12 @@ def _extent_hex(e: Event) -> str | None:
     return _ewkb_hex(shapely.LineString(e.geometry()))
 
 
-def _cells(lon: float, lat: float, dx: float, dy: float) -> list[int]:
-    """The ``CELL`` ids of every grid cell the box (lon ± dx, lat ± dy) touches, with a margin for the
-    single-precision boxes ``&&`` compares."""
+def _cell_range(lon: float, lat: float, dx: float, dy: float) -> tuple[int, int, int, int]:
+    """The grid columns x0..x1 and rows y0..y1 (of ``CELL``: 0.1 degree) that the box (lon ± dx, lat ± dy)
+    touches, with a margin for the single-precision boxes ``&&`` compares."""
     m = 1e-4
-    xs = range(math.floor((lon - dx - m) * 10), math.floor((lon + dx + m) * 10) + 1)
-    ys = range(math.floor((lat - dy - m) * 10), math.floor((lat + dy + m) * 10) + 1)
-    return [(x + 1800) * 4000 + y + 900 for x in xs for y in ys]
+    return (math.floor((lon - dx - m) * 10), math.floor((lon + dx + m) * 10),
+            math.floor((lat - dy - m) * 10), math.floor((lat + dy + m) * 10))
 
 
 def _array(values: Sequence[Any], kind: str) -> str:
@@ -180,17 +187,28 @@ def _insert_sql(table: str, cols: Sequence[str], conflict: str) -> str:
 
 _EVENTS_SQL = _insert_sql("events", EVENT_COLS, "ON CONFLICT (event_id, article_id) DO NOTHING")
 _MOVES_SQL = _insert_sql("movements", MOVE_COLS, "ON CONFLICT (event_id, article_id) DO NOTHING")
-_PLACES_SQL = _insert_sql(
-    "places",
-    PLACE_COLS,
+_PLACE_TYPES = {"point": "bytea", "key": "text", "text": "text", "real": "float8"}
+# Every place of a write in one statement (a row per place, in the order given: id order, the lock
+# order), where one INSERT per place was a round of the pipeline and a statement in the server each.
+_PLACES_SQL = (
+    f"INSERT INTO places ({', '.join(PLACE_COLS)}) SELECT "
+    + ", ".join(f"ST_GeomFromWKB(v.{c}, {SRS_ID})" if c == "geom" else f"v.{c}" for c in PLACE_COLS)
+    + " FROM unnest(" + ", ".join(f"%s::{_PLACE_TYPES[c.kind]}[]" for c in PLACE_COLUMNS)
+    + f") WITH ORDINALITY AS v({', '.join(PLACE_COLS)}, n) ORDER BY v.n "
     "ON CONFLICT (id) DO UPDATE SET "
     + ", ".join(f"{k} = excluded.{k}" for k in PLACE_COLS if k != "id")
     # Leave an unchanged place alone: no new row version for every article that names Baghdad.
     + " WHERE (places.name, places.name_ar, places.kind, places.precision, places.lat, places.lon,"
     " places.province, places.country, places.origin, places.confidence) IS DISTINCT FROM"
     " (excluded.name, excluded.name_ar, excluded.kind, excluded.precision, excluded.lat, excluded.lon,"
-    " excluded.province, excluded.country, excluded.origin, excluded.confidence)",
+    " excluded.province, excluded.country, excluded.origin, excluded.confidence)"
 )
+
+
+def _upsert_places(c: Any, places: Sequence[Place]) -> None:
+    rows = [(_point(p), *place_values(p)) for p in places]
+    if rows:
+        c.execute(_PLACES_SQL, [list(col) for col in zip(*rows, strict=True)])
 
 
 class PostgisStore(EventReads):
@@ -204,6 +222,7 @@ class PostgisStore(EventReads):
         except ImportError:  # pragma: no cover - psycopg is a dependency
             raise StoreError("a postgresql:// store needs psycopg: pip install 'psycopg[binary]'") from None
         self.url = url
+        self._merged_seq: str | None = None
         self.path = redact(url)  # what messages show, like Store.path
         self._psycopg = psycopg
         try:
@@ -287,15 +306,25 @@ class PostgisStore(EventReads):
                 c.execute(stmt)
 
     def _update_indexes(self) -> None:
-        """A store made before the reports' (kind, cell, day) btree: it replaces their (kind, days, point) GiST."""
+        """A store made before the reports' (kind, cell, day) btree: it replaces their (kind, days, point)
+        GiST; before the merged events' box of days: it replaces their ``daterange`` GiST; before the
+        reports' key began with the article: it stands in for their article index too (one btree of
+        long texts less to keep on every report)."""
         c = self.conn
-        have = c.execute("SELECT to_regclass('events_kind_cell') IS NOT NULL").fetchone()
+        have = c.execute("SELECT to_regclass('events_kind_cell') IS NOT NULL AND to_regclass('merged_days')"
+                         " IS NOT NULL AND to_regclass('events_article') IS NULL").fetchone()
         if have and have[0]:
             return
         with c.transaction():
             c.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
             c.execute(f"CREATE INDEX IF NOT EXISTS events_kind_cell ON events (merge_kind, ({CELL}), date)")
             c.execute("DROP INDEX IF EXISTS events_kind_span")
+            c.execute(f"CREATE INDEX IF NOT EXISTS merged_days ON merged_events USING gist ({DAYS_BOX})")
+            c.execute("DROP INDEX IF EXISTS merged_span")
+            if c.execute("SELECT to_regclass('events_article') IS NOT NULL").fetchone()[0]:
+                c.execute("ALTER TABLE events DROP CONSTRAINT IF EXISTS events_event_id_article_id_key,"
+                          " ADD UNIQUE (article_id, event_id)")
+                c.execute("DROP INDEX events_article")
 
     @contextmanager
     def transaction(self) -> Iterator[Any]:
@@ -374,36 +403,43 @@ class PostgisStore(EventReads):
         cols = ("id", "path", "source", "outlet", "url", "title", "published", "text", "encoding",
                 "extractor_version")
         types = ["text"] * 6 + ["date", "text", "text", "text"]
-        rows = c.execute(
-            f"INSERT INTO articles ({', '.join(cols)}, ingested_at) SELECT {', '.join(cols)}, now() FROM "
-            + _records_sql(cols, types, "a")
-            + " ORDER BY n ON CONFLICT (id) DO NOTHING RETURNING id",
-            (_records([[getattr(a, k) for k in cols] for a, _ in batch]),),
-        ).fetchall()
-        new = {r[0] for r in rows}
+        records = _records([[getattr(a, k) for k in cols] for a, _ in batch])
+        with c.pipeline():
+            # Sent, and run by the server while the reports' rows are made here (for every article:
+            # those stored already are left out when the answer comes).
+            inserted = c.execute(
+                f"INSERT INTO articles ({', '.join(cols)}, ingested_at) SELECT {', '.join(cols)}, now() FROM "
+                + _records_sql(cols, types, "a")
+                + " ORDER BY n ON CONFLICT (id) DO NOTHING RETURNING id",
+                (records,),
+            )
+            made = []
+            for article, events in batch:
+                kept = list({e.id: e for e in reversed(events)}.values())[::-1]  # INSERT OR IGNORE: first wins
+                rows_of, moves_of = [], []
+                for e in kept:
+                    rows_of.append((_point_hex(e.place), *event_values(article.id, e, article.extractor_version)))
+                    line = movement_line(e)
+                    if line is not None:
+                        moves_of.append((_ewkb_hex(line), *movement_values(article.id, e)))
+                made.append((kept, rows_of, moves_of))
+            new = {r[0] for r in inserted.fetchall()}
         out: list[int | str | None] = []
         events_rows, move_rows, chosen = [], [], []
         seeds: set[Seed] = set()
-        for article, events in batch:
+        for (article, _), (kept, rows_of, moves_of) in zip(batch, made, strict=True):
             if article.id not in new:
                 out.append(None)
                 continue
             new.discard(article.id)  # an article twice in one batch is stored once
-            kept = list({e.id: e for e in reversed(events)}.values())[::-1]  # INSERT OR IGNORE: first wins
             chosen += [(article.id, e) for e in kept]
             seeds |= seeds_of(kept)
-            for e in kept:
-                events_rows.append((_point_hex(e.place), *event_values(article.id, e, article.extractor_version)))
-                line = movement_line(e)
-                if line is not None:
-                    move_rows.append((_ewkb_hex(line), *movement_values(article.id, e)))
+            events_rows += rows_of
+            move_rows += moves_of
             out.append(len(kept))
-        places = [(_point(p), *place_values(p)) for p in event_places([e for _, e in chosen])]
         with c.cursor() as cur:
-            if places:
-                cur.executemany(_PLACES_SQL, places)
             # The merge first: the new reports are then written once, already pointing at their merged events.
-            merged = self._locked_remerge(c, seeds, new=chosen)
+            merged = self._locked_remerge(c, seeds, new=chosen, places=event_places([e for _, e in chosen]))
             if events_rows:
                 with cur.copy(f"COPY events ({', '.join(EVENT_COLS)}) FROM STDIN") as copy:
                     for r, fid in zip(events_rows, merged, strict=True):
@@ -463,21 +499,25 @@ class PostgisStore(EventReads):
         return seeds, stale
 
     def _locked_remerge(self, c: Any, seeds: set[Seed], stale: set[int] | None = None,
-                        new: Sequence[tuple[str, Event]] = ()) -> list[int]:
+                        new: Sequence[tuple[str, Event]] = (), places: Sequence[Place] = ()) -> list[int]:
+        # ``places``: the new reports' places, written first (in the same round trip as the locks).
         # One writer per merge kind at a time, in kind order (no deadlock). Under READ COMMITTED each
         # later statement sees what other writers committed before we got the lock, so the merge
         # recomputed here includes their reports, and theirs will include ours.
         kinds = sorted({s[0] for s in seeds})
-        for k in kinds:
-            c.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (MERGE_LOCK + k,))
+        # The lookups are many small index ranges, which the planner's guesses for the cells of a probe
+        # (a thousand rows per generate_series) would have JIT-compiled: a third of a second a query.
+        with c.pipeline():  # one round trip for them all, still taken one after the other
+            _upsert_places(c, places)
+            c.execute("SET LOCAL jit = off")
+            for k in kinds:
+                c.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (MERGE_LOCK + k,))
         return self._remerge(c, seeds, stale or (), new)
 
     def _insert_events(self, c: Any, article_id: str, events: Sequence[Event], version: str) -> int:
         with c.cursor() as cur:
             # Places in id order: concurrent writers lock shared places in one order, so never deadlock.
-            places = [(_point(p), *place_values(p)) for p in event_places(events)]
-            if places:
-                cur.executemany(_PLACES_SQL, places)
+            _upsert_places(cur, event_places(events))
             rows, moves = [], []
             for e in events:
                 rows.append((_point(e.place), *event_values(article_id, e, version)))
@@ -499,25 +539,34 @@ class PostgisStore(EventReads):
     def _span_rows(self, c: Any, probes: Sequence[Seed]) -> list[tuple[Any, ...]]:
         # Over the (kind, cell, first day) btree: a report that may merge with the probe lies in a cell
         # its box touches, overlaps its days and is at most LIKE_SPAN_DAYS longer, so it starts no
-        # earlier than (the probe's first day - its length - that).
+        # earlier than (the probe's first day - its length - that). One row per probe: the server
+        # walks the cells of its box (``_cell_range``: columns x0..x1 by rows y0..y1), where a row per
+        # cell was most of what was encoded and sent.
         rows_in: list[tuple[Any, ...]] = []
         for i, (kind, (d0, d1), place_id, lon, lat) in enumerate(probes):
             low = d0 - (d1 - d0) - dt.timedelta(days=LIKE_SPAN_DAYS)
             if place_id is None or lon is None or lat is None:
-                rows_in.append((i, kind, -1, d0, d1, low, None, None, None, None))
+                rows_in.append((i, kind, 0, 0, 0, 0, d0, d1, low, None, None, None, None))
                 continue
             dx, dy = box_degrees(lat)
-            rows_in += [(i, kind, cell, d0, d1, low, lon, lat, dx, dy) for cell in _cells(lon, lat, dx, dy)]
+            x0, x1, y0, y1 = _cell_range(lon, lat, dx, dy)
+            rows_in.append((i, kind, x0, x1, y0, y1, d0, d1, low, lon, lat, dx, dy))
         cols = list(zip(*rows_in, strict=True))
-        kinds = ("number", "text", "number", "day", "day", "day", "number", "number", "number", "number")
+        kinds = ("number", "text", "number", "number", "number", "number", "day", "day", "day", "number", "number",
+                 "number", "number")
         rows = c.execute(
             "SELECT q.i, e.fid, e.date, e.last_date, e.place_id, e.lon, e.lat"
-            " FROM unnest(%s::int[], %s::text[], %s::bigint[], %s::date[], %s::date[], %s::date[], %s::float8[],"
-            " %s::float8[], %s::float8[], %s::float8[]) AS q(i, kind, cell, d0, d1, lo, lon, lat, dx, dy)"
-            # LATERAL: one index range per probe row, whatever the planner guesses of the probes (a hash
+            " FROM unnest(%s::int[], %s::text[], %s::int[], %s::int[], %s::int[], %s::int[], %s::date[], %s::date[],"
+            " %s::date[], %s::float8[], %s::float8[], %s::float8[], %s::float8[])"
+            " AS q(i, kind, x0, x1, y0, y1, d0, d1, lo, lon, lat, dx, dy)"
+            # a cell id as CELL makes it; -1 (one cell) for the unlocated
+            " CROSS JOIN LATERAL (SELECT CASE WHEN q.lon IS NULL THEN -1::bigint ELSE"
+            " ((gx + 1800)::bigint * 4000 + gy + 900) END AS cell"
+            " FROM generate_series(q.x0, q.x1) AS gx, generate_series(q.y0, q.y1) AS gy) AS g"
+            # LATERAL: one index range per probe cell, whatever the planner guesses of the probes (a hash
             # join over a scan of every report grows with the store)
             " CROSS JOIN LATERAL (SELECT e.fid, e.date, e.last_date, e.place_id, e.lon, e.lat, e.geom FROM events e"
-            f" WHERE e.merge_kind = q.kind AND {CELL.replace('geom', 'e.geom')} = q.cell"
+            f" WHERE e.merge_kind = q.kind AND {CELL.replace('geom', 'e.geom')} = g.cell"
             " AND e.date BETWEEN q.lo AND q.d1 OFFSET 0) e"
             " WHERE e.last_date >= q.d0"
             " AND ((q.lon IS NULL AND e.geom IS NULL) OR (q.lon IS NOT NULL AND e.geom &&"
@@ -532,9 +581,11 @@ class PostgisStore(EventReads):
     def _alloc_merged(self, c: Any, n: int) -> list[int]:
         if not n:
             return []
+        if self._merged_seq is None:  # looked up once, not for every fid
+            row = c.execute("SELECT pg_get_serial_sequence('merged_events', 'fid')").fetchone()
+            self._merged_seq = row[0]
         return [r[0] for r in c.execute(
-            "SELECT nextval(pg_get_serial_sequence('merged_events', 'fid')) FROM generate_series(1, %s)",
-            (n,)).fetchall()]
+            "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", (self._merged_seq, n)).fetchall()]
 
     def _insert_merged(self, c: Any, rows: Sequence[tuple[int, Event, str, int]]) -> None:
         if not rows:
@@ -551,12 +602,14 @@ class PostgisStore(EventReads):
     def _reindex_spans(self, c: Any) -> None:
         pass  # an expression index: PostgreSQL keeps it
 
-    def _time_clause(self, f: Filters) -> tuple[list[str], list[Any], str]:
+    def _time_clause(self, f: Filters, paged: int = 0) -> tuple[list[str], list[Any], str]:
         conds: list[str] = []
         params: list[Any] = []
         if f.start is not None or f.end is not None:
-            conds.append("daterange(m.date, m.last_date, '[]') && daterange(%s::date, %s::date, '[]')")
-            params += [f.start, f.end]
+            days = DAYS_BOX.replace("(date", "(m.date").replace("(last_date", "(m.last_date")
+            conds.append(f"{days} && box(point(%s, 0), point(%s, 0))")
+            params += [(f.start - DAY_ZERO).days if f.start is not None else -NO_DAY,
+                       (f.end - DAY_ZERO).days if f.end is not None else NO_DAY]
         if f.bbox is not None:
             x0, y0, x1, y1 = f.bbox
             conds.append(f"m.extent && ST_MakeEnvelope(%s, %s, %s, %s, {SRS_ID})")

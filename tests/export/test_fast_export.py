@@ -154,3 +154,28 @@ def test_cli_export_applies_reviews_on_the_event_path(tmp_path, reports, capsys)
     assert len(feats) == n == len(json.loads(before.read_text(encoding="utf-8"))["features"]) - 1
     assert rejected not in {f["id"] for f in feats}
     assert sum(f["properties"]["review_status"] == "confirmed" for f in feats) == 1
+
+
+def test_a_place_missing_from_the_places_gives_the_event_paths_ids(tmp_path, reports):
+    """The column export takes the stored ids (``Event.id`` as written); a row naming a place the
+    places table lacks reads back without it, so its id is the hash without the place, as the Event
+    path computes it, not the stored one."""
+    import sqlite3
+
+    target = tmp_path / "gone.gpkg"
+    _fill(target, reports)
+    with open_store(target, create=False) as st:
+        stored = {e.id for p in st.iter_query() for e in p}
+        gone = next(e.place.id for p in st.iter_query() for e in p if e.place)
+    con = sqlite3.connect(target)
+    with con:
+        con.execute("DELETE FROM places WHERE id = ?", (gone,))
+    con.close()
+    with open_store(target, create=False) as st:
+        pages = list(st.iter_query(page=64))
+        columns = list(st.iter_columns(page=64))
+        for events, cols in zip(pages, columns, strict=True):
+            assert columns_table(cols).equals(events_table(events), check_metadata=True)
+            assert [f["id"] for f in json.loads("[" + columns_geojson(cols) + "]")] == [e.id for e in events]
+        ids = {e.id for p in pages for e in p}
+    assert ids != stored and len(ids - stored) > 0  # the placeless rows have other ids than stored

@@ -99,6 +99,17 @@ def test_paging_and_streaming(store):
     window = {"start": D(2021, 1, 1), "end": D(2021, 12, 31), "types": ["attack", "airstrike"]}
     assert _full([e for p in store.iter_query(page=10, **window) for e in p]) == _full(store.query(**window))
     assert list(store.iter_query(types=[])) == []
+    # wide and narrow windows, with a box: read in pages both with the index of days and places (an
+    # answer of at most two pages) and along the date index (a wider one), the same events
+    box = (43.0, 32.0, 46.0, 35.0)
+    for q in ({"start": D(2019, 1, 1), "end": D(2024, 12, 31)}, {"start": D(2021, 3, 1), "end": D(2021, 3, 31)},
+              {"start": D(2020, 1, 1), "end": D(2023, 12, 31), "bbox": box}, {"end": D(2021, 6, 30)},
+              {"start": D(2021, 6, 1), "bbox": box}):
+        whole = store.query(**q)
+        for page in (3, 5000):
+            paged = [e for p in store.iter_query(page=page, **q) for e in p]
+            assert _full(paged) == _full(whole), (q, page)
+        assert len(whole) > 6 or q.get("start") == D(2021, 3, 1)  # the wide ones take more than two pages of 3
 
 
 def test_aggregates(store):
