@@ -90,11 +90,7 @@ def _better(a: Event, b: Event) -> Event:
     # the finer date; between equals, the one told first (the lead dates the event, later lines the statements)
     # (two stated days a day apart: the statement came the day after the event, so the earlier day)
     same = date_rank(other) == date_rank(prim)
-    if same and date_rank(prim) == (False, 0) and abs((other.date - prim.date).days) == 1:
-        take = other.date < prim.date
-    else:
-        take = date_rank(other) < date_rank(prim) or (same and other.start < prim.start)
-    if take:
+    if date_rank(other) < date_rank(prim) or (same and other.start < prim.start):
         changes.update(date=other.date, end_date=other.end_date, date_precision=other.date_precision,
                        date_text=other.date_text)
     for k, v in other.counts().items():

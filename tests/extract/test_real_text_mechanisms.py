@@ -558,7 +558,7 @@ def test_the_attack_a_spokeswoman_speaks_of_today_is_the_one_dated_in_her_statem
     assert [(e.place.id, e.date) for e in attacks] == [("ain_al_asad", dt.date(2024, 1, 20))]
 
 
-def test_a_statement_the_day_after_dates_the_event_the_day_before():
+def test_a_statement_a_day_later_about_the_same_attack_keeps_the_leads_date():
     text = ("Rockets hit Ain al-Asad air base on Saturday, an Iraqi security source said. "
             "The US military said on Sunday that rockets had hit Ain al-Asad air base, wounding two soldiers.")
     attacks = [e for e in extract_events(text, dt.date(2024, 1, 22)) if e.type == "attack"]
