@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
 
 from gazetteer import precision_rank
 
+from ..core.data import read_rows
 from ..core.models import Event
 from ..core.taxonomy import STRIKE_TYPES, canonical_type
 from .places import COARSE_PRECISIONS, adjacent_sites, contains
@@ -23,6 +26,16 @@ def _quotes(a: Event, b: Event) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*a.all_quotes, *b.all_quotes)))
 
 
+@cache
+def _distinct_words() -> tuple[str, ...]:
+    return tuple(r["word"] for r in read_rows(Path(__file__).parent / "data" / "distinct.csv"))
+
+
+def _tells_another(a: Event, b: Event) -> bool:
+    """One of the two says it is another event ("the second within 24 hours", "a similar attack")."""
+    return any(w in q.lower() for q in (*a.all_quotes, *b.all_quotes) for w in _distinct_words())
+
+
 def _mergeable(a: Event, b: Event) -> bool:
     if canonical_type(a.type) != canonical_type(b.type) or a.status != b.status:
         return False
@@ -35,7 +48,7 @@ def _mergeable(a: Event, b: Event) -> bool:
         # A destination told in one of them only does not make two movements (the later check refuses two
         # different destinations).
         near = (a.date_precision == b.date_precision == "day" and abs((a.date - b.date).days) <= 1
-                and (a.place and a.place.id) == (b.place and b.place.id))
+                and (a.place and a.place.id) == (b.place and b.place.id) and not _tells_another(a, b))
         if not near:
             return False
     if a.destination and b.destination and a.destination.id != b.destination.id:

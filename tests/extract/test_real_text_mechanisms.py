@@ -624,3 +624,11 @@ def test_two_weeks_ago_dates_an_event_and_two_days_before_another_does_not():
     before = "وتعرضت قاعدة حقل العمر لقصف صاروخي قبل يومين من زيارة الوفد الأمريكي."
     (e,) = [e for e in extract_events(before, day, min_confidence=0) if e.type == "attack"]
     assert e.date_text == ""  # the report day, not 30 December
+
+
+def test_the_second_attack_within_a_day_is_not_merged_into_the_first():
+    text = ("هاجمت طائرات مسيرة قاعدة التنف الأمريكية فجر اليوم الخميس. "
+            "وهذا الهجوم هو الثاني على القاعدة خلال 24 ساعة، حيث سبق أن هاجمت الفصائل القاعدة مساء أمس الأربعاء.")
+    attacks = [e for e in extract_events(text, dt.date(2024, 1, 4)) if e.type == "attack"]
+    assert sorted(e.date for e in attacks) == [dt.date(2024, 1, 3), dt.date(2024, 1, 4)]
+    assert {e.place.id for e in attacks} == {"al_tanf"}
