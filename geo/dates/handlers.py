@@ -235,12 +235,12 @@ def h_month(m: re.Match[str], ctx: Ctx) -> Cand | None:
     context = (first[1] or second is not None or year is not None or rel_year is not None
                or direction is not None or part is not None or _g(m, "mw") is not None
                or _g(m, "dl") is not None)
-    english_in = lex.month_lang.get(name1) == "en" and _g(m, "pin") is not None
-    if not context and name1 in lex.ambiguous_months and not english_in:
+    english, pinned = lex.month_lang.get(name1) == "en", _g(m, "pin") is not None
+    if not context and name1 in lex.ambiguous_months and not (english and pinned):
         # "مارس" (he practised), "آب" (father), "may": only taken with context ("in May": a capital M is
         # checked by find_dates)
         return None
-    if not context and lex.month_lang.get(name1) == "en" and _g(m, "pin") is None:
+    if not context and english and not pinned:
         return None  # a bare English month name needs "in July"/"last July"
     m1 = first[0]
     relative = year is None  # no written year: resolved against publication

@@ -162,6 +162,11 @@ def coalition_sites() -> frozenset[str]:
     return frozenset(r["place_id"] for r in read_rows(DATA_DIR / "hosts.csv"))
 
 
+def coalition_place(place: Place) -> bool:
+    """One of the coalition's own places: a base, or a site of ``coalition_sites``."""
+    return place.is_base or place.id in coalition_sites()
+
+
 @cache
 def _capitals() -> dict[str, str]:
     return {r["country"]: r["place_id"] for r in read_rows(DATA_DIR / "capitals.csv")}

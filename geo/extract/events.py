@@ -39,7 +39,7 @@ from ..dates import DateSpan, older_item_start
 from .clauses import Span, clauses, sentences
 from .confidence import report_confidence
 from .counts import find_counts
-from .document import Document, coalition_sites, read_document
+from .document import Document, coalition_place, read_document
 from .merge import DATE_RANK, merge_within_article
 from .places import antecedent, described_site, event_places, is_site
 from .tokens import Hit, triggers
@@ -202,14 +202,12 @@ def _pick_date(doc: Document, clause: Span, sent: Span, anchor: int, etype: str,
             return False
         if etype in {"agreement", "announcement"} and d.status == "planned" and not planned:
             return False  # "الاتفاق على إنهاء مهمة التحالف بحلول أيلول 2025": the content's date, not the deal's
-        i = doc.token_at(d.start)
+        i, j = doc.token_at(d.start), doc.token_at(d.end)
         # ("قبل أسبوعين", two weeks ago: the word opens a relative date of its own, it bounds nothing; "قبل
         # يومين من الهجوم" counts from another event)
-        opens = doc.has_role(i, "date_before") and (d.kind != "relative"
-                                                    or doc.has_role(doc.token_at(d.end), "date_of"))
+        opens = doc.has_role(i, "date_before") and (d.kind != "relative" or doc.has_role(j, "date_of"))
         if d.status == "occurred" and (opens or (i and doc.has_role(i - 1, "date_before"))):
             return False
-        j = doc.token_at(d.end)
         return not (doc.has_role(i, "date_after") and doc.has_role(j, "date_of"))
 
     in_clause = [d for d in doc.dates_in(clause) if usable(d)
@@ -241,7 +239,7 @@ def _named_as_site(doc: Document, clause: Span, place: Place) -> bool:
             continue  # "ضربة جوية قرب قاعدة عين الأسد": the base only says where the strike hit
         if any(h.entry.role in ("base_word", "anaphor") for h in around if h.first >= i - 2):
             return True
-        if place.kind not in {"air_base", "military_base", "base"}:
+        if not place.is_base:
             return True  # the embassy, the Green Zone: no town of that name
     return False
 
@@ -420,7 +418,7 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
     if (etype == "attack"
             and not _sentence_has(doc, Span(max(0, sent.start - ATTACK_CONTEXT_CHARS), sent.end),
                                   ("context", "base_word", "anaphor"))
-            and not any(p.is_base or p.id in coalition_sites() for p in places)):
+            and not any(coalition_place(p) for p in places)):
         # "two attacks south of the capital killed three servicemen": no foreign force or base hit, in this
         # line or the one before ("A similar explosion took place earlier today on Nasiriya-Baghdad road")
         return [], None
@@ -434,8 +432,7 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
         # launched from or what it answers ("US airstrikes against the PMF ... a coalition base"), not the target
         # (an airport is no such place: the strike that killed Soleimani hit the road by Baghdad airport; nor a
         # base's name told as its town, "غارة قرب التاجي", with no base word by it)
-        own = [p for p in places if p.kind != "airport" and (p.is_base or p.id in coalition_sites())
-               and _named_as_site(doc, clause, p)]
+        own = [p for p in places if p.kind != "airport" and coalition_place(p) and _named_as_site(doc, clause, p)]
         # (with nothing else named, the strike was somewhere in that base's country: "retaliatory airstrikes in
         # Syria" told in a story about Conoco)
         country = doc.main_country

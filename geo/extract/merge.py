@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from functools import cache
-from pathlib import Path
 
 from gazetteer import precision_rank
 
@@ -13,6 +12,7 @@ from ..core.data import read_rows
 from ..core.models import Event
 from ..core.taxonomy import STRIKE_TYPES, canonical_type
 from .places import COARSE_PRECISIONS, adjacent_sites, contains
+from .tokens import DATA_DIR
 
 DATE_RANK = {"day": 0, "range": 1, "month": 2, "year": 3}
 
@@ -28,12 +28,13 @@ def _quotes(a: Event, b: Event) -> tuple[str, ...]:
 
 @cache
 def _distinct_words() -> tuple[str, ...]:
-    return tuple(r["word"] for r in read_rows(Path(__file__).parent / "data" / "distinct.csv"))
+    return tuple(r["word"] for r in read_rows(DATA_DIR / "distinct.csv"))
 
 
 def _tells_another(a: Event, b: Event) -> bool:
     """One of the two says it is another event ("the second within 24 hours", "a similar attack")."""
-    return any(w in q.lower() for q in (*a.all_quotes, *b.all_quotes) for w in _distinct_words())
+    quotes = [q.lower() for q in (*a.all_quotes, *b.all_quotes)]
+    return any(w in q for q in quotes for w in _distinct_words())
 
 
 def _mergeable(a: Event, b: Event) -> bool:
@@ -101,9 +102,7 @@ def _better(a: Event, b: Event) -> Event:
     prim, other = (b, a) if rank(b) < rank(a) else (a, b)
     changes: dict[str, object] = {}
     # the finer date; between equals, the one told first (the lead dates the event, later lines the statements)
-    # (two stated days a day apart: the statement came the day after the event, so the earlier day)
-    same = date_rank(other) == date_rank(prim)
-    if date_rank(other) < date_rank(prim) or (same and other.start < prim.start):
+    if date_rank(other) < date_rank(prim) or (date_rank(other) == date_rank(prim) and other.start < prim.start):
         changes.update(date=other.date, end_date=other.end_date, date_precision=other.date_precision,
                        date_text=other.date_text)
     for k, v in other.counts().items():

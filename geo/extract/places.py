@@ -44,8 +44,7 @@ def contains(big: Place, small: Place) -> bool:
         return False
     if big.precision == "city" and small.precision == "district":
         # a quarter of the city ("المنطقة الخضراء وسط بغداد"), not a district of the governorate
-        return (bool(small.province) and small.province == big.province
-                and haversine_km(big.lat, big.lon, small.lat, small.lon) <= CITY_QUARTER_KM)
+        return _near_in_province(big, small, CITY_QUARTER_KM)
     if precision_rank(big.precision) <= precision_rank(small.precision):
         return False
     if big.kind == "country":
@@ -55,13 +54,16 @@ def contains(big: Place, small: Place) -> bool:
     if big.precision == "city" and small.precision == "site":
         # a base by the town ("Balad air base", "مطار بغداد"), not anywhere in its governorate (al-Qaim is
         # 300 km from al-Taqaddum, both in Anbar)
-        return (bool(small.province) and small.province == big.province
-                and haversine_km(big.lat, big.lon, small.lat, small.lon) <= CITY_SITE_KM)
+        return _near_in_province(big, small, CITY_SITE_KM)
     if big.precision == "district" and small.precision == "site":
         # a compound inside a quarter (the US embassy in the Green Zone), not a base elsewhere in the district
-        return (bool(small.province) and small.province == big.province
-                and haversine_km(big.lat, big.lon, small.lat, small.lon) <= QUARTER_SITE_KM)
+        return _near_in_province(big, small, QUARTER_SITE_KM)
     return False
+
+
+def _near_in_province(big: Place, small: Place, km: float) -> bool:
+    return (bool(small.province) and small.province == big.province
+            and haversine_km(big.lat, big.lon, small.lat, small.lon) <= km)
 
 
 def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
