@@ -141,10 +141,20 @@ _DATELINE = re.compile(
 
 
 _Found = TypeVar("_Found", Mention, DateSpan)
+FILED_DAYS = 2  # a page may come out this many days after its wire dateline
+
+
+@cache
+def _agency_dateline() -> re.Pattern[str]:
+    """A line opening with a few words and a wire agency's name in brackets, no dash after it (agencies.csv)."""
+    names = sorted((r["name"] for r in read_rows(DATA_DIR / "agencies.csv")), key=len, reverse=True)
+    return re.compile(r"(?m)^[^\n()]{1,60}\((?:" + "|".join(map(re.escape, names)) + r")\)(?=[^\S\n]+\S)")
 
 
 def dateline_spans(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _DATELINE.finditer(text)]
+    spans = [(m.start(), m.end()) for m in _DATELINE.finditer(text)]
+    taken = {a for a, _ in spans}
+    return sorted(spans + [(m.start(), m.end()) for m in _agency_dateline().finditer(text) if m.start() not in taken])
 
 
 def outside_datelines(found: list[_Found], spans: list[tuple[int, int]]) -> list[_Found]:
@@ -221,6 +231,18 @@ def with_named_bases(text: str, tokens: list[Token], hits: list[Hit], mentions: 
     return out
 
 
+def filed_on(text: str, published: dt.date, lines: list[tuple[int, int]]) -> dt.date:
+    """The report day: a wire dateline's own day when the page came out a day or two after it ("Baghdad,
+    Feb 16 (IANS)" on a page of Feb 17: "tonight (Monday)" is Feb 15); else the publication date."""
+    if not lines:
+        return published
+    a, b = lines[0]
+    for d in find_dates(text[:b], published):
+        if a <= d.start < b and d.precision == "day" and 0 < (published - d.date).days <= FILED_DAYS:
+            return d.date
+    return published
+
+
 def read_document(text: str, published: dt.date, source: str) -> Document | None:
     """The article with everything found in it, or None when it names neither foreign forces nor a base
     or airport they use (a withdrawal there is from parliament, an attack is on anyone: out of this map's scope).
@@ -240,6 +262,7 @@ def read_document(text: str, published: dt.date, source: str) -> Document | None
             m.place.is_base or (attacked and m.place.id in coalition_sites()) for m in mentions):
         return None
     older = older_items_offset(text, normalized=(norm, index))
+    published = filed_on(text, published, lines)
     country = main_country(mentions)
     mentions = with_capital(text, tokens, hits, mentions, country)
     return Document(

@@ -53,6 +53,7 @@ TALK_WINDOW = 8  # tokens before a movement trigger in which a plan/talk word ma
 PLANNED_BEFORE, PLANNED_AFTER = 3, 2
 DATE_MAX_CHARS = 140  # a clause date farther than this from the trigger belongs to something else
 TO_IRAQI_WINDOW = 6  # tokens after a movement word in which "to Iraqi forces" makes it a handover
+AGENT_WINDOW = 4  # tokens from the coalition as subject to its attack word ("واشنطن نفذت أمس هجوما")
 AGREED_WINDOW = 16  # tokens before a movement word in which "agreed"/"signed" (and its subjects) make an agreement
 ANNIVERSARY_DAYS = 1  # an anniversary falls on the day (or, overnight or across time zones, the day after)
 PAST_STATE_WINDOW = 6  # tokens before a presence word in which "كانت", "previously" make it the past
@@ -137,6 +138,25 @@ def _struck_object(hits: list[Hit], trig: Hit, role: str) -> bool:
     if any(o.entry.role in blockers and o.first > trig.last for o in hits):
         return False
     return any(h.entry.role == role and trig.last < h.first <= trig.last + STRUCK_WINDOW for h in hits)
+
+
+def _coalition_agent(doc: Document, hits: list[Hit], trig: Hit) -> bool:
+    """True when the coalition is the attack word's subject, just before it ("U.S. forces attacked nine
+    targets", "واشنطن نفذت، أمس، هجوما"): only agent_gap words and dates stand between the two."""
+    if any(h.entry.role == "agent_after" and h.first == trig.last + 1 for h in hits):
+        return False  # "US forces attacked in Syria": a headline's passive
+    gaps = {t for h in hits if h.entry.role == "agent_gap" for t in range(h.first, h.last + 1)}
+    verbs = {t for h in hits if h.entry.role == "agent_verb" for t in range(h.first, h.last + 1)}
+    for h in hits:
+        if h.entry.role == "agent" and trig.first - AGENT_WINDOW <= h.last < trig.first:
+            between = range(h.last + 1, trig.first)
+            # a verb of striking in between or as the attack word itself: "للتحالف الدولي، بعبوة ناسفة" is
+            # a convoy of the coalition, and "التحالف ... قُصفت" a passive (its vowels are gone)
+            if (all(t in gaps or t in verbs or t in doc.date_tokens for t in between)
+                    and any(t in verbs for t in [*between, trig.first])
+                    and (trig.first in verbs) <= doc.tokens[trig.first].norm.isascii()):
+                return True
+    return False
 
 
 def _sentence_has(doc: Document, span: Span, roles: tuple[str, ...]) -> bool:
@@ -349,6 +369,8 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
             _cue_near(hits, "strike_noun", trig.first, STRUCK_WINDOW, 1)
             and not any(o.entry.role in ("context", "base_word") and o.first > trig.last for o in hits))):
         etype = "airstrike"  # "استهداف آليات تضم قادة في الحشد الشعبي": a strike on an armed group
+    if etype == "attack" and _coalition_agent(doc, hits, trig):
+        etype = "airstrike"  # "التحالف الدولي أطلق صواريخ على مواقع داعش": the coalition struck
     if etype == "presence" and _cue_near(hits, "past_state", trig.first, PAST_STATE_WINDOW):
         return [], None  # "من قواعد كانت تتمركز بها": where they used to be
     if etype in MOVEMENT_TYPES and _cue_near(hits, "to_iraqi", trig.first, 0, TO_IRAQI_WINDOW):

@@ -632,3 +632,29 @@ def test_the_second_attack_within_a_day_is_not_merged_into_the_first():
     attacks = [e for e in extract_events(text, dt.date(2024, 1, 4)) if e.type == "attack"]
     assert sorted(e.date for e in attacks) == [dt.date(2024, 1, 3), dt.date(2024, 1, 4)]
     assert {e.place.id for e in attacks} == {"al_tanf"}
+
+
+def test_the_coalition_as_subject_of_an_attack_word_makes_an_airstrike():
+    day = dt.date(2025, 12, 20)  # a Saturday
+    text = "وقال التلفزيون السوري اليوم السبت إن التحالف الدولي أطلق صواريخ على مواقع داعش في بادية دير الزور."
+    assert {e.type for e in extract_events(text, day, min_confidence=0)} == {"airstrike"}
+    # the coalition's convoy hit by a bomb, or a headline's passive, is still an attack on it
+    convoy = "أفاد مصدر أمني، اليوم السبت، باستهداف رتل تابع للتحالف الدولي، بعبوة ناسفة في محافظة بابل."
+    assert {e.type for e in extract_events(convoy, day, min_confidence=0)} == {"attack"}
+    passive = "US forces attacked in Syria: rockets hit the Green Village base on Saturday"
+    assert {e.type for e in extract_events(passive, day, min_confidence=0)} == {"attack"}
+    english = "U.S. forces attacked nine Iran-backed targets in Mayadin on Saturday in response to strikes."
+    assert {(e.type, e.place.name) for e in extract_events(english, day, min_confidence=0)} == {
+        ("airstrike", "Mayadin")}
+
+
+def test_an_agency_dateline_names_where_and_when_the_report_was_filed():
+    text = ("دمشق 20 ديسمبر 2025 (شينخوا) أفادت وسائل إعلام سورية اليوم (السبت) بأن التحالف الدولي أطلق "
+            "صواريخ على مواقع تنظيم داعش في بادية الرقة.")
+    events = extract_events(text, dt.date(2025, 12, 21))
+    assert [(e.type, e.place.name, e.date) for e in events] == [("airstrike", "Raqqa", dt.date(2025, 12, 20))]
+    # the page came out the day after the wire: "tonight (Monday)" is counted from the dateline's day
+    wire = ("Baghdad, Feb 16 (IANS) Rockets hit Erbil airport, which houses US-led coalition troops, "
+            "late Monday, the US military said.")
+    (e,) = [e for e in extract_events(wire, dt.date(2021, 2, 17)) if e.type == "attack"]
+    assert (e.place.id, e.date) == ("erbil_airport", dt.date(2021, 2, 15))
