@@ -16,6 +16,7 @@ from .tokens import Hit, triggers
 
 DESTINATION_WINDOW = 2  # tokens between a destination cue and the place
 LOCATOR_WINDOW = 3
+DISTANCE_WINDOW = 2  # "كلم عن [العاصمة] بغداد"
 ORIGIN_DESCRIBED_WINDOW = 8  # tokens from "من" to the place when a description stands between
 ANTECEDENT_MAX_CHARS = 2500  # how far back a definite noun ("القاعدة") may point
 # One event per named site for these ("انسحبت من قاعدتي عين الأسد وحرير": two withdrawals).
@@ -133,6 +134,10 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
                    and (doc.tokens[h.first - 1].norm in _IN_WORDS or m.place.kind == "country") for h in cue_hits)
 
     kept = [m for m in kept if not preceded_by(m, "direction", 1) or part_of(m)] or kept
+    # "القاعدة التي تبعد نحو 64 كلم عن العاصمة بغداد", "20 km from Kirkuk": the point a distance is counted from
+    # (with nothing else named, the base the story names is where, when there is one: "القاعدة التي تبعد ...")
+    away = [m for m in kept if not preceded_by(m, "distance_ref", DISTANCE_WINDOW)]
+    kept = away if away or antecedent(doc, cue_hits) is not None else kept
     main = doc.main_country
     if main is not None:
         # Foreign capitals and countries are usually actors ("بين بغداد وواشنطن", "الولايات المتحدة"),

@@ -658,3 +658,10 @@ def test_an_agency_dateline_names_where_and_when_the_report_was_filed():
             "late Monday, the US military said.")
     (e,) = [e for e in extract_events(wire, dt.date(2021, 2, 17)) if e.type == "attack"]
     assert (e.place.id, e.date) == ("erbil_airport", dt.date(2021, 2, 15))
+
+
+def test_the_place_a_distance_is_counted_from_is_not_where_it_happened():
+    text = ("سقطت خمسة صواريخ على قاعدة بلد الجوية اليوم الأحد. "
+            "وانطلقت صافرات الإنذار في القاعدة التي تبعد نحو 64 كلم عن العاصمة بغداد.")
+    attacks = [e for e in extract_events(text, dt.date(2021, 4, 18), min_confidence=0) if e.type == "attack"]
+    assert [e.place.id for e in attacks] == ["balad_air_base"]
