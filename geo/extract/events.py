@@ -53,6 +53,7 @@ TALK_WINDOW = 8  # tokens before a movement trigger in which a plan/talk word ma
 PLANNED_BEFORE, PLANNED_AFTER = 3, 2
 DATE_MAX_CHARS = 140  # a clause date farther than this from the trigger belongs to something else
 TO_IRAQI_WINDOW = 6  # tokens after a movement word in which "to Iraqi forces" makes it a handover
+ARMED_AGREEMENT_WINDOW = 6  # tokens before an agreement word in which armed groups make it theirs
 AGENT_WINDOW = 4  # tokens from the coalition as subject to its attack word ("واشنطن نفذت أمس هجوما")
 AGREED_WINDOW = 16  # tokens before a movement word in which "agreed"/"signed" (and its subjects) make an agreement
 ANNIVERSARY_DAYS = 1  # an anniversary falls on the day (or, overnight or across time zones, the day after)
@@ -423,6 +424,8 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
         years = int(anniversary.entry.type)
         day = d0.replace(year=d0.year - years, day=min(d0.day, 28) if d0.month == 2 else d0.day)
         d0, d1, prec, status = day - dt.timedelta(days=ANNIVERSARY_DAYS), day, "range", "occurred"
+    if trig.entry.type == "agreement" and _cue_near(hits, "armed_group", trig.first, ARMED_AGREEMENT_WINDOW):
+        return [], None  # "توعدت فصائل عراقية مسلحة، في بيان مشترك": armed groups agree with no government
     if etype in {"agreement", "announcement"} and _earlier_agreement(hits):
         return [], None  # "ضمن اتفاق سابق بين بغداد وواشنطن", "a previous agreement": told as background
     if etype in {"agreement", "announcement"} and not _sentence_has(doc, sent, ("forces",)):

@@ -665,3 +665,13 @@ def test_the_place_a_distance_is_counted_from_is_not_where_it_happened():
             "وانطلقت صافرات الإنذار في القاعدة التي تبعد نحو 64 كلم عن العاصمة بغداد.")
     attacks = [e for e in extract_events(text, dt.date(2021, 4, 18), min_confidence=0) if e.type == "attack"]
     assert [e.place.id for e in attacks] == ["balad_air_base"]
+
+
+def test_a_joint_statement_of_two_governments_is_an_agreement_and_one_of_armed_groups_is_not():
+    day = dt.date(2024, 9, 27)  # a Friday
+    text = "وقالت الولايات المتحدة والعراق في بيان مشترك، الجمعة، إنهما سيواصلان التنسيق بشأن قوات التحالف الدولي."
+    agreements = [e for e in extract_events(text, day) if e.type == "agreement"]
+    assert [(e.place.id, e.date) for e in agreements] == [("country:IQ", day)]
+    factions = ("وتوعدت فصائل عراقية مسلحة، في بيان مشترك، بالرد على الضربات، مطالبة بخروج القوات "
+                "الأمريكية من العراق.")
+    assert [e for e in extract_events(factions, day, min_confidence=0) if e.type == "agreement"] == []
