@@ -48,7 +48,8 @@ log = logging.getLogger("geo.extract")
 
 IRREALIS_WINDOW = 40  # tokens before a trigger (in its clause) in which a wish/demand cancels it
 NEGATION_WINDOW = 3  # tokens before a trigger in which a negation cancels it
-NOT_ATTACK_WINDOW = 3  # "صواريخ باتريوت": air defence next to a rocket word
+NOT_ATTACK_WINDOW = 3
+INTERCEPT_WINDOW = 6  # "اعترضت منظومة دفاع أمريكية هجوما بطائرات مسيرة": the attack was intercepted, so made  # "صواريخ باتريوت": air defence next to a rocket word
 TALK_WINDOW = 8  # tokens before a movement trigger in which a plan/talk word makes it an agreement
 PLANNED_BEFORE, PLANNED_AFTER = 3, 2
 DATE_MAX_CHARS = 140  # a clause date farther than this from the trigger belongs to something else
@@ -350,7 +351,8 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
         return [], None  # "wounded soldiers were evacuated", "نقل الجرحى لتلقي العلاج": a medical move
     if etype in STRIKE_TYPES and (
         any(h.entry.role == "generic" for h in hits)
-        or _cue_near(hits, "not_attack", trig.first, NOT_ATTACK_WINDOW, NOT_ATTACK_WINDOW)
+        or (_cue_near(hits, "not_attack", trig.first, NOT_ATTACK_WINDOW, NOT_ATTACK_WINDOW)
+            and not _cue_near(hits, "intercept", trig.first, INTERCEPT_WINDOW, INTERCEPT_WINDOW))
         or (trig.entry.weapon and _cue_near(hits, "seized", trig.first, SEIZED_WINDOW))
     ):
         return [], None  # habits and air defence are not an attack

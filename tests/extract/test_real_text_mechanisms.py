@@ -675,3 +675,12 @@ def test_a_joint_statement_of_two_governments_is_an_agreement_and_one_of_armed_g
     factions = ("وتوعدت فصائل عراقية مسلحة، في بيان مشترك، بالرد على الضربات، مطالبة بخروج القوات "
                 "الأمريكية من العراق.")
     assert [e for e in extract_events(factions, day, min_confidence=0) if e.type == "agreement"] == []
+
+
+def test_an_attack_air_defence_intercepted_was_made_but_air_defence_alone_is_no_attack():
+    day = dt.date(2022, 1, 3)
+    text = "اعترضت منظومة دفاع أمريكية هجوما بطائرات مسيرة على قاعدة فكتوريا بمطار بغداد، فجر اليوم."
+    (e,) = [e for e in extract_events(text, day) if e.type == "attack"]
+    assert (e.place.id, e.date) == ("camp_victory", day)
+    drill = "أجرت منظومة الدفاع الجوي في قاعدة فكتوريا تجربة لصواريخ باتريوت اليوم."
+    assert [e for e in extract_events(drill, day, min_confidence=0) if e.type == "attack"] == []
