@@ -48,8 +48,8 @@ log = logging.getLogger("geo.extract")
 
 IRREALIS_WINDOW = 40  # tokens before a trigger (in its clause) in which a wish/demand cancels it
 NEGATION_WINDOW = 3  # tokens before a trigger in which a negation cancels it
-NOT_ATTACK_WINDOW = 3
-INTERCEPT_WINDOW = 6  # "اعترضت منظومة دفاع أمريكية هجوما بطائرات مسيرة": the attack was intercepted, so made  # "صواريخ باتريوت": air defence next to a rocket word
+NOT_ATTACK_WINDOW = 3  # "صواريخ باتريوت": air defence next to a rocket word
+INTERCEPT_WINDOW = 6  # "اعترضت منظومة دفاع أمريكية هجوما بطائرات مسيرة": intercepted, so made
 TALK_WINDOW = 8  # tokens before a movement trigger in which a plan/talk word makes it an agreement
 PLANNED_BEFORE, PLANNED_AFTER = 3, 2
 DATE_MAX_CHARS = 140  # a clause date farther than this from the trigger belongs to something else
