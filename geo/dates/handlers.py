@@ -300,6 +300,12 @@ def h_relday(m: re.Match[str], ctx: Ctx) -> Cand | None:
     if pats.day_not_after.match(ctx.norm, m.end()) or pats.day_not_before.search(
             ctx.norm, max(0, m.start() - 12), _start(m)):
         return None  # "اليوم التالي" (the next day), "في ذلك اليوم" (on that day)
+    if hit[0] == "weekend":
+        # "over the weekend": the last one before the report, as the copy's language counts it
+        last = 6 if m.group("rel").isascii() else 5  # Sunday, or Saturday
+        end = ctx.pub - dt.timedelta(days=(ctx.pub.weekday() - last) % 7)
+        return Cand(_start(m), m.end(), end - dt.timedelta(days=1), end, "range", "relative",
+                    relative=True, wide_in_older=True)
     day = ctx.pub + dt.timedelta(days=hit[1])
     deadline = _is_deadline(m, ctx)
     return Cand(_start(m), m.end(), day, None, "day", "deadline" if deadline else "relative",

@@ -145,10 +145,10 @@ def _struck_object(hits: list[Hit], trig: Hit, role: str) -> bool:
 def _coalition_agent(doc: Document, hits: list[Hit], trig: Hit) -> bool:
     """True when the coalition is the attack word's subject, just before it ("U.S. forces attacked nine
     targets", "واشنطن نفذت، أمس، هجوما"): only agent_gap words and dates stand between the two."""
-    if any(h.entry.role == "agent_after" and h.first == trig.last + 1 for h in hits):
-        return False  # "US forces attacked in Syria": a headline's passive
     gaps = {t for h in hits if h.entry.role == "agent_gap" for t in range(h.first, h.last + 1)}
     verbs = {t for h in hits if h.entry.role == "agent_verb" for t in range(h.first, h.last + 1)}
+    if trig.first in verbs and any(h.entry.role == "agent_after" and h.first == trig.last + 1 for h in hits):
+        return False  # "US forces attacked in Syria": a headline's passive ("launched an attack on" is not)
     for h in hits:
         if h.entry.role == "agent" and trig.first - AGENT_WINDOW <= h.last < trig.first:
             between = range(h.last + 1, trig.first)
@@ -208,7 +208,8 @@ def _pick_date(doc: Document, clause: Span, sent: Span, anchor: int, etype: str,
         i = doc.token_at(d.start)
         before = doc.hits_between(max(0, i - SPEECH_WINDOW), i)
         speech = [h.last for h in before if h.entry.role == "speech"]
-        return d.start < anchor and bool(speech) and not any(
+        # (after the event too when the verb is right before it: "..., the Pentagon said Tuesday.")
+        return bool(speech) and (d.start < anchor or max(speech) >= i - 2) and not any(
             doc.tokens[j].norm in _THAT for j in range(max(speech) + 1, i))
 
     def key(d: DateSpan) -> tuple[bool, bool, int, int]:

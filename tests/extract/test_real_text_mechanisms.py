@@ -684,3 +684,11 @@ def test_an_attack_air_defence_intercepted_was_made_but_air_defence_alone_is_no_
     assert (e.place.id, e.date) == ("camp_victory", day)
     drill = "أجرت منظومة الدفاع الجوي في قاعدة فكتوريا تجربة لصواريخ باتريوت اليوم."
     assert [e for e in extract_events(drill, day, min_confidence=0) if e.type == "attack"] == []
+
+
+def test_the_coalition_launching_an_attack_on_militia_sites_is_an_airstrike_of_the_weekend():
+    text = ("WASHINGTON — U.S. forces launched an attack on Iran-backed militia sites in Mayadin over the "
+            "weekend, the Pentagon said Tuesday.")
+    events = extract_events(text, dt.date(2024, 11, 12), min_confidence=0)
+    assert [(e.type, e.place.name, e.date, e.end_date) for e in events] == [
+        ("airstrike", "Mayadin", dt.date(2024, 11, 9), dt.date(2024, 11, 10))]
