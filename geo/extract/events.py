@@ -63,6 +63,7 @@ INTENT_WINDOW = 3  # tokens before a movement word in which an intention or deci
 SPEECH_WINDOW = 10  # tokens before a date in which a speech verb makes it the day of the statement
 SEIZED_WINDOW = 6  # tokens before a weapon word in which "seized", "found" make it cargo
 MEDICAL_WINDOW = 5  # tokens around a movement word in which the wounded or treatment make it medical
+TALLY_TAIL = 2  # tokens after a tally noun in which an attack verb is the tally's own ("هجوماً مماثلاً استهدفها")
 AGGREGATE_WINDOW = 4  # tokens before a generic attack word in which "more than", "dozens" make it a tally
 UNTIL_WINDOW = 3  # tokens after "تستمر" in which an armed group is who goes on ("تستمر فصائل ... بالتهديد")
 ATTACK_CONTEXT_CHARS = 100  # how far before an attack's sentence its foreign target may have been named
@@ -121,9 +122,18 @@ def _tallied(doc: Document, hits: list[Hit]) -> set[int]:
         # the aggregate cues that can end in the window before it (bisected: a clause may hold thousands)
         near = hits[bisect_left(hits, t.first - AGGREGATE_WINDOW - triggers().max_span, key=_first):
                     bisect_left(hits, t.first, key=_first)]
-        if ((before.isdigit() and len(before) <= 4 and 10 <= int(before) < 1900 and t.first - 1 not in doc.date_tokens)
-                or any(h.entry.role == "aggregate" and 0 < t.first - h.last <= AGGREGATE_WINDOW for h in near)):
+        aggregate = [h.last + 1 for h in near if h.entry.role == "aggregate" and 0 < t.first - h.last <= AGGREGATE_WINDOW]
+        if (before.isdigit() and len(before) <= 4 and 10 <= int(before) < 1900 and t.first - 1 not in doc.date_tokens):
+            aggregate.append(t.first)
+        if aggregate:
             out.add(t.first)
+            # the attack words of the tally's phrase ("numerous rocket attacks", "تعرضت إلى نحو 20 هجوماً") and
+            # the verb right after it ("نحو 20 هجوماً مماثلاً استهدفها") tell the tallied attacks
+            start, end = min(aggregate), t.last + TALLY_TAIL
+            around = hits[bisect_left(hits, start - triggers().max_span, key=_first):
+                          bisect_right(hits, end, key=_first)]
+            out |= {h.first for h in around if h.entry.role == "trigger" and h.entry.type == "attack"
+                    and (start <= h.first <= end or h.first < t.first <= h.last)}
             if t.entry.type == "times":  # "attacked US forces 165 times": the verb is the tally's
                 if verbs is None:
                     verbs = {h.first for h in hits if h.entry.role == "trigger" and h.entry.type == "attack"

@@ -692,3 +692,10 @@ def test_the_coalition_launching_an_attack_on_militia_sites_is_an_airstrike_of_t
     events = extract_events(text, dt.date(2024, 11, 12), min_confidence=0)
     assert [(e.type, e.place.name, e.date, e.end_date) for e in events] == [
         ("airstrike", "Mayadin", dt.date(2024, 11, 9), dt.date(2024, 11, 10))]
+
+
+def test_a_tally_of_attacks_is_no_attack_whatever_verb_tells_it():
+    day = dt.date(2020, 3, 17)
+    for text in ("وتعرضت القوات الأجنبية في العراق إلى نحو 20 هجوماً مماثلاً استهدفها منذ أواخر تشرين الأول.",
+                 "Both the Conoco and Green Village bases were targets of numerous rocket attacks from militias."):
+        assert [e for e in extract_events(text, day, min_confidence=0) if e.type == "attack"] == [], text
