@@ -122,8 +122,9 @@ def _tallied(doc: Document, hits: list[Hit]) -> set[int]:
         # the aggregate cues that can end in the window before it (bisected: a clause may hold thousands)
         near = hits[bisect_left(hits, t.first - AGGREGATE_WINDOW - triggers().max_span, key=_first):
                     bisect_left(hits, t.first, key=_first)]
-        aggregate = [h.last + 1 for h in near if h.entry.role == "aggregate" and 0 < t.first - h.last <= AGGREGATE_WINDOW]
-        if (before.isdigit() and len(before) <= 4 and 10 <= int(before) < 1900 and t.first - 1 not in doc.date_tokens):
+        aggregate = [h.last + 1 for h in near
+                     if h.entry.role == "aggregate" and 0 < t.first - h.last <= AGGREGATE_WINDOW]
+        if before.isdigit() and len(before) <= 4 and 10 <= int(before) < 1900 and t.first - 1 not in doc.date_tokens:
             aggregate.append(t.first)
         if aggregate:
             out.add(t.first)
