@@ -41,7 +41,7 @@ from .confidence import report_confidence
 from .counts import find_counts
 from .document import Document, coalition_place, read_document
 from .merge import DATE_RANK, merge_within_article
-from .places import antecedent, described_site, event_places, is_site
+from .places import COARSE_PRECISIONS, antecedent, described_site, event_places, is_site
 from .tokens import Hit, triggers
 
 log = logging.getLogger("geo.extract")
@@ -59,6 +59,7 @@ AGENT_WINDOW = 4  # tokens from the coalition as subject to its attack word ("و
 AGREED_WINDOW = 16  # tokens before a movement word in which "agreed"/"signed" (and its subjects) make an agreement
 ANNIVERSARY_DAYS = 1  # an anniversary falls on the day (or, overnight or across time zones, the day after)
 PAST_STATE_WINDOW = 6  # tokens before a presence word in which "كانت", "previously" make it the past
+ANNOUNCE_WINDOW = 6  # tokens from "أعلن"/"announced" to the movement word it announces
 INTENT_WINDOW = 3  # tokens before a movement word in which an intention or decision makes it an announcement
 SPEECH_WINDOW = 10  # tokens before a date in which a speech verb makes it the day of the statement
 SEIZED_WINDOW = 6  # tokens before a weapon word in which "seized", "found" make it cargo
@@ -404,6 +405,13 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
     # "أعلنت وزارة الدفاع اعتزامها تقليص عدد قواتها": the announced intention is the event
     if etype in MOVEMENT_TYPES and _cue_near(hits, "intent", trig.first, INTENT_WINDOW):
         etype = "announcement"
+    # "أعلن البنتاغون، أمس الجمعة، بدء خفض عدد القوات", "announced a drawdown of US troops in Iraq": a
+    # decision or troop cut announced with no site named is the announcement (annotation.md), made that day
+    # ("أعلنت قيادة العمليات انسحاب القوات من قاعدة K1" tells a withdrawal from a site)
+    if (etype in MOVEMENT_TYPES and _cue_near(hits, "announce_verb", trig.first, ANNOUNCE_WINDOW)
+            and not any(is_site(doc, m) or m.place.precision not in COARSE_PRECISIONS
+                        for m in doc.mentions_in(clause))):
+        etype, planned_cue = "announcement", False
     anchor = doc.tokens[trig.first].start
     date = _pick_date(doc, clause, sent, anchor, etype, planned_cue)
     if (date is not None and date not in doc.dates_in(clause)
@@ -445,6 +453,14 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
     if etype in {"agreement", "announcement"} and not _sentence_has(doc, sent, ("forces",)):
         return [], None  # talks and statements about something else than the foreign forces
     places, destination = event_places(doc, clause, etype, trig, toks)
+    if etype in {"agreement", "announcement"} and all((p.country or "") not in STRIKE_COUNTRIES for p in places):
+        # "The US commander in the Middle East announced a drawdown of US troops in Iraq", "اتفق العراق مع
+        # الولايات المتحدة": a decision about the forces is placed in the country they are in, not with who made it
+        hosts = [m.place for m in doc.mentions_in(clause) if m.place.kind == "country"
+                 and m.place.country in STRIKE_COUNTRIES]
+        if not hosts and doc.main_country is not None and doc.main_country.country in STRIKE_COUNTRIES:
+            hosts = [doc.main_country]
+        places = hosts[:1] or places
     if (not places or places == [doc.main_country]) and doc.tokens[toks[0]].norm in _RELATIVES:
         # "a military base in northern Iraq that had come under rocket attack": the noun the clause qualifies
         site = _qualified_site(doc, Span(sent.start, clause.start))

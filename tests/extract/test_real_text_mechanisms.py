@@ -699,3 +699,12 @@ def test_a_tally_of_attacks_is_no_attack_whatever_verb_tells_it():
     for text in ("وتعرضت القوات الأجنبية في العراق إلى نحو 20 هجوماً مماثلاً استهدفها منذ أواخر تشرين الأول.",
                  "Both the Conoco and Green Village bases were targets of numerous rocket attacks from militias."):
         assert [e for e in extract_events(text, day, min_confidence=0) if e.type == "attack"] == [], text
+
+
+def test_a_troop_cut_announced_with_no_site_is_an_announcement_in_the_forces_country():
+    day = dt.date(2020, 9, 9)  # a Wednesday
+    text = "The US commander in the Middle East announced on Wednesday a drawdown of US troops in Iraq."
+    assert [(e.type, e.place.id, e.date) for e in extract_events(text, day)] == [("announcement", "country:IQ", day)]
+    # a withdrawal announced from a named base is that withdrawal
+    site = "أعلنت قيادة العمليات المشتركة، اليوم الأربعاء، انسحاب قوات التحالف الدولي من قاعدة القيارة الجوية."
+    assert {(e.type, e.place.id) for e in extract_events(site, day)} == {("withdrawal", "qayyarah_west")}
