@@ -34,7 +34,7 @@ def labelled(half: str) -> list[tuple[list[str], bool, float]]:
     return [(evidence(p), id(p) in right, report_confidence(p)) for p in preds]
 
 
-def fit(rows: Sequence[tuple[list[str], bool, float]], l2: float = 0.3, steps: int = 4000,
+def fit(rows: Sequence[tuple[list[str], bool, float]], l2: float = 0.6, steps: int = 4000,
         rate: float = 0.1) -> dict[str, float]:
     names = sorted({c for cues, _, _ in rows for c in cues})
     w = dict.fromkeys(names, 0.0)

@@ -54,7 +54,7 @@ TALK_WINDOW = 8  # tokens before a movement trigger in which a plan/talk word ma
 PLANNED_BEFORE, PLANNED_AFTER = 3, 2
 DATE_MAX_CHARS = 140  # a clause date farther than this from the trigger belongs to something else
 TO_IRAQI_WINDOW = 6  # tokens after a movement word in which "to Iraqi forces" makes it a handover
-ARMED_AGREEMENT_WINDOW = 6  # tokens before an agreement word in which armed groups make it theirs
+ARMED_AGREEMENT_WINDOW = 10  # tokens before an agreement word in which armed groups make it theirs
 AGENT_WINDOW = 4  # tokens from the coalition as subject to its attack word ("واشنطن نفذت أمس هجوما")
 AGREED_WINDOW = 16  # tokens before a movement word in which "agreed"/"signed" (and its subjects) make an agreement
 ANNIVERSARY_DAYS = 1  # an anniversary falls on the day (or, overnight or across time zones, the day after)
@@ -261,6 +261,18 @@ def _pick_date(doc: Document, clause: Span, sent: Span, anchor: int, etype: str,
     return min(in_sent, key=key) if in_sent else None
 
 
+def _venue(doc: Document, clause: Span, place: Place) -> bool:
+    """The clause says the event took place at ``place``, a town or site ("في البيت الأبيض", "in Washington")."""
+    if place.precision in COARSE_PRECISIONS:
+        return False
+    for m in doc.mentions_in(clause):
+        if m.place.id == place.id:
+            i = doc.token_at(m.start)
+            if any(h.entry.role == "locative" and i - 2 <= h.last < i for h in doc.hits_between(max(0, i - 4), i - 1)):
+                return True
+    return False
+
+
 def _named_as_site(doc: Document, clause: Span, place: Place) -> bool:
     """The clause names ``place`` as a site (a base word in or right by its mention, or a site that is no town),
     or does not name it at all (it is the story's base, found from a description)."""
@@ -407,10 +419,16 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
         etype = "announcement"
     # "أعلن البنتاغون، أمس الجمعة، بدء خفض عدد القوات", "announced a drawdown of US troops in Iraq": a
     # decision or troop cut announced with no site named is the announcement (annotation.md), made that day
-    # ("أعلنت قيادة العمليات انسحاب القوات من قاعدة K1" tells a withdrawal from a site)
+    # ("أعلنت قيادة العمليات انسحاب القوات من قاعدة K1" tells a withdrawal from a site, and "أعلن التحالف سحب
+    # 580 جندي من العراق باتجاه سوريا" or "إجلاء 277 شحنة معدات" a move: where from, where to, what went)
     if (etype in MOVEMENT_TYPES and _cue_near(hits, "announce_verb", trig.first, ANNOUNCE_WINDOW)
             and not any(is_site(doc, m) or m.place.precision not in COARSE_PRECISIONS
-                        for m in doc.mentions_in(clause))):
+                        for m in doc.mentions_in(clause))
+            and not any(h.entry.role == "equipment" for h in hits)
+            and not _cue_near(hits, "past_state", trig.first, ANNOUNCE_WINDOW + 3)  # "كانت قد أعلنت": told before
+            and not any(h.entry.role in ("destination", "origin") and h.first > trig.last
+                        and any(0 < doc.token_at(m.start) - h.last <= 2 for m in doc.mentions_in(clause))
+                        for h in hits)):
         etype, planned_cue = "announcement", False
     anchor = doc.tokens[trig.first].start
     date = _pick_date(doc, clause, sent, anchor, etype, planned_cue)
@@ -446,21 +464,26 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
         years = int(anniversary.entry.type)
         day = d0.replace(year=d0.year - years, day=min(d0.day, 28) if d0.month == 2 else d0.day)
         d0, d1, prec, status = day - dt.timedelta(days=ANNIVERSARY_DAYS), day, "range", "occurred"
-    if trig.entry.type == "agreement" and _cue_near(hits, "armed_group", trig.first, ARMED_AGREEMENT_WINDOW):
+    if etype == "agreement" and _cue_near(hits, "armed_group", trig.first, ARMED_AGREEMENT_WINDOW):
         return [], None  # "توعدت فصائل عراقية مسلحة، في بيان مشترك": armed groups agree with no government
     if etype in {"agreement", "announcement"} and _earlier_agreement(hits):
         return [], None  # "ضمن اتفاق سابق بين بغداد وواشنطن", "a previous agreement": told as background
     if etype in {"agreement", "announcement"} and not _sentence_has(doc, sent, ("forces",)):
         return [], None  # talks and statements about something else than the foreign forces
     places, destination = event_places(doc, clause, etype, trig, toks)
-    if etype in {"agreement", "announcement"} and all((p.country or "") not in STRIKE_COUNTRIES for p in places):
+    if (etype in {"agreement", "announcement"} and all((p.country or "") not in STRIKE_COUNTRIES for p in places)
+            and not any(_venue(doc, clause, p) for p in places)):
         # "The US commander in the Middle East announced a drawdown of US troops in Iraq", "اتفق العراق مع
-        # الولايات المتحدة": a decision about the forces is placed in the country they are in, not with who made it
+        # الولايات المتحدة": a decision about the forces is placed in the country they are in, not with who made
+        # it (a venue the text gives stays: "لقاء ... في البيت الأبيض")
         hosts = [m.place for m in doc.mentions_in(clause) if m.place.kind == "country"
                  and m.place.country in STRIKE_COUNTRIES]
         if not hosts and doc.main_country is not None and doc.main_country.country in STRIKE_COUNTRIES:
             hosts = [doc.main_country]
         places = hosts[:1] or places
+        if places and all(p.country and p.country not in STRIKE_COUNTRIES for p in places) and not any(
+                _venue(doc, clause, p) for p in places):
+            return [], None  # "وفقًا للاتفاقية" in a story of US troops leaving Niger: not about these forces
     if (not places or places == [doc.main_country]) and doc.tokens[toks[0]].norm in _RELATIVES:
         # "a military base in northern Iraq that had come under rocket attack": the noun the clause qualifies
         site = _qualified_site(doc, Span(sent.start, clause.start))
@@ -482,6 +505,12 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
         places = [p for p in places if not p.country or p.country in STRIKE_COUNTRIES]
         if not places:
             return [], None
+    if etype in MOVEMENT_TYPES | {"handover", "presence"} and places and all(
+            p.country and p.country not in STRIKE_COUNTRIES for p in places):
+        # "US troops completed their withdrawal from Niger", "وقعت نيامي وواشنطن اتفاقا ... الانسحاب": forces
+        # leaving or holding a place outside Iraq, Syria, Jordan and Kuwait are not this map's (the US named
+        # with them is who they are, not where)
+        return [], None
     if etype == "airstrike":
         # the coalition strikes others: its own base or embassy named with the strike is where it was
         # launched from or what it answers ("US airstrikes against the PMF ... a coalition base"), not the target

@@ -708,3 +708,16 @@ def test_a_troop_cut_announced_with_no_site_is_an_announcement_in_the_forces_cou
     # a withdrawal announced from a named base is that withdrawal
     site = "أعلنت قيادة العمليات المشتركة، اليوم الأربعاء، انسحاب قوات التحالف الدولي من قاعدة القيارة الجوية."
     assert {(e.type, e.place.id) for e in extract_events(site, day)} == {("withdrawal", "qayyarah_west")}
+
+
+def test_forces_leaving_a_country_outside_the_theatre_are_not_mapped():
+    day = dt.date(2024, 8, 5)
+    text = ("أكملت القوات الأمريكية اليوم انسحابها من النيجر، ولضمان الانسحاب السلس وقعت نيامي وواشنطن "
+            "اتفاقا ينص على نهاية العملية بحلول 15 سبتمبر.")
+    assert extract_events(text, day, min_confidence=0) == []
+
+
+def test_a_statement_of_armed_groups_is_no_agreement():
+    text = "وأصدرت تنسيقية المقاومة العراقية بيانا مشتركا بشأن جدولة انسحاب قوات التحالف الدولي من العراق."
+    events = extract_events(text, dt.date(2024, 6, 19), min_confidence=0)
+    assert [e for e in events if e.type == "agreement"] == []
