@@ -346,6 +346,8 @@ class _Columns(Mapping[str, Sequence[Any]]):
         if kind == "place":
             places = self._places
             values = self._raw[_COLUMN_AT[name]]
+            if all(v is None or (v and v in places) for v in set(values)):  # as stored: worked out per distinct id
+                return values
             return [v if v and v in places else None for v in values]
         if kind == "list":
             return [list(str_list(v)) for v in self._raw[_COLUMN_AT[name]]]
