@@ -61,7 +61,6 @@ _SEP = "\x00"  # between the texts of a column joined into one
 
 
 def _texts(values: Sequence[Any], n: int, type: pa.DataType) -> pa.Array:
-    import numpy as np
     import pyarrow as pa
 
     try:  # the common case, no None: a column is one join and one encode
@@ -76,13 +75,48 @@ def _texts(values: Sequence[Any], n: int, type: pa.DataType) -> pa.Array:
         joined = _SEP.join(values)  # TypeError for anything but texts
     if n == 0:
         return pa.nulls(0, type)
-    data = joined.encode()
+    made = _split(type, n, validity, nulls, joined.encode())
+    if made is not None:
+        return made
+    if joined.isascii():  # a character is a byte: the lengths are the texts'
+        return _from_lengths(type, n, validity, nulls, map(len, values), "".join(values).encode("ascii"))
+    encoded = list(map(str.encode, values))
+    return _from_lengths(type, n, validity, nulls, map(len, encoded), b"".join(encoded))
+
+
+def utf8_texts(values: Sequence[bytes | None]) -> pa.Array:
+    """A string array of texts given as their UTF-8 bytes (``EventColumns.utf8``), laid out as
+    ``_texts`` lays out texts; the bytes are not checked here (``validate(full=True)`` does)."""
+    import pyarrow as pa
+
+    n, type = len(values), pa.string()
+    texts: Sequence[Any] = values
+    try:
+        joined = b"\0".join(texts)  # TypeError for a None
+        validity, nulls = None, 0
+    except TypeError:
+        nulls = texts.count(None)
+        if nulls == n:
+            return pa.nulls(n, type)
+        validity = _validity(texts, n)
+        texts = [b"" if v is None else v for v in texts]
+        joined = b"\0".join(texts)
+    if n == 0:
+        return pa.nulls(0, type)
+    made = _split(type, n, validity, nulls, joined)
+    if made is not None:
+        return made
+    return _from_lengths(type, n, validity, nulls, map(len, texts), b"".join(texts))
+
+
+def _split(type: pa.DataType, n: int, validity: Any, nulls: int, data: bytes) -> pa.Array | None:
+    """The array of ``n`` texts whose UTF-8 is ``data``, joined by NULs; None when a text holds one."""
+    import numpy as np
+    import pyarrow as pa
+
     cuts = np.flatnonzero(np.frombuffer(data, np.uint8) == 0)  # a zero byte is a separator, or a text's U+0000
-    if len(cuts) != n - 1:  # a text holds the separator itself: their lengths one by one
-        if joined.isascii():  # a character is a byte: the lengths are the texts'
-            return _from_lengths(type, n, validity, nulls, map(len, values), "".join(values).encode("ascii"))
-        encoded = list(map(str.encode, values))
-        return _from_lengths(type, n, validity, nulls, map(len, encoded), b"".join(encoded))
+    if len(cuts) != n - 1:
+        return None
     # Each text ends where a separator stands, less the separators before it: one C loop, not one per text.
     offsets = np.empty(n + 1, np.int32)
     offsets[0] = 0

@@ -7,7 +7,7 @@ import json
 import math
 import operator
 import struct
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from functools import cache
 from json.encoder import encode_basestring
 from pathlib import Path
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.errors import ExportError
 from ..core.models import DEPRECATED_NAMES, FIELD_DEFAULTS, PROPERTIES, Event, EventColumns
-from .arrow import array, finite, scalar
+from .arrow import array, finite, scalar, utf8_texts
 from .files import DECIMALS, _dumps, cycles_uncollected, dump_json, export_pages, format_for, rounded
 
 if TYPE_CHECKING:
@@ -253,15 +253,18 @@ def _or_empty(values: Sequence[str | None]) -> Sequence[str]:
 _BY_PLACE = ("place", "place_id", "province", "destination", "destination_id", "lat", "lon", "geo_precision")
 
 
-def _property_columns(page: EventColumns, by_place: bool = True) -> dict[str, Sequence[Any]]:
-    """Every export column (``_columns()``) of the page but the lists (sources, quotes), as
-    ``event_properties`` gives it row by row (without the ``_BY_PLACE`` ones unless ``by_place``)."""
+def _property_columns(page: EventColumns, by_place: bool = True,
+                      skip: Collection[str] = ()) -> dict[str, Sequence[Any]]:
+    """Every export column (``_columns()``) of the page but the lists (sources, quotes) and the stored
+    fields named in ``skip``, as ``event_properties`` gives it row by row (without the ``_BY_PLACE``
+    ones unless ``by_place``)."""
     if _UNKNOWN:  # a new property must be taught to this path (tests/export/test_fast_export.py)
         raise RuntimeError(f"the column export does not know the properties {', '.join(_UNKNOWN)}")
     c, n = page.columns, len(page)
     out: dict[str, Sequence[Any]] = {}
     for name, fld in _PLAIN.items():
-        out[name] = c[fld]
+        if name not in skip:
+            out[name] = c[fld]
     for name, value in _DEFAULTS.items():
         out[name] = [value] * n
     out["confidence"] = finite(out["confidence"])
@@ -465,26 +468,36 @@ _LISTS = (("sources", "source"), ("quotes", "quote"))  # each list column, and t
 def pending_columns_table(page: EventColumns) -> Callable[[], pa.Table]:
     """``columns_table`` in two steps: the arrays made from the page's values now (that takes the
     interpreter), and the function returned, which finishes the table with Arrow's kernels (the lists
-    joined, the columns of each row's places taken from those of the page's few places):
-    ``stream_parquet`` calls it on its writer's thread, where it takes no time from the next page."""
+    joined, the columns of each row's places taken from those of the page's few places, the texts
+    given as UTF-8 checked): ``stream_parquet`` calls it on its writer's thread, where it takes no time
+    from the next page."""
     import numpy as np
     import pyarrow as pa
 
     schema = parquet_schema()
     made: dict[int, pa.Array] = {}  # a column under two names (the deprecated ones) is built once
     arrays = {}
-    for n, values in _property_columns(page, by_place=False).items():
+    encoded = {name: utf8_texts(values) for name, values in page.utf8.items()}  # copied, not decoded
+    for n, values in _property_columns(page, by_place=False, skip=encoded).items():
         if id(values) not in made:
             made[id(values)] = array(values, schema.field(n).type)
         arrays[n] = made[id(values)]
+    arrays.update((name, a) for name, a in encoded.items() if name in _PLAIN)
     pairs, rows = _pairs(page)
     at = pa.Array.from_buffers(pa.int32(), len(rows), [None, pa.py_buffer(np.array(rows, np.int32))])
     by_place = {name: array(values, schema.field(name).type) for name, values in _by_place(page, pairs).items()}
     by_place["geometry"] = array([_wkb(_geometry(page, key)) for key in pairs], pa.binary())
-    stored = {name: None if (texts := page.lists.get(name)) is None else array(texts, pa.string())
-              for name, _ in _LISTS}
+    stored: dict[str, pa.Array | None] = {}  # the lists' stored texts
+    for name, _ in _LISTS:
+        if name in encoded:
+            stored[name] = encoded[name]
+        else:
+            texts = page.lists.get(name)
+            stored[name] = None if texts is None else array(texts, pa.string())
 
     def finish() -> pa.Table:
+        for texts in encoded.values():
+            texts.validate(full=True)  # UTF-8, as decoding would have found it
         for name, values in by_place.items():
             arrays[name] = values.take(at)
         for name, single in _LISTS:
