@@ -228,12 +228,16 @@ class EventColumns:
     store has them, ``event_id`` (``Event.id`` of each row, as stored). Every column
     has ``len(self)`` values (a sequence: the store may hand its own tuple on). ``lists`` may hold the
     stored JSON text of ``sources`` and ``quotes`` (None or ``[]`` when empty), for a reader that can
-    use the text without parsing it.
+    use the text without parsing it. ``utf8`` may hold some stored texts (``quote``, and those of
+    ``lists``) as the store's UTF-8 bytes, for a reader that only copies texts (the GeoParquet export
+    hands them to Arrow without decoding and encoding them again); ``columns`` and ``lists`` give the
+    same texts decoded.
     """
 
     columns: Mapping[str, Sequence[Any]]
     places: dict[str, Place]
     lists: Mapping[str, Sequence[str | None]] = field(default_factory=dict)
+    utf8: Mapping[str, Sequence[bytes | None]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.columns["type"])

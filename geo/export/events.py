@@ -7,7 +7,7 @@ import json
 import math
 import operator
 import struct
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from functools import cache
 from json.encoder import encode_basestring
 from pathlib import Path
@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.errors import ExportError
 from ..core.models import DEPRECATED_NAMES, FIELD_DEFAULTS, PROPERTIES, Event, EventColumns
-from .arrow import array, finite, scalar
-from .files import DECIMALS, _dumps, dump_json, export_pages, format_for, rounded
+from .arrow import array, finite, scalar, utf8_texts
+from .files import DECIMALS, _dumps, cycles_uncollected, dump_json, export_pages, format_for, rounded
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -249,31 +249,55 @@ def _or_empty(values: Sequence[str | None]) -> Sequence[str]:
     return [v or "" for v in values] if None in values else values  # type: ignore[return-value]
 
 
-def _property_columns(page: EventColumns) -> dict[str, Sequence[Any]]:
-    """Every export column (``_columns()``) of the page but the lists (sources, quotes), as
-    ``event_properties`` gives it row by row."""
+# The columns that follow from a row's (place, destination) pair alone.
+_BY_PLACE = ("place", "place_id", "province", "destination", "destination_id", "lat", "lon", "geo_precision")
+
+
+def _property_columns(page: EventColumns, by_place: bool = True,
+                      skip: Collection[str] = ()) -> dict[str, Sequence[Any]]:
+    """Every export column (``_columns()``) of the page but the lists (sources, quotes) and the stored
+    fields named in ``skip``, as ``event_properties`` gives it row by row (without the ``_BY_PLACE``
+    ones unless ``by_place``)."""
     if _UNKNOWN:  # a new property must be taught to this path (tests/export/test_fast_export.py)
         raise RuntimeError(f"the column export does not know the properties {', '.join(_UNKNOWN)}")
-    c, places, n = page.columns, page.places, len(page)
-    pids, dids = c["place_id"], c["destination_id"]
+    c, n = page.columns, len(page)
     out: dict[str, Sequence[Any]] = {}
     for name, fld in _PLAIN.items():
-        out[name] = c[fld]
+        if name not in skip:
+            out[name] = c[fld]
     for name, value in _DEFAULTS.items():
         out[name] = [value] * n
     out["confidence"] = finite(out["confidence"])
-    out["id"] = c["event_id"] if "event_id" in c else _ids(c, pids, dids)
-    parts: dict[str | None, tuple[Any, ...]] = {
-        k: (p.name, p.province, _coordinate(p.lat), _coordinate(p.lon), p.precision) for k, p in places.items()}
-    parts[None] = (None, None, None, None, "none")
-    at = list(map(parts.__getitem__, pids))
-    for i, name in enumerate(("place", "province", "lat", "lon", "geo_precision")):
-        out[name] = list(map(operator.itemgetter(i), at))
-    out["place_id"] = pids
-    out["destination"] = [places[k].name if k is not None else None for k in dids]
-    out["destination_id"] = dids
+    out["id"] = c["event_id"] if "event_id" in c else _ids(c, c["place_id"], c["destination_id"])
+    if by_place:
+        pairs, rows = _pairs(page)
+        for name, values in _by_place(page, pairs).items():
+            out[name] = list(map(values.__getitem__, rows))
     for old, new in DEPRECATED_NAMES.items():
         out[old] = out[new]
+    return out
+
+
+def _pairs(page: EventColumns) -> tuple[list[tuple[str | None, str | None]], list[int]]:
+    """The page's distinct (place, destination) pairs, and each row's number among them."""
+    keys = list(zip(page.columns["place_id"], page.columns["destination_id"], strict=True))
+    number = {k: i for i, k in enumerate(dict.fromkeys(keys))}
+    return list(number), list(map(number.__getitem__, keys))
+
+
+def _by_place(page: EventColumns, pairs: Sequence[tuple[str | None, str | None]]) -> dict[str, list[Any]]:
+    """Each ``_BY_PLACE`` column's value for every pair, in the pairs' order."""
+    places = page.places
+    out: dict[str, list[Any]] = {name: [] for name in _BY_PLACE}
+    for pid, did in pairs:
+        values: dict[str, Any] = {"place": None, "province": None, "lat": None, "lon": None, "geo_precision": "none"}
+        if pid is not None:
+            p = places[pid]
+            values.update(place=p.name, province=p.province, lat=_coordinate(p.lat), lon=_coordinate(p.lon),
+                          geo_precision=p.precision)
+        values.update(place_id=pid, destination=places[did].name if did is not None else None, destination_id=did)
+        for name in _BY_PLACE:
+            out[name].append(values[name])
     return out
 
 
@@ -307,17 +331,18 @@ def _list_column(page: EventColumns, name: str) -> list[list[Any]]:
 
 def _vertices(page: EventColumns) -> tuple[list[tuple[str | None, str | None]], dict[Any, Any]]:
     """Each row's (place, destination) key and ``Event.geometry()`` of every distinct key."""
-    places = page.places
     keys = list(zip(page.columns["place_id"], page.columns["destination_id"], strict=True))
-    shapes: dict[Any, Any] = {}
-    for pid, did in set(keys):
-        if pid is None:
-            shapes[pid, did] = ()
-        else:
-            p = places[pid]
-            d = places[did] if did is not None else None
-            shapes[pid, did] = ((p.lon, p.lat),) if d is None else ((p.lon, p.lat), (d.lon, d.lat))
-    return keys, shapes
+    return keys, {key: _geometry(page, key) for key in set(keys)}
+
+
+def _geometry(page: EventColumns, key: tuple[str | None, str | None]) -> tuple[tuple[float, float], ...]:
+    """``Event.geometry()`` of a row whose (place, destination) is ``key``."""
+    pid, did = key
+    if pid is None:
+        return ()
+    p = page.places[pid]
+    d = page.places[did] if did is not None else None
+    return ((p.lon, p.lat),) if d is None else ((p.lon, p.lat), (d.lon, d.lat))
 
 
 _null = "null"
@@ -419,15 +444,15 @@ def columns_geojson(page: EventColumns) -> str:
 _STORED_LIST = r'^\["[^"\\]*(", "[^"\\]*)*"\]$'
 
 
-def _joined_lists(page: EventColumns, name: str, single: pa.Array) -> pa.Array:
+def _joined_lists(page: EventColumns, name: str, single: pa.Array, stored: pa.Array | None) -> pa.Array:
     """Each row's ``name`` list joined with " | " (``single`` where it is empty), as ``events_table``
-    writes it: for stored texts without escapes, their inner separators replaced, in Arrow."""
+    writes it: for ``stored`` texts (the page's ``lists``) without escapes, their inner separators
+    replaced, in Arrow."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    texts = page.lists.get(name)
-    if texts is not None:
-        t = array(texts, pa.string())
+    if stored is not None:
+        t = stored
         empty = pc.or_kleene(pc.is_null(t), pc.equal(t, scalar("[]")))
         plain = pc.match_substring_regex(t, _STORED_LIST)
         if pc.all(pc.or_kleene(empty, plain)).as_py() is not False:
@@ -437,25 +462,55 @@ def _joined_lists(page: EventColumns, name: str, single: pa.Array) -> pa.Array:
     return array(joined, pa.string())
 
 
-def columns_table(page: EventColumns) -> pa.Table:
-    """``events_table`` of the page's events, column by column (Arrow arrays from the columns, no
-    Python value per cell where the column is the store's own)."""
+_LISTS = (("sources", "source"), ("quotes", "quote"))  # each list column, and the value of an empty one
+
+
+def pending_columns_table(page: EventColumns) -> Callable[[], pa.Table]:
+    """``columns_table`` in two steps: the arrays made from the page's values now (that takes the
+    interpreter), and the function returned, which finishes the table with Arrow's kernels (the lists
+    joined, the columns of each row's places taken from those of the page's few places, the texts
+    given as UTF-8 checked): ``stream_parquet`` calls it on its writer's thread, where it takes no time
+    from the next page."""
+    import numpy as np
     import pyarrow as pa
 
     schema = parquet_schema()
-    cols = _property_columns(page)
-    keys, shapes = _vertices(page)
-    wkb = {key: _wkb(vertices) for key, vertices in shapes.items()}
     made: dict[int, pa.Array] = {}  # a column under two names (the deprecated ones) is built once
     arrays = {}
-    for n, values in cols.items():
+    encoded = {name: utf8_texts(values) for name, values in page.utf8.items()}  # copied, not decoded
+    for n, values in _property_columns(page, by_place=False, skip=encoded).items():
         if id(values) not in made:
             made[id(values)] = array(values, schema.field(n).type)
         arrays[n] = made[id(values)]
-    for name, single in (("sources", "source"), ("quotes", "quote")):
-        arrays[name] = _joined_lists(page, name, arrays[single])
-    arrays["geometry"] = array(list(map(wkb.__getitem__, keys)), pa.binary())
-    return pa.Table.from_arrays([arrays[n] for n in schema.names], schema=schema)
+    arrays.update((name, a) for name, a in encoded.items() if name in _PLAIN)
+    pairs, rows = _pairs(page)
+    at = pa.Array.from_buffers(pa.int32(), len(rows), [None, pa.py_buffer(np.array(rows, np.int32))])
+    by_place = {name: array(values, schema.field(name).type) for name, values in _by_place(page, pairs).items()}
+    by_place["geometry"] = array([_wkb(_geometry(page, key)) for key in pairs], pa.binary())
+    stored: dict[str, pa.Array | None] = {}  # the lists' stored texts
+    for name, _ in _LISTS:
+        if name in encoded:
+            stored[name] = encoded[name]
+        else:
+            texts = page.lists.get(name)
+            stored[name] = None if texts is None else array(texts, pa.string())
+
+    def finish() -> pa.Table:
+        for texts in encoded.values():
+            texts.validate(full=True)  # UTF-8, as decoding would have found it
+        for name, values in by_place.items():
+            arrays[name] = values.take(at)
+        for name, single in _LISTS:
+            arrays[name] = _joined_lists(page, name, arrays[single], stored[name])
+        return pa.Table.from_arrays([arrays[n] for n in schema.names], schema=schema)
+
+    return finish
+
+
+def columns_table(page: EventColumns) -> pa.Table:
+    """``events_table`` of the page's events, column by column (Arrow arrays from the columns, no
+    Python value per cell where the column is the store's own)."""
+    return pending_columns_table(page)()
 
 
 def export_columns(pages: Iterable[EventColumns], out: str | Path, fmt: str | None = None) -> int:
@@ -464,4 +519,6 @@ def export_columns(pages: Iterable[EventColumns], out: str | Path, fmt: str | No
     f = format_for(out, fmt)
     if f not in COLUMN_FORMATS:
         raise ExportError(f"pages of columns export as {' or '.join(COLUMN_FORMATS)} only, not {f}; pass Events")
-    return export_pages(out, f, "events", pages, columns_geojson, None, columns_table, parquet_schema, UNIQUE_COLUMNS)
+    with cycles_uncollected():
+        return export_pages(out, f, "events", pages, columns_geojson, None, pending_columns_table, parquet_schema,
+                            UNIQUE_COLUMNS)

@@ -20,6 +20,7 @@ from ..events import filter_events, may_merge, merge_groups, merge_kind
 from ..review import ReviewedView, apply_reviews
 from .columns import (
     COLUMNS_READ_COLS,
+    COLUMNS_UTF8,
     EVENT_READ_COLS,
     MERGED_READ_COLS,
     PLACE_READ_COLS,
@@ -395,18 +396,25 @@ class EventReads(ReviewRows):
         if self._reviewing():
             return None
         places = self._places()
-        pages = self._keyset_pages(COLUMNS_READ_COLS, page, Filters.of(**filters))
-        return (rows_to_columns(rows, places) for rows in pages)
+        as_utf8 = self._as_utf8()
+        pages = self._keyset_pages(COLUMNS_READ_COLS, page, Filters.of(**filters), as_utf8, COLUMNS_UTF8)
+        return (rows_to_columns(rows, places, as_utf8 is not None) for rows in pages)
 
-    def _keyset_pages(self, columns: Sequence[str], page: int, f: Filters) -> Iterator[list[tuple[Any, ...]]]:
+    def _as_utf8(self) -> str | None:
+        """SQL that hands a text column (``{}``) over as its UTF-8 bytes; None where texts come decoded."""
+        return None
+
+    def _keyset_pages(self, columns: Sequence[str], page: int, f: Filters, as_utf8: str | None = None,
+                      utf8: Sequence[str] = ()) -> Iterator[list[tuple[Any, ...]]]:
         """The merged rows (``columns`` of ``merged_events``, then the three keys of the order: date,
         event id, fid) that pass ``f``, by (date, id), in pages of at most ``page``: each page one indexed
-        query after the last row of the one before."""
+        query after the last row of the one before. With ``as_utf8``, the columns named in ``utf8`` come
+        as bytes."""
         where = self._where(f, paged=page)
         if where is None:
             return
         sql, params, extra = where
-        cols = ", ".join(f"m.{c}" for c in columns)
+        cols = ", ".join((as_utf8 if as_utf8 and c in utf8 else "{}").format(f"m.{c}") for c in columns)
         after: tuple[Any, ...] | None = None
         p = self._param
         while True:

@@ -277,6 +277,9 @@ def row_to_merged(r: Sequence[Any], places: dict[str, Place]) -> Event:
 _COLUMN_FIELDS = tuple((EVENT_READ_COLS[i], name, kind) for i, name, kind in _READ_FIELDS)
 COLUMNS_READ_COLS = (*(c for c, _, _ in _COLUMN_FIELDS), "place_id", "destination_id", "sources", "quotes")
 _COLUMN_AT = {c: i for i, c in enumerate(COLUMNS_READ_COLS)}
+# The long texts a store may hand over as its UTF-8 bytes (``EventColumns.utf8``): decoding them is a
+# tenth of reading a page, and the GeoParquet export only copies them.
+COLUMNS_UTF8 = ("quote", "sources", "quotes")
 _ISO: dict[str, str] = {}  # stored day text -> its ISO form (as ``_day(...).isoformat()`` gives it)
 
 
@@ -311,10 +314,11 @@ class _Columns(Mapping[str, Sequence[Any]]):
     """``rows_to_columns``'s columns, each worked out from the stored values on first use (an export
     reads some columns as the store gives them and never asks for others)."""
 
-    def __init__(self, raw: Sequence[Sequence[Any]], places: dict[str, Place]) -> None:
+    def __init__(self, raw: list[Sequence[Any]], places: dict[str, Place], utf8: bool = False) -> None:
         self._raw = raw
         self._places = places
         self._done: dict[str, Sequence[Any]] = {}
+        self._encoded = {_COLUMN_AT[c] for c in COLUMNS_UTF8} if utf8 else set()  # raw columns still bytes
 
     def __getitem__(self, name: str) -> Sequence[Any]:
         done = self._done.get(name)
@@ -327,6 +331,18 @@ class _Columns(Mapping[str, Sequence[Any]]):
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
+
+    def stored(self, at: int) -> Sequence[Any]:
+        """The raw column ``at`` as the store's texts (decoded once when it came as UTF-8)."""
+        if at in self._encoded:
+            values = self._raw[at]
+            try:
+                decoded: Sequence[Any] = list(map(bytes.decode, values))
+            except TypeError:  # a NULL
+                decoded = [None if v is None else v.decode() for v in values]
+            self._raw[at] = decoded
+            self._encoded.discard(at)
+        return self._raw[at]
 
     def _column(self, name: str) -> Sequence[Any]:
         if name not in _KINDS:
@@ -346,11 +362,13 @@ class _Columns(Mapping[str, Sequence[Any]]):
         if kind == "place":
             places = self._places
             values = self._raw[_COLUMN_AT[name]]
+            if all(v is None or (v and v in places) for v in set(values)):  # as stored: worked out per distinct id
+                return values
             return [v if v and v in places else None for v in values]
         if kind == "list":
-            return [list(str_list(v)) for v in self._raw[_COLUMN_AT[name]]]
+            return [list(str_list(v)) for v in self.stored(_COLUMN_AT[name])]
         column = _FIELD_COLUMN[name]
-        values = self._raw[_COLUMN_AT[column]]
+        values = self.stored(_COLUMN_AT[column])
         if name == "published":
             return _iso_column(values, None)
         if kind == "date":
@@ -364,18 +382,46 @@ class _Columns(Mapping[str, Sequence[Any]]):
         return [null if v is None else v for v in values]
 
 
-def rows_to_columns(rows: Sequence[Sequence[Any]], places: dict[str, Place]) -> EventColumns:
+class _Lists(Mapping[str, Sequence[str | None]]):
+    """``EventColumns.lists``: the stored texts of the lists, decoded when asked for."""
+
+    def __init__(self, columns: _Columns) -> None:
+        self._columns = columns
+
+    def __getitem__(self, name: str) -> Sequence[str | None]:
+        if name not in _LISTS:
+            raise KeyError(name)
+        return self._columns.stored(_COLUMN_AT[name])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_LISTS)
+
+    def __len__(self) -> int:
+        return len(_LISTS)
+
+
+_LISTS = ("sources", "quotes")
+
+
+def rows_to_columns(rows: Sequence[Sequence[Any]], places: dict[str, Place], utf8: bool = False) -> EventColumns:
     """``COLUMNS_READ_COLS`` rows as one ``EventColumns``: the values ``row_to_merged`` would give its
     Events, column by column (each column when first asked for), and the stored JSON of the lists.
     Rows of ``_keyset_pages`` carry the keys of their order after those (date, event id, fid): the
-    event ids are then the ``event_id`` column."""
+    event ids are then the ``event_id`` column. ``utf8``: the ``COLUMNS_UTF8`` came as the store's
+    UTF-8 bytes (``EventColumns.utf8``)."""
     raw: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [()] * len(COLUMNS_READ_COLS)
-    lists = {k: raw[_COLUMN_AT[k]] for k in ("sources", "quotes")}
-    return EventColumns(_Columns(raw, places), places, lists)
+    columns = _Columns(raw, places, utf8)
+    encoded: dict[str, Sequence[bytes | None]] = {k: raw[_COLUMN_AT[k]] for k in COLUMNS_UTF8} if utf8 else {}
+    for name, values in encoded.items():
+        null = _NULLS.get(_COLUMN_NAMES.get(name, ""))
+        if null is not None and None in values:  # a field's NULL reads as its default (``_column``)
+            encoded[name] = [null.encode() if v is None else v for v in values]
+    return EventColumns(columns, places, _Lists(columns), encoded)
 
 
 # Every key of a page's columns: the stored fields, the place keys and the merge's lists.
 _FIELD_COLUMN = {name: column for column, name, _ in _COLUMN_FIELDS}
+_COLUMN_NAMES = {column: name for column, name, _ in _COLUMN_FIELDS}
 _KINDS = {**{name: kind for _, name, kind in _COLUMN_FIELDS}, "place_id": "place", "destination_id": "place",
           "sources": "list", "quotes": "list", "event_id": "id"}
 _KEYS = tuple(_KINDS)

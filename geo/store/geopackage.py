@@ -181,6 +181,10 @@ _point = point_encoder(lambda lon, lat: gpkg_geometry(shapely.Point(lon, lat)))
 class Store(EventReads):
     """An open store; use ``open_store`` (a context manager) rather than this class directly."""
 
+    def _as_utf8(self) -> str | None:
+        # SQLite holds the texts as UTF-8 (unless a file was made UTF-16 elsewhere: those come decoded)
+        return "CAST({} AS BLOB)" if self.conn.execute("PRAGMA encoding").fetchone()[0] == "UTF-8" else None
+
     def _fingerprint(self) -> Any:
         # count and last row id change with every write, also by another process (WAL or not)
         return self.conn.execute(

@@ -179,3 +179,50 @@ def test_a_place_missing_from_the_places_gives_the_event_paths_ids(tmp_path, rep
             assert [f["id"] for f in json.loads("[" + columns_geojson(cols) + "]")] == [e.id for e in events]
         ids = {e.id for p in pages for e in p}
     assert ids != stored and len(ids - stored) > 0  # the placeless rows have other ids than stored
+
+
+@pytest.mark.parametrize("values", [
+    [], [None], [None, None], ["a", None, "b"], ["x\x00y", "z"], ["ق", None, ""], ["", ""], ["a"],
+    ["\x00", None], ["قال", "\x00ق"],
+])
+def test_text_arrays_are_pa_arrays(values):
+    """The builders lay texts out themselves (joined around a NUL, split where the NULs stand), a text
+    holding U+0000 itself included; the array is ``pa.array``'s, from str or from UTF-8 bytes."""
+    import pyarrow as pa
+
+    from geo.export.arrow import array, utf8_texts
+
+    expected = pa.array(values, type=pa.string())
+    for made in (array(values, pa.string()), utf8_texts([None if v is None else v.encode() for v in values])):
+        made.validate(full=True)
+        assert made.equals(expected)
+
+
+def test_texts_handed_over_as_utf8_make_the_same_pages(tmp_path, reports):
+    """The GeoPackage hands the quotes and the lists' texts over as UTF-8 bytes (``EventColumns.utf8``):
+    the same table and features as from texts, with a NULL, a NUL, and bytes that are not UTF-8 refused."""
+    import pyarrow as pa
+
+    from geo.store.base import Filters
+    from geo.store.columns import COLUMNS_READ_COLS, COLUMNS_UTF8, rows_to_columns
+
+    target = tmp_path / "utf8.gpkg"
+    _fill(target, reports)
+    with open_store(target, create=False) as st:
+        assert next(iter(st.iter_columns())).utf8.keys() == set(COLUMNS_UTF8)
+        places = st._places()
+        rows = [list(r) for r in next(st._keyset_pages(COLUMNS_READ_COLS, 10**6, Filters.of()))]
+    at = [COLUMNS_READ_COLS.index(c) for c in COLUMNS_UTF8]
+    rows[0][at[0]] = None
+    rows[1][at[0]] = "قال\x00"
+    rows[2][at[1]] = '["a\x00b", "c"]'
+    rows[3][at[2]] = None
+    texts = rows_to_columns([tuple(r) for r in rows], places)
+    as_bytes = [tuple(v.encode() if i in at and v is not None else v for i, v in enumerate(r)) for r in rows]
+    encoded = rows_to_columns(as_bytes, places, utf8=True)
+    assert encoded.utf8 and not texts.utf8
+    assert columns_table(encoded).equals(columns_table(texts), check_metadata=True)
+    assert columns_geojson(rows_to_columns(as_bytes, places, utf8=True)) == columns_geojson(texts)
+    as_bytes[4] = tuple(b"\xff" if i == at[0] else v for i, v in enumerate(as_bytes[4]))
+    with pytest.raises(pa.ArrowInvalid):
+        columns_table(rows_to_columns(as_bytes, places, utf8=True))

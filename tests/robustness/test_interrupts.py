@@ -95,7 +95,7 @@ if _spec:
             _wrap(_m, _name)
         import geo.export.events as _e
 
-        for _name in ("columns_geojson", "columns_table"):  # geo export's GeoJSON/GeoParquet, page by page
+        for _name in ("columns_geojson", "pending_columns_table"):  # geo export's GeoJSON/GeoParquet, page by page
             _wrap(_e, _name)
 '''
 
