@@ -18,3 +18,8 @@ class StoreError(GeoError, RuntimeError):
 
 class ExportError(GeoError, ValueError):
     """An export was asked for in a format or with options that cannot be honoured."""
+
+
+# A stored text that is not UTF-8 (a store edited by another program): one line, as sqlite3's own error was
+NOT_UTF8 = ("a text in the store is not UTF-8 ({}); run geo check --store to find it, or rebuild the store"
+            " with geo ingest")

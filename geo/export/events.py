@@ -13,7 +13,7 @@ from json.encoder import encode_basestring
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..core.errors import ExportError
+from ..core.errors import NOT_UTF8, ExportError
 from ..core.models import DEPRECATED_NAMES, FIELD_DEFAULTS, PROPERTIES, Event, EventColumns
 from .arrow import array, finite, scalar, utf8_texts
 from .files import DECIMALS, _dumps, cycles_uncollected, dump_json, export_pages, format_for, rounded
@@ -497,7 +497,10 @@ def pending_columns_table(page: EventColumns) -> Callable[[], pa.Table]:
 
     def finish() -> pa.Table:
         for texts in encoded.values():
-            texts.validate(full=True)  # UTF-8, as decoding would have found it
+            try:
+                texts.validate(full=True)  # UTF-8, as decoding would have found it
+            except pa.ArrowInvalid as exc:
+                raise ExportError(NOT_UTF8.format(exc)) from None
         for name, values in by_place.items():
             arrays[name] = values.take(at)
         for name, single in _LISTS:

@@ -18,7 +18,8 @@ from typing import Any
 from ..core.models import Event
 from .plan import Job, extract_one
 
-WRITE_BATCH = 200  # articles per write transaction, at most
+# articles per write transaction, at most (GEO_WRITE_BATCH=1: one per article, so a fault test is not timed)
+WRITE_BATCH = int(os.environ.get("GEO_WRITE_BATCH", "200"))
 WRITE_WAIT_S = 0.25  # ... and a batch waits no longer than this for more: a slow extraction still commits often
 
 

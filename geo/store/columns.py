@@ -17,6 +17,7 @@ import shapely
 
 from gazetteer.models import Place
 
+from ..core.errors import NOT_UTF8, StoreError
 from ..core.models import FIELD_DEFAULTS, PROPERTIES, Event, EventColumns
 from ..events import merge_kind
 
@@ -337,9 +338,12 @@ class _Columns(Mapping[str, Sequence[Any]]):
         if at in self._encoded:
             values = self._raw[at]
             try:
-                decoded: Sequence[Any] = list(map(bytes.decode, values))
-            except TypeError:  # a NULL
-                decoded = [None if v is None else v.decode() for v in values]
+                try:
+                    decoded: Sequence[Any] = list(map(bytes.decode, values))
+                except TypeError:  # a NULL
+                    decoded = [None if v is None else v.decode() for v in values]
+            except UnicodeDecodeError as exc:
+                raise StoreError(NOT_UTF8.format(exc)) from None
             self._raw[at] = decoded
             self._encoded.discard(at)
         return self._raw[at]
