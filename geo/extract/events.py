@@ -173,6 +173,21 @@ def _coalition_agent(doc: Document, hits: list[Hit], trig: Hit) -> bool:
     return False
 
 
+def _announced_decision(doc: Document, clause: Span, hits: list[Hit], trig: Hit) -> bool:
+    """True when the movement word is announced now with nothing of a move told: no site, no equipment, no
+    place it goes from or to ("أعلن البنتاغون بدء خفض عدد القوات"; not "كانت قد أعلنت", told before)."""
+    if not _cue_near(hits, "announce_verb", trig.first, ANNOUNCE_WINDOW):
+        return False
+    if _cue_near(hits, "past_state", trig.first, ANNOUNCE_WINDOW + 3) or any(h.entry.role == "equipment" for h in hits):
+        return False
+    mentions = doc.mentions_in(clause)
+    if any(is_site(doc, m) or m.place.precision not in COARSE_PRECISIONS for m in mentions):
+        return False
+    starts = [doc.token_at(m.start) for m in mentions]
+    return not any(h.entry.role in ("destination", "origin") and h.first > trig.last
+                   and any(0 < i - h.last <= 2 for i in starts) for h in hits)
+
+
 def _sentence_has(doc: Document, span: Span, roles: tuple[str, ...]) -> bool:
     """True when a cue of one of ``roles`` stands in ``span`` (a sentence or a clause)."""
     t0 = doc.token_at(span.start)
@@ -421,14 +436,7 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
     # decision or troop cut announced with no site named is the announcement (annotation.md), made that day
     # ("أعلنت قيادة العمليات انسحاب القوات من قاعدة K1" tells a withdrawal from a site, and "أعلن التحالف سحب
     # 580 جندي من العراق باتجاه سوريا" or "إجلاء 277 شحنة معدات" a move: where from, where to, what went)
-    if (etype in MOVEMENT_TYPES and _cue_near(hits, "announce_verb", trig.first, ANNOUNCE_WINDOW)
-            and not any(is_site(doc, m) or m.place.precision not in COARSE_PRECISIONS
-                        for m in doc.mentions_in(clause))
-            and not any(h.entry.role == "equipment" for h in hits)
-            and not _cue_near(hits, "past_state", trig.first, ANNOUNCE_WINDOW + 3)  # "كانت قد أعلنت": told before
-            and not any(h.entry.role in ("destination", "origin") and h.first > trig.last
-                        and any(0 < doc.token_at(m.start) - h.last <= 2 for m in doc.mentions_in(clause))
-                        for h in hits)):
+    if etype in MOVEMENT_TYPES and _announced_decision(doc, clause, hits, trig):
         etype, planned_cue = "announcement", False
     anchor = doc.tokens[trig.first].start
     date = _pick_date(doc, clause, sent, anchor, etype, planned_cue)
@@ -480,9 +488,9 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
                  and m.place.country in STRIKE_COUNTRIES]
         if not hosts and doc.main_country is not None and doc.main_country.country in STRIKE_COUNTRIES:
             hosts = [doc.main_country]
-        places = hosts[:1] or places
-        if places and all(p.country and p.country not in STRIKE_COUNTRIES for p in places) and not any(
-                _venue(doc, clause, p) for p in places):
+        if hosts:
+            places = hosts[:1]
+        elif places and all(p.country for p in places):
             return [], None  # "وفقًا للاتفاقية" in a story of US troops leaving Niger: not about these forces
     if (not places or places == [doc.main_country]) and doc.tokens[toks[0]].norm in _RELATIVES:
         # "a military base in northern Iraq that had come under rocket attack": the noun the clause qualifies

@@ -16,10 +16,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from ..core.models import Event
+from ..core.settings import WRITE_BATCH  # articles per write transaction, at most (tests set it here)
 from .plan import Job, extract_one
 
-# articles per write transaction, at most (GEO_WRITE_BATCH=1: one per article, so a fault test is not timed)
-WRITE_BATCH = int(os.environ.get("GEO_WRITE_BATCH", "200"))
 WRITE_WAIT_S = 0.25  # ... and a batch waits no longer than this for more: a slow extraction still commits often
 
 
