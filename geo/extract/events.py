@@ -50,6 +50,7 @@ IRREALIS_WINDOW = 40  # tokens before a trigger (in its clause) in which a wish/
 NEGATION_WINDOW = 3  # tokens before a trigger in which a negation cancels it
 NOT_ATTACK_WINDOW = 3  # "صواريخ باتريوت": air defence next to a rocket word
 INTERCEPT_WINDOW = 6  # "اعترضت منظومة دفاع أمريكية هجوما بطائرات مسيرة": intercepted, so made
+BACKGROUND_AFTER_WINDOW = 8  # tokens after a trigger in which "days earlier"/"قبل أيام" make it an undated past
 TALK_WINDOW = 8  # tokens before a movement trigger in which a plan/talk word makes it an agreement
 PLANNED_BEFORE, PLANNED_AFTER = 3, 2
 DATE_MAX_CHARS = 140  # a clause date farther than this from the trigger belongs to something else
@@ -324,19 +325,15 @@ def _default_date(doc: Document, pos: int) -> tuple[dt.date, dt.date | None, str
     return doc.published, None, "day", ""
 
 
-def _trigger_ok(doc: Document, hits: list[Hit], h: Hit, has_site: bool, has_object: bool,
-                has_deadline: bool = False, has_planned_forces: bool = False) -> bool:
+def _trigger_ok(hits: list[Hit], h: Hit, allowed: frozenset[str]) -> bool:
     """A trigger counts unless a wish/demand precedes it in the clause, a negation or a demonstrative
-    ("هذا الهجوم": a reference to an event told elsewhere) stands just before it, or it needs a site
-    (``trigger_site``), an object (``trigger_object``) or a deadline (``trigger_until``: "will remain in
-    Kurdistan until September 2026" is a withdrawal planned for then), or a dated plan about the forces
-    (``trigger_planned``: "the coalition's presence ... will end in September 2025")."""
+    ("هذا الهجوم": a reference to an event told elsewhere) stands just before it. ``allowed`` holds the
+    conditional roles the clause satisfies: ``trigger_site`` needs a site, ``trigger_object`` an object,
+    ``trigger_until`` a deadline ("will remain in Kurdistan until September 2026" is a withdrawal planned for
+    then), ``trigger_planned`` a dated plan about the forces ("the coalition's presence ... will end in
+    September 2025"), ``trigger_outcome`` what talks reached ("أسفر الاجتماع عن"; talks alone are none)."""
     role = h.entry.role
-    if not (role == "trigger" or (role == "trigger_site" and has_site)
-            or (role == "trigger_object" and (has_site or has_object))
-            or (role == "trigger_until" and has_deadline
-                and not _cue_near(hits, "armed_group", h.first, 0, UNTIL_WINDOW))
-            or (role == "trigger_planned" and has_planned_forces)):
+    if role not in allowed or (role == "trigger_until" and _cue_near(hits, "armed_group", h.first, 0, UNTIL_WINDOW)):
         return False
     return not (
         _cue_near(hits, "irrealis", h.first, IRREALIS_WINDOW)
@@ -357,12 +354,17 @@ def _events_in_clause(doc: Document, sent: Span, clause: Span, prev_date: DateSp
     has_object = any(h.entry.role == "equipment" for h in hits) or any(
         h.entry.role == "base_word" and any(t.entry.role == "trigger_object" and t.last < h.first for t in hits)
         for h in hits)
-    has_deadline = any(d.kind == "deadline" for d in doc.dates_in(clause))
-    has_planned_forces = (any(d.status == "planned" and d.kind != "vague" for d in doc.dates_in(clause))
-                          and any(h.entry.role == "forces" for h in hits))
+    conditions = {
+        "trigger_site": has_site,
+        "trigger_object": has_site or has_object,
+        "trigger_until": any(d.kind == "deadline" for d in doc.dates_in(clause)),
+        "trigger_planned": (any(d.status == "planned" and d.kind != "vague" for d in doc.dates_in(clause))
+                            and any(h.entry.role == "forces" for h in hits)),
+        "trigger_outcome": _sentence_has(doc, sent, ("outcome", "agreed")),
+    }
+    allowed = frozenset({"trigger", *(role for role, met in conditions.items() if met)})
     tallied = _tallied(doc, hits)
-    trig_hits = [h for h in hits if h.first not in tallied
-                 and _trigger_ok(doc, hits, h, has_site, has_object, has_deadline, has_planned_forces)]
+    trig_hits = [h for h in hits if h.first not in tallied and _trigger_ok(hits, h, allowed)]
     if not trig_hits:
         return [], None
     trig = max(trig_hits, key=lambda h: (h.entry.priority, -h.first))
@@ -457,7 +459,9 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
             return [], None  # "استُهدفت القواعد منذ 19 أكتوبر": a campaign counted since a date, not one attack
         status = "occurred"
         d0, d1, prec, dtext = _default_date(doc, anchor)
-        background = [h for h in hits if h.entry.role == "background" and h.last < trig.first]
+        background = [h for h in hits if (h.entry.role == "background" and h.last < trig.first)
+                      or (h.entry.role == "background_after"
+                          and trig.last < h.first <= trig.last + BACKGROUND_AFTER_WINDOW)]
         if background and not any(h.entry.role == "anniversary" for h in hits):
             # The occasion of another event ("ردا على استهداف ...", "days after a rocket attack"): undated,
             # it is not the report day's event. "Hours before" allows the honest two-day range.

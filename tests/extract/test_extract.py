@@ -53,7 +53,7 @@ def test_one_trigger_over_a_list_of_bases_gives_one_presence_event_per_base():
         "ويتوزع الجنود على ثلاثة مواقع رئيسة في العراق، هي قاعدة عين الأسد في الأنبار، "
         "وقاعدة حرير في أربيل، ومعسكر فيكتوريا الملاصق لمطار بغداد الدولي."
     )
-    events = only(extract_events(text, THU), "presence")
+    events = only(extract_events(text, THU, min_confidence=0), "presence")  # the mechanism, not the floor
     names = sorted(e.place.name for e in events if e.place)
     assert len(events) == 3, names
     refs = [(33.7812, 42.4369), (36.5337, 44.3399), (33.284, 44.2561)]

@@ -721,3 +721,31 @@ def test_a_statement_of_armed_groups_is_no_agreement():
     text = "وأصدرت تنسيقية المقاومة العراقية بيانا مشتركا بشأن جدولة انسحاب قوات التحالف الدولي من العراق."
     events = extract_events(text, dt.date(2024, 6, 19), min_confidence=0)
     assert [e for e in events if e.type == "agreement"] == []
+
+
+def test_a_meeting_is_an_agreement_only_with_what_it_reached():
+    pub = dt.date(2024, 2, 11)
+    resumed = "استأنفت اللجنة العسكرية العليا العراقية اجتماعاتها في بغداد مع ممثلي قوات التحالف الدولي اليوم الأحد."
+    assert not [e for e in extract_events(resumed, pub, min_confidence=0) if e.type == "agreement"]
+    reached = ("أسفر اجتماع اللجنة العسكرية العليا العراقية مع ممثلي قوات التحالف الدولي في بغداد، اليوم الأحد، "
+               "عن الاتفاق على جدول زمني لإنهاء المهمة.")
+    (agreement,) = [e for e in extract_events(reached, pub, min_confidence=0) if e.type == "agreement"]
+    assert (agreement.date, agreement.place.country) == (pub, "IQ")
+    # a meeting held between the two sides is the bilateral meeting itself (the seed gold's HMC meetings)
+    between = ("استضاف مستشار الأمن القومي في بغداد، اليوم الأحد، اجتماعاً بين اللجنة العسكرية العراقية "
+               "ونظيرتها في قوات التحالف الدولي.")
+    assert [e.date for e in extract_events(between, pub, min_confidence=0) if e.type == "agreement"] == [pub]
+    assert not [e for e in extract_events("The meeting with Global Coalition commanders in Sulaymaniyah "
+                                          "discussed the US forces in Iraq on Saturday.", pub, min_confidence=0)
+                if e.type == "agreement"]
+
+
+def test_an_event_told_as_days_earlier_is_not_the_report_days():
+    pub = dt.date(2021, 7, 8)
+    for text in ("وكان هجوم بطائرة مسيرة قد استهدف قاعدة عين الأسد قبل أيام، بحسب مصادر أمنية.",
+                 "The attack came after a drone attack on the Ain al-Asad air base days earlier, officials said."):
+        assert not [e for e in extract_events(text, pub, min_confidence=0)
+                    if e.place and e.place.id == "ain_al_asad" and e.date == pub], text
+    # a date of its own still maps it
+    dated = "وكان هجوم بطائرة مسيرة قد استهدف قاعدة عين الأسد يوم الاثنين الماضي قبل أيام من الزيارة."
+    assert [e.date for e in extract_events(dated, pub) if e.type == "attack"] == [dt.date(2021, 7, 5)]
