@@ -86,7 +86,7 @@ def compiled() -> Patterns:
                rf"{monthx('1')}(?:\s*(?:{alt('and')}|[,،])\s*{monthx('2')})?{yearspec}"
                rf"(?:\s+(?P<mk>{post}))?")
     g_weekday = (rf"{lb}{cl}{dl}(?:(?P<pmk>{pre})\s+)?(?:{word('part_of_day')}\s+)?"
-                 rf"(?:(?:{word('today', 'on')})\s+)?(?:(?:{word('part_of_day', 'day_word')})\s+)?"
+                 rf"(?:(?:{word('today', 'on')})(?:\s+|\s*\(\s*))?(?:(?:{word('part_of_day', 'day_word')})\s+)?"
                  rf"(?P<wd>{weekday})"
                  rf"(?:\s+(?P<mk>{post}))?(?:\s+{word('part_of_day')})?")
     day_rel = trie_alt(list(lex.relative["day"])) + r"(?!\w)"
