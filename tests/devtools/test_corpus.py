@@ -26,12 +26,16 @@ def test_extractor_on_generated_corpus(tmp_path):
     assert sorted(p.suffix for p in corpus.iterdir()) == [".csv"] + [".txt"] * 150  # only articles inside
     movers = [json.loads(line) for line in gold_path(corpus).read_text(encoding="utf-8").splitlines()]
     assert n_gold == len(movers)
-    ev = evaluate_file(gold_path(corpus), seeds_dir=corpus)
-    print(ev.report().splitlines()[1])
-    assert ev.overall.recall >= 0.95, ev.report()
-    assert ev.overall.precision >= 0.9, ev.report()
+    # The generated corpus checks the mechanisms, so every candidate is scored: the reporting floor is chosen on
+    # real text, where a country-level movement with a troop count was right 0 times in 4 (dev/, 2026-12-02), so
+    # the floor drops some of the generator's "سحب 2440 جندي من العراق" (0.992 -> 0.943 recall at 0.3).
+    every = evaluate_file(gold_path(corpus), seeds_dir=corpus, min_confidence=0)
+    print(every.report().splitlines()[1])
+    assert every.overall.recall >= 0.97, every.report()
+    assert every.overall.precision >= 0.95, every.report()
+    floored = evaluate_file(gold_path(corpus), seeds_dir=corpus)
+    assert floored.overall.recall >= 0.9 and floored.overall.precision >= 0.95, floored.report()
     # movements toward Kuwait/Syria carry their destination
     with_dest = {g["id"] for g in movers if g.get("destination")}
-    every = evaluate_file(gold_path(corpus), seeds_dir=corpus, min_confidence=0)  # the mechanism, not the floor
     got = [e for g, e in every.matched if g["id"] in with_dest]
     assert got and all(e.destination is not None for e in got)
