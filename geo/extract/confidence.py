@@ -18,7 +18,9 @@ LEAD_CHARS = 400  # an event told this close to the top is in the title or the l
 def evidence(e: Event) -> list[str]:
     """The cues an event carries, as feature names (``bias`` always)."""
     # type and place together: a country-level attack is weak, a country-level agreement is the norm
-    cues = ["bias", f"place:{e.geo_precision}", f"type:{e.type}", f"{e.type}@{e.geo_precision}"]
+    # (a compass part of a country, "eastern Syria", is weighed apart from the regions: "the Middle East")
+    prec = "part" if e.place is not None and e.place.kind == "country_part" else e.geo_precision
+    cues = ["bias", f"place:{prec}", f"type:{e.type}", f"{e.type}@{prec}"]
     if not e.date_text:
         cues.append("date:report day")
     else:

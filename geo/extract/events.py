@@ -112,6 +112,21 @@ def _future_verb(token: str, pattern_word: str) -> bool:
             and word[1:].startswith(pattern_word.rstrip("*")[:2]))
 
 
+def _habitual(doc: Document, sent: Span, trig_hits: list[Hit]) -> bool:
+    """"وتستهدف الميليشيات ... الوجود الأميركي بطائرات مسيّرة وصواريخ": an Arabic imperfect attack verb in a body
+    sentence with no date of its own tells what keeps happening, not an event (headlines tell news in the
+    present: "طائرات مسيرة تستهدف قاعدة عين الأسد" stays one)."""
+    if sent.start < doc.text.find("\n") or doc.dates_in(sent):
+        return False
+    for h in trig_hits:
+        word = doc.tokens[h.first].norm
+        word = word[1:] if word[:1] in ("و", "ف") else word
+        if (h.entry.type == "attack" and h.entry.words[0][:1] in ("ي", "ت") and word[:1] == h.entry.words[0][:1]
+                and not word.startswith(("تعرض", "تم"))):
+            return True
+    return False
+
+
 def _tallied(doc: Document, hits: list[Hit]) -> set[int]:
     """First tokens of tally nouns: "أكثر من 100 هجوم", "151 هجوماً", "dozens of attacks", "165 times"
     count many attacks; they are not one (another trigger of the clause may still be: "أعنفها ... حين استهدفت")."""
@@ -395,7 +410,9 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
         any(h.entry.role == "generic" for h in hits)
         or (_cue_near(hits, "not_attack", trig.first, NOT_ATTACK_WINDOW, NOT_ATTACK_WINDOW)
             and not _cue_near(hits, "intercept", trig.first, INTERCEPT_WINDOW, INTERCEPT_WINDOW))
-        or (trig.entry.weapon and _cue_near(hits, "seized", trig.first, SEIZED_WINDOW))
+        or (trig.entry.weapon and (_cue_near(hits, "seized", trig.first, SEIZED_WINDOW) or any(
+            h.entry.role == "seized" for h in doc.hits_between(doc.token_at(sent.start), trig.first - 1))))
+        or _habitual(doc, sent, trig_hits)
     ):
         return [], None  # habits and air defence are not an attack
     if (etype in STRIKE_TYPES and _cue_near(hits, "other_actor", trig.first, ACTOR_WINDOW, ACTOR_WINDOW)
@@ -445,6 +462,9 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
     if (date is not None and date not in doc.dates_in(clause)
             and any(h.entry.role == "background" and h.last < trig.first for h in hits)):
         date = None  # "... أمس الأحد ردا على هجمات على القوات الأمريكية": the occasion has no date of its own
+    if date is not None and any(h.entry.role == "background" and h.entry.type in {"day", "hours"}
+                                and doc.tokens[h.first].start <= date.start < doc.tokens[h.last].end for h in hits):
+        date = None  # "بعد يوم واحد من استهداف" ("a day after"): its words count from the occasion, not the report
     if date is None and continuation and prev_date is not None and prev_date.precision == "day":
         date = prev_date  # "وقال ... الأحد" then "وأضاف ...": the same statement, the same day
     if date is not None and date.kind == "vague" and date.status == "planned":

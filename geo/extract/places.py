@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import cache
 
-from gazetteer import precision_rank
+from gazetteer import get_place, precision_rank
 from gazetteer.index import haversine_km
 from gazetteer.models import Mention, Place
 
+from ..core.data import read_rows
 from ..core.taxonomy import MOVEMENT_TYPES, STRIKE_TYPES
 from .clauses import Span
 from .document import Document
-from .tokens import Hit, triggers
+from .tokens import DATA_DIR, Hit, triggers
 
 DESTINATION_WINDOW = 2  # tokens between a destination cue and the place
 LOCATOR_WINDOW = 3
 DISTANCE_WINDOW = 2  # "كلم عن [العاصمة] بغداد"
+LAUNCH_WINDOW = 10  # "انطلقت من [معاقل ميليشيا الحرس الثوري الإيراني المتمركزة في مدينة] اللاذقية"
 ORIGIN_DESCRIBED_WINDOW = 8  # tokens from "من" to the place when a description stands between
 ANTECEDENT_MAX_CHARS = 2500  # how far back a definite noun ("القاعدة") may point
 # One event per named site for these ("انسحبت من قاعدتي عين الأسد وحرير": two withdrawals).
@@ -70,6 +73,17 @@ def _near_in_province(big: Place, small: Place, km: float) -> bool:
 def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
                  toks: tuple[int, int]) -> tuple[list[Place], Place | None]:
     """(places of the event, destination) for a trigger in a clause."""
+    places, destination = _event_places(doc, clause, etype, trig, toks)
+    if etype in STRIKE_TYPES | MOVEMENT_TYPES and any(p.kind == "country" for p in places):
+        # "airstrikes in eastern Syria", "قاعدة شمال شرقي سوريا": the part the text names, not the country's centre
+        part = _compass_part(doc, doc.hits_between(toks[0], toks[1]), doc.mentions_in(clause))
+        if part is not None:
+            places = [country_parts().get((p.country, part[1]), p) if p.id == part[0].id else p for p in places]
+    return places, destination
+
+
+def _event_places(doc: Document, clause: Span, etype: str, trig: Hit,
+                  toks: tuple[int, int]) -> tuple[list[Place], Place | None]:
     ms = doc.mentions_in(clause)
     cue_hits = doc.hits_between(toks[0], toks[1])
     trig_pos = doc.tokens[trig.first].start
@@ -138,6 +152,15 @@ def event_places(doc: Document, clause: Span, etype: str, trig: Hit,
     # (with nothing else named, the base the story names is where, when there is one: "القاعدة التي تبعد ...")
     away = [m for m in kept if not preceded_by(m, "distance_ref", DISTANCE_WINDOW)]
     kept = away if away or antecedent(doc, cue_hits) is not None else kept
+    if etype in STRIKE_TYPES:
+        # "الصواريخ انطلقت من معاقل الميليشيا في مدينة اللاذقية", "rockets fired from Zummar": where they came
+        # from is the first place after the cue ("... من بلدة زمار باتجاه قاعدة خراب الجير": not the target)
+        launched = set()
+        for h in cue_hits:
+            if h.entry.role == "launch_site":
+                after = [m for m in kept if h.last < doc.token_at(m.start) <= h.last + LAUNCH_WINDOW]
+                launched |= {id(m) for m in after[:1]}
+        kept = [m for m in kept if id(m) not in launched]
     main = doc.main_country
     if main is not None:
         # Foreign capitals and countries are usually actors ("بين بغداد وواشنطن", "الولايات المتحدة"),
@@ -315,6 +338,20 @@ def _compass_part(doc: Document, hits: list[Hit], ms: list[Mention]) -> tuple[Pl
             if h.entry.role == "compass" and h.last == i - 1:
                 return m.place, h.entry.type
     return None
+
+
+@cache
+def country_parts() -> dict[tuple[str, str], Place]:
+    """(country, compass point) -> the part as a region (data/country_parts.csv: the mean point of its places)."""
+    parts = {}
+    for r in read_rows(DATA_DIR / "country_parts.csv"):
+        members = [get_place(i) for i in r["members"].split(";")]
+        parts[(r["country"], r["compass"])] = Place(
+            id=f"part:{r['country']}:{r['compass']}", name=r["name"], name_ar=r["name_ar"], kind="country_part",
+            precision="region", country=r["country"], source=f"mean of {r['members']} ({r['source']})",
+            lat=round(sum(m.lat for m in members) / len(members), 4),
+            lon=round(sum(m.lon for m in members) / len(members), 4))
+    return parts
 
 
 def _lies(base: Place, part: tuple[Place, str]) -> bool:

@@ -489,8 +489,10 @@ def test_the_sites_listed_after_among_them_belong_to_the_trigger_before():
 
 def test_north_east_of_a_country_is_inside_it():
     text = "وأكد مسؤولون اليوم أن الهجوم استهدف مساء أمس قاعدة للقوات الأميركية شمال شرقي سوريا."
-    assert [(e.type, e.place.id) for e in extract_events(text, dt.date(2024, 4, 22), min_confidence=0)] == [
-        ("attack", "country:SY")]
+    (attack,) = extract_events(text, dt.date(2024, 4, 22), min_confidence=0)
+    # the part of Syria the text names (Hasakah's towns), not the country's centre 400 km west
+    assert (attack.type, attack.place.id, attack.place.precision) == ("attack", "part:SY:NE", "region")
+    assert haversine_km(attack.lat, attack.lon, 36.50, 40.75) < 60  # Al-Hasakah
 
 
 def test_strikes_by_a_force_outside_the_coalition_are_not_mapped():
@@ -749,3 +751,52 @@ def test_an_event_told_as_days_earlier_is_not_the_report_days():
     # a date of its own still maps it
     dated = "وكان هجوم بطائرة مسيرة قد استهدف قاعدة عين الأسد يوم الاثنين الماضي قبل أيام من الزيارة."
     assert [e.date for e in extract_events(dated, pub) if e.type == "attack"] == [dt.date(2021, 7, 5)]
+
+
+def test_a_strike_in_eastern_syria_is_mapped_in_eastern_syria():
+    pub = dt.date(2022, 8, 24)
+    for text in ("The U.S. military said it carried out airstrikes on Tuesday targeting areas of eastern Syria "
+                 "used by Iran-backed groups.",
+                 "شنت طائرات أمريكية غارات جوية على مواقع في شرق سوريا الليلة الماضية."):
+        (strike,) = extract_events(text, pub, min_confidence=0)
+        assert (strike.type, strike.place.name) == ("airstrike", "eastern Syria"), text
+        assert haversine_km(strike.lat, strike.lon, 35.34, 40.14) < 80  # Deir ez-Zor
+    # an agreement about Syria stays at the country: a part names where forces are, not who agreed
+    (deal,) = extract_events("Washington and Damascus agreed on Tuesday on the US forces in eastern Syria.", pub,
+                             min_confidence=0)
+    assert deal.place.id == "country:SY"
+
+
+def test_where_rockets_were_launched_from_is_not_where_they_hit():
+    pub = dt.date(2024, 4, 22)
+    text = ("أعلنت مصادر أمنية أن خمسة صواريخ أطلقت من بلدة زمار باتجاه قاعدة خراب الجير الأمريكية في سوريا "
+            "مساء أمس.")
+    (attack,) = [e for e in extract_events(text, pub, min_confidence=0) if e.type == "attack"]
+    assert attack.place.id == "kharab_al_jir"
+
+
+def test_rockets_seized_are_cargo_even_clauses_away():
+    text = ("كما استولت قوات من الشرطة الاتحادية التابعة لعمليات بغداد على 10 صواريخ نوع غراد، و8 صواريخ نوع "
+            "كاتيوشا كانت معدة لاستهداف مطار بغداد الدولي، مساء الأحد.")
+    assert not extract_events(text, dt.date(2021, 8, 1), min_confidence=0)
+
+
+def test_an_imperfect_attack_verb_with_no_date_tells_a_habit():
+    text = ("هجوم بعبوة ناسفة على رتل للتحالف الدولي في الديوانية مساء الأحد\n"
+            "وتستهدف الميليشيات الموالية لإيران الوجود العسكري الأميركي في قاعدة عين الأسد بطائرات مسيرة وصواريخ.")
+    events = extract_events(text, dt.date(2021, 8, 1), min_confidence=0)
+    assert [e.place.id for e in events] == ["diwaniyah"]
+    # the headline tells its news in the present: it stays an event
+    (headline,) = extract_events("طائرات مسيرة تستهدف قاعدة عين الأسد\nوقالت مصادر إن الهجوم لم يسفر عن إصابات.",
+                                 dt.date(2021, 8, 1), min_confidence=0)
+    assert headline.place.id == "ain_al_asad"
+
+
+def test_the_day_before_the_story_is_its_honest_range():
+    pub = dt.date(2024, 4, 24)
+    text = ("تأتي هذه التعزيزات بعد يوم واحد فقط من استهداف جديد طال قواعد القوات الأمريكية في شرق سوريا. "
+            "ففي اليوم السابق، تعرض مطار خراب الجير العسكري، الواقع تحت سيطرة القوات الأمريكية، لقصف بالصواريخ.")
+    events = [e for e in extract_events(text, pub, min_confidence=0) if e.place and e.place.id == "kharab_al_jir"]
+    assert [(e.date, e.end_date, e.date_precision) for e in events] == [
+        (dt.date(2024, 4, 22), dt.date(2024, 4, 23), "range")]
+    assert all(e.date <= pub for e in extract_events(text, pub, min_confidence=0))  # no day after the report
