@@ -37,6 +37,15 @@ def _tells_another(a: Event, b: Event) -> bool:
     return any(w in q for q in quotes for w in _distinct_words())
 
 
+def _coarse_within(a: Event, b: Event) -> bool:
+    """One is told at a country (or region) that holds the other's place."""
+    pa, pb = a.place, b.place
+    if pa is None or pb is None:
+        return False
+    return ((pa.precision in COARSE_PRECISIONS and contains(pa, pb))
+            or (pb.precision in COARSE_PRECISIONS and contains(pb, pa)))
+
+
 def _mergeable(a: Event, b: Event) -> bool:
     if canonical_type(a.type) != canonical_type(b.type) or a.status != b.status:
         return False
@@ -48,8 +57,11 @@ def _mergeable(a: Event, b: Event) -> bool:
         # A statement made on Friday and reported on Saturday: one day apart, same place.
         # A destination told in one of them only does not make two movements (the later check refuses two
         # different destinations).
+        # (or told at the country once and at its town once: "أعلنت سنتكوم، السبت، عن تنفيذ ضربة في سوريا"
+        # after the strike near Idlib on Friday)
         near = (a.date_precision == b.date_precision == "day" and abs((a.date - b.date).days) <= 1
-                and (a.place and a.place.id) == (b.place and b.place.id) and not _tells_another(a, b))
+                and ((a.place and a.place.id) == (b.place and b.place.id) or _coarse_within(a, b))
+                and not _tells_another(a, b))
         if not near:
             return False
     if a.destination and b.destination and a.destination.id != b.destination.id:
@@ -102,7 +114,10 @@ def _better(a: Event, b: Event) -> Event:
     prim, other = (b, a) if rank(b) < rank(a) else (a, b)
     changes: dict[str, object] = {}
     # the finer date; between equals, the one told first (the lead dates the event, later lines the statements)
-    if date_rank(other) < date_rank(prim) or (date_rank(other) == date_rank(prim) and other.start < prim.start):
+    # (but a country-level mention, often the statement's day, does not date the event told at its place)
+    coarse_other = other.geo_precision in COARSE_PRECISIONS and prim.geo_precision not in COARSE_PRECISIONS
+    if date_rank(other) < date_rank(prim) or (date_rank(other) == date_rank(prim) and other.start < prim.start
+                                              and not coarse_other):
         changes.update(date=other.date, end_date=other.end_date, date_precision=other.date_precision,
                        date_text=other.date_text)
     for k, v in other.counts().items():

@@ -800,3 +800,13 @@ def test_the_day_before_the_story_is_its_honest_range():
     assert [(e.date, e.end_date, e.date_precision) for e in events] == [
         (dt.date(2024, 4, 22), dt.date(2024, 4, 23), "range")]
     assert all(e.date <= pub for e in extract_events(text, pub, min_confidence=0))  # no day after the report
+
+
+def test_a_strike_told_at_its_country_a_day_later_is_the_same_strike_at_its_town():
+    pub = dt.date(2023, 3, 24)  # a Friday
+    text = ("أعلنت وزارة الدفاع الأمريكية، صباح اليوم الجمعة، مقتل متعاقد أمريكي في هجوم بطائرة مسيرة على قوات "
+            "التحالف في سوريا.\n"
+            "ووفقا لوزارة الدفاع الأمريكية، فإن طائرة مسيرة هاجمت مساء الخميس منشأة صيانة للتحالف في محافظة الحسكة.")
+    (attack,) = [e for e in extract_events(text, pub, min_confidence=0) if e.type == "attack"]
+    assert (attack.place.id, attack.date) == ("gov:sy_al_hasakah", dt.date(2023, 3, 23))
+    assert len(attack.all_quotes) == 2
