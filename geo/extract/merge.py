@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from gazetteer import precision_rank
+from gazetteer.index import haversine_km
 
 from ..core.data import read_rows
 from ..core.models import Event
@@ -15,6 +16,7 @@ from .places import COARSE_PRECISIONS, adjacent_sites, contains
 from .tokens import DATA_DIR
 
 DATE_RANK = {"day": 0, "range": 1, "month": 2, "year": 3}
+SAME_STRIKE_KM = 12.0  # two strike mentions of one day this close are one strike told at two neighbouring towns
 
 
 def _same_day(a: Event, b: Event) -> bool:
@@ -75,6 +77,9 @@ def _mergeable(a: Event, b: Event) -> bool:
         return True  # "US forces were attacked in the Middle East on Friday" and the base named for Friday
     if a.type in STRIKE_TYPES and _same_day(a, b) and adjacent_sites(pa, pb):
         return True  # one strike told at the base and at the airport it lies in
+    if (a.type in STRIKE_TYPES and _same_day(a, b) and {pa.precision, pb.precision} <= {"city", "site"}
+            and haversine_km(pa.lat, pa.lon, pb.lat, pb.lon) <= SAME_STRIKE_KM and not _tells_another(a, b)):
+        return True  # "الغارة ... قرب مدينة إدلب" then "واستهدفت الغارة السيارة عند مدخل مدينة بنش" (8 km)
     if anaphoric and a.type in STRIKE_TYPES and {pa.precision, pb.precision} & COARSE_PRECISIONS:
         # "the attack ... in the Middle East", "a drone attack on US forces in Syria" after the base was named
         return True

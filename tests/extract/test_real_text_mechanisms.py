@@ -810,3 +810,14 @@ def test_a_strike_told_at_its_country_a_day_later_is_the_same_strike_at_its_town
     (attack,) = [e for e in extract_events(text, pub, min_confidence=0) if e.type == "attack"]
     assert (attack.place.id, attack.date) == ("gov:sy_al_hasakah", dt.date(2023, 3, 23))
     assert len(attack.all_quotes) == 2
+
+
+def test_one_strike_told_at_two_neighbouring_towns_is_one_strike():
+    pub = dt.date(2021, 9, 20)
+    text = ("أعلن البنتاغون أن الغارة التي نُفذت اليوم الإثنين قرب مدينة إدلب شمالي سوريا استهدفت مسؤولاً في تنظيم "
+            "القاعدة.\nواستهدفت الغارة الأمريكية السيارة عند مدخل مدينة بنش شمال شرقي إدلب.")
+    assert len([e for e in extract_events(text, pub, min_confidence=0) if e.type == "airstrike"]) == 1
+    # convoys hit the same day in towns 40 km apart are two attacks
+    two = ("انفجرت عبوة ناسفة على رتل للتحالف الدولي في الناصرية اليوم الإثنين. "
+           "وانفجرت عبوة ثانية على رتل آخر للتحالف في السماوة اليوم الإثنين.")
+    assert len([e for e in extract_events(two, pub, min_confidence=0) if e.type == "attack"]) == 2
