@@ -357,6 +357,25 @@ def _trigger_ok(hits: list[Hit], h: Hit, allowed: frozenset[str]) -> bool:
     )
 
 
+def _condition_met(doc: Document, sent: Span, clause: Span, hits: list[Hit], role: str) -> bool:
+    """Whether the clause meets what a conditional trigger role asks (see ``_trigger_ok``)."""
+    if role in ("trigger_site", "trigger_object"):
+        if any(is_site(doc, m) for m in doc.mentions_in(clause)) or antecedent(doc, hits) is not None:
+            return True
+        # "سلمت ... قاعدة الفوسفات": a base handed over is the object, named or not
+        return role == "trigger_object" and (any(h.entry.role == "equipment" for h in hits) or any(
+            h.entry.role == "base_word" and any(t.entry.role == "trigger_object" and t.last < h.first for t in hits)
+            for h in hits))
+    if role == "trigger_until":
+        return any(d.kind == "deadline" for d in doc.dates_in(clause))
+    if role == "trigger_planned":
+        return (any(d.status == "planned" and d.kind != "vague" for d in doc.dates_in(clause))
+                and any(h.entry.role == "forces" for h in hits))
+    if role == "trigger_outcome":
+        return _sentence_has(doc, sent, ("outcome", "agreed"))
+    return False
+
+
 def _events_in_clause(doc: Document, sent: Span, clause: Span, prev_date: DateSpan | None,
                       continuation: bool) -> tuple[list[Event], DateSpan | None]:
     t0 = doc.token_at(clause.start)
@@ -364,22 +383,14 @@ def _events_in_clause(doc: Document, sent: Span, clause: Span, prev_date: DateSp
     if t1 < t0:
         return [], None
     hits = doc.hits_between(t0, t1)
-    has_site = any(is_site(doc, m) for m in doc.mentions_in(clause)) or antecedent(doc, hits) is not None
-    # "سلمت ... قاعدة الفوسفات": a base handed over is the object, named or not
-    has_object = any(h.entry.role == "equipment" for h in hits) or any(
-        h.entry.role == "base_word" and any(t.entry.role == "trigger_object" and t.last < h.first for t in hits)
-        for h in hits)
-    conditions = {
-        "trigger_site": has_site,
-        "trigger_object": has_site or has_object,
-        "trigger_until": any(d.kind == "deadline" for d in doc.dates_in(clause)),
-        "trigger_planned": (any(d.status == "planned" and d.kind != "vague" for d in doc.dates_in(clause))
-                            and any(h.entry.role == "forces" for h in hits)),
-        "trigger_outcome": _sentence_has(doc, sent, ("outcome", "agreed")),
-    }
-    allowed = frozenset({"trigger", *(role for role, met in conditions.items() if met)})
+    roles = {h.entry.role for h in hits if h.entry.role.startswith("trigger")}
+    if not roles:
+        return [], None  # most clauses hold no trigger word at all
+    allowed = frozenset({"trigger", *(role for role in roles - {"trigger"}
+                                      if _condition_met(doc, sent, clause, hits, role))})
     tallied = _tallied(doc, hits)
-    trig_hits = [h for h in hits if h.first not in tallied and _trigger_ok(hits, h, allowed)]
+    trig_hits = [h for h in hits
+                 if h.entry.role in allowed and h.first not in tallied and _trigger_ok(hits, h, allowed)]
     if not trig_hits:
         return [], None
     trig = max(trig_hits, key=lambda h: (h.entry.priority, -h.first))

@@ -118,6 +118,7 @@ class TriggerLexicon:
             (self._prefix[w[:-1]] if w.endswith("*") else self._exact[w]).append(e)
         self._prefix_lens = sorted({len(k) for k in self._prefix}, reverse=True)
         self._cache: dict[str, tuple[Entry, ...]] = {}
+        self._ok: dict[tuple[str, str], bool] = {}
         # A token's entries in lexicon order: its stems come as a set, whose order changes with Python's
         # hash seed from one process to the next, and hits of one token must not change order with it.
         self._rank = {id(e): i for i, e in enumerate(entries)}
@@ -125,11 +126,14 @@ class TriggerLexicon:
         self.max_span = max((len(e.words) * (MAX_GAP + 1) for e in entries), default=1)
 
     def _word_ok(self, word: str, token: str) -> bool:
-        forms = stems(token)
-        if word.endswith("*"):
-            p = word[:-1]
-            return any(f.startswith(p) for f in forms)
-        return word in forms
+        key = (word, token)
+        ok = self._ok.get(key)
+        if ok is None:
+            forms = stems(token)
+            ok = any(f.startswith(word[:-1]) for f in forms) if word.endswith("*") else word in forms
+            if len(self._ok) < 500_000:  # (a pattern word against a token: the same pairs recur in every article)
+                self._ok[key] = ok
+        return ok
 
     def _first(self, token: str) -> tuple[Entry, ...]:
         hit = self._cache.get(token)
