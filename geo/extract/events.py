@@ -114,10 +114,12 @@ def _future_verb(token: str, pattern_word: str) -> bool:
 
 def _habitual(doc: Document, sent: Span, trig_hits: list[Hit]) -> bool:
     """"وتستهدف الميليشيات ... الوجود الأميركي بطائرات مسيّرة وصواريخ": an Arabic imperfect attack verb in a body
-    sentence with no date of its own tells what keeps happening, not an event (headlines tell news in the
-    present: "طائرات مسيرة تستهدف قاعدة عين الأسد" stays one)."""
+    sentence with no date and no place finer than a country tells what keeps happening, not an event (headlines
+    tell news in the present: "طائرات مسيرة تستهدف قاعدة عين الأسد" stays one)."""
     if sent.start < doc.text.find("\n") or doc.dates_in(sent):
         return False
+    if any(m.place.precision not in COARSE_PRECISIONS for m in doc.mentions_in(sent)):
+        return False  # "درون يستهدف سيارة في #بغداد": a breaking line names where; a habit names a country at most
     for h in trig_hits:
         word = doc.tokens[h.first].norm
         word = word[1:] if word[:1] in ("و", "ف") else word

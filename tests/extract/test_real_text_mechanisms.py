@@ -783,9 +783,13 @@ def test_rockets_seized_are_cargo_even_clauses_away():
 
 def test_an_imperfect_attack_verb_with_no_date_tells_a_habit():
     text = ("هجوم بعبوة ناسفة على رتل للتحالف الدولي في الديوانية مساء الأحد\n"
-            "وتستهدف الميليشيات الموالية لإيران الوجود العسكري الأميركي في قاعدة عين الأسد بطائرات مسيرة وصواريخ.")
+            "وتستهدف الميليشيات الموالية لإيران الوجود العسكري الأميركي في العراق بطائرات مسيرة وصواريخ.")
     events = extract_events(text, dt.date(2021, 8, 1), min_confidence=0)
     assert [e.place.id for e in events] == ["diwaniyah"]
+    # a breaking line in the present that names where is news (real h23: a drone strike in Baghdad)
+    line = "الجيش الأمريكي ينفذ غارة في العراق\nدرون أمريكي يستهدف سيارة في بغداد بدون معرفة من بداخلها."
+    assert [e.place.id for e in extract_events(line, dt.date(2024, 2, 7), min_confidence=0)
+            if e.place and e.place.precision == "city"] == ["baghdad"]
     # the headline tells its news in the present: it stays an event
     (headline,) = extract_events("طائرات مسيرة تستهدف قاعدة عين الأسد\nوقالت مصادر إن الهجوم لم يسفر عن إصابات.",
                                  dt.date(2021, 8, 1), min_confidence=0)
