@@ -825,3 +825,12 @@ def test_one_strike_told_at_two_neighbouring_towns_is_one_strike():
     two = ("انفجرت عبوة ناسفة على رتل للتحالف الدولي في الناصرية اليوم الإثنين. "
            "وانفجرت عبوة ثانية على رتل آخر للتحالف في السماوة اليوم الإثنين.")
     assert len([e for e in extract_events(two, pub, min_confidence=0) if e.type == "attack"]) == 2
+
+
+def test_a_strike_the_text_calls_american_is_an_airstrike():
+    pub = dt.date(2023, 11, 9)  # a Thursday
+    for text, day in (("الضربة التي شنتها الولايات المتحدة على منشأة للحرس الثوري الإيراني في سوريا، الأربعاء، "
+                       "جاءت ردا على الهجمات.", dt.date(2023, 11, 8)),
+                      ("وقالت إن الضربات الانتقامية الأمريكية بدأت في شرق سورية مساء الجمعة.", dt.date(2023, 11, 3))):
+        (strike,) = extract_events(text, pub, min_confidence=0)
+        assert (strike.type, strike.date, strike.place.country) == ("airstrike", day, "SY"), text
