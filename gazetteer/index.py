@@ -153,6 +153,7 @@ class Morphology:
 
     lam_proclitics: frozenset[str] = frozenset()  # those ending in the lam that swallows the article's alif
     latin_articles: frozenset[str] = frozenset()  # "al", "ar", ... as transliterated
+    duals: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "قاعده" -> ("قاعدتي", "قاعدتين", ...)
 
 
 def parse_morphology(rows: Iterable[dict[str, str]]) -> Morphology:
@@ -160,6 +161,7 @@ def parse_morphology(rows: Iterable[dict[str, str]]) -> Morphology:
     latin_articles: set[str] = set()
     article = ""
     maps: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+    duals: dict[str, list[str]] = defaultdict(list)
     for row in rows:
         role, form, lang = row["role"], row["form"], row["lang"]
         if role == "proclitic":
@@ -171,6 +173,8 @@ def parse_morphology(rows: Iterable[dict[str, str]]) -> Morphology:
         elif role in ("type_prefix", "type_suffix"):
             key = arabic_key(form) if lang == "ar" else latin_key(form)
             maps[(role, lang)][key] = row["applies_to"]
+        elif role == "dual_prefix":
+            duals[arabic_key(row["applies_to"])].append(form)
         else:
             raise GazetteerDataError(f"{settings.MORPHOLOGY_FILE}: unknown role {role!r}")
     if not article or not procl:
@@ -182,6 +186,7 @@ def parse_morphology(rows: Iterable[dict[str, str]]) -> Morphology:
         maps[("type_prefix", "en")], maps[("type_suffix", "en")],
         frozenset(p for p in procl if p.endswith(lam)),  # ل + ال is written لل
         frozenset(latin_articles),
+        {k: tuple(v) for k, v in duals.items()},
     )
 
 
@@ -292,6 +297,13 @@ def _generated(place: Place, g: Gazetteer) -> Iterator[tuple[str, Place]]:
                 for pre, to in m.ar_prefixes.items():
                     if to == "city" and not arabic_key(name).startswith(pre):
                         yield f"{pre} {name}", place
+    if place.precision == "site" and m.duals:
+        # "من قاعدتي العمر وكونيكو": the dual of a site's type word names the site as "قاعدة العمر" does
+        for name in _names(place):
+            head, _, rest = name.partition(" ")
+            if rest and is_arabic(name):
+                for dual in m.duals.get(arabic_key(head), ()):
+                    yield f"{dual} {rest}", place
 
 
 def build(places: list[Place], morphology: Morphology, rule_rows: Iterable[dict[str, str]],

@@ -249,3 +249,10 @@ def test_quoted_names_are_found():
     assert {"conoco", "al_tanf"} <= set(found)
     for m in found.values():
         assert text[m.start : m.end] == m.surface
+
+
+def test_the_dual_of_a_type_word_names_the_site_that_needs_it():
+    # "العمر" alone is a personal name; "قاعدتي العمر" is the al-Omar base, as "قاعدة العمر" is
+    found = [(m.surface, m.place.id) for m in find_places("من قاعدتي العمر وكونيكو شرقي دير الزور")]
+    assert found[:2] == [("قاعدتي العمر", "al_omar"), ("كونيكو", "conoco")]
+    assert [m.place.id for m in find_places("قال العمر إن")] == []
