@@ -661,6 +661,34 @@ def _story_dates(events: list[Event]) -> list[Event]:
     return out
 
 
+DETAIL_CHARS = 300  # how far after an undated strike a placeless line with its day may still tell it
+
+
+def _dated_detail(doc: Document, sent: Span, clause: Span, last: Event) -> Event:
+    """"دوي انفجار كبير في مطار حرير" then "في تمام الساعة 10:40 من مساء الأحد، سمع دوي انفجار": a clause
+    that names no place and yields no event of its own, but tells a strike word of the same type with its
+    day, right after an undated strike at a place, dates that strike."""
+    if (last.type not in STRIKE_TYPES or last.date_text or last.place is None or last.status != "occurred"
+            or not 0 <= clause.start - last.end <= DETAIL_CHARS or doc.mentions_in(clause)):
+        return last
+    t0, t1 = doc.token_at(clause.start), doc.token_at(clause.end) - 1
+    if t1 < t0:
+        return last
+    hits = doc.hits_between(t0, t1)
+    trig = [h for h in hits if h.entry.role == "trigger" and h.entry.type == last.type
+            and _trigger_ok(hits, h, frozenset({"trigger"}))]
+    if not trig or any(h.entry.role in ("background", "background_after", "generic") for h in hits):
+        return last
+    days = [d for d in doc.dates_in(clause) if d.precision == "day" and d.status == "occurred"
+            and d.kind != "vague" and not d.since and d.date <= doc.published]
+    if len(days) != 1 or (doc.published - days[0].date).days > 7:
+        return last
+    d = days[0]
+    return dataclasses.replace(last, date=d.date, end_date=d.end_date, date_precision=d.precision,
+                               date_text=d.text, quotes=tuple(dict.fromkeys(
+                                   (*last.all_quotes, doc.text[clause.start:clause.end]))))
+
+
 _RELATIVES = frozenset({"that", "which", "where"})  # clause openers that qualify the noun before them
 
 
@@ -721,6 +749,8 @@ def extract_events(text: str, published: dt.date, source: str = "",
         sent_date: DateSpan | None = None
         for clause in clauses(sent, _clause_breaks(doc, sent)):
             evs, d = _events_in_clause(doc, sent, clause, prev_date, continuation)
+            if not evs and events:
+                events[-1] = _dated_detail(doc, sent, clause, events[-1])
             events.extend(evs)
             sent_date = sent_date or d
         sent_dates = [d for d in doc.dates_in(sent) if d.precision == "day"]
