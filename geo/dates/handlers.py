@@ -20,7 +20,7 @@ from .days import (
     safe_date,
     weekday_date,
 )
-from .lexicon import DateLexicon
+from .lexicon import DateLexicon, lexicon_key
 
 if TYPE_CHECKING:
     from .patterns import Patterns
@@ -436,13 +436,22 @@ def h_ago(m: re.Match[str], ctx: Ctx) -> Cand | None:
     num = _g(m, "n") or _g(m, "n2")
     if num is not None and num.isdigit():
         n = int(num)
+    elif num is not None and lexicon_key(num) in lex.cardinals:  # "قبل ثلاثة أيام", "two weeks ago"
+        if lex.has(_g(m, "ago"), "after_future"):
+            return None  # "بعد ثلاثة أيام فقط من قصف": counted from another event, not from the report
+        n = lex.cardinals[lexicon_key(num)]
     elif num is not None:  # "a week ago"
         n = max(n, 1)
     if n <= 0 or n > 400:
         return None
     sign = 1 if lex.has(_g(m, "ago"), "after_future") else -1
     pub = ctx.pub
-    if unit == "day":
+    if unit == "day" and _g(m, "hedge") is not None:  # "قبل نحو ثلاثة أيام": about that day, give +-1
+        d = pub + dt.timedelta(days=sign * n)
+        a, b, prec = d - dt.timedelta(days=1), d + dt.timedelta(days=1), "range"
+        if sign < 0:
+            b = min(b, pub)
+    elif unit == "day":
         d = pub + dt.timedelta(days=sign * n)
         a, b, prec = d, None, "day"
     elif unit == "week":  # "a week ago" is not a precise day: give +-3 days

@@ -36,6 +36,7 @@ class DateLexicon:
     ambiguous_months: set[str] = field(default_factory=set)
     weekdays: dict[str, int] = field(default_factory=dict)
     ordinals: dict[str, int] = field(default_factory=dict)  # "الخامس" -> 5 (day of month)
+    cardinals: dict[str, int] = field(default_factory=dict)  # "ثلاثة" -> 3 (a count of units)
     # kind ("day" | "unit" | "plural" | "count") -> word -> (unit, value)
     relative: dict[str, dict[str, tuple[str, int]]] = field(default_factory=dict)
     # role -> words, and word -> roles
@@ -70,6 +71,8 @@ def lexicon() -> DateLexicon:
         lex.weekdays[lexicon_key(row["word"])] = int(row["weekday"])
     for row in _rows("ordinals.csv"):
         lex.ordinals[lexicon_key(row["word"])] = int(row["day"])
+    for row in _rows("cardinals.csv"):
+        lex.cardinals[lexicon_key(row["word"])] = int(row["value"])
     for row in _rows("relative.csv"):
         lex.relative.setdefault(row["kind"], {})[lexicon_key(row["word"])] = (row["unit"], int(row["value"]))
     for row in _rows("words.csv"):

@@ -108,9 +108,12 @@ def compiled() -> Patterns:
               rf"(?:\s*(?P<suf>{word('ad_suffix', 'hijri_suffix')}))?"
               rf"(?:\s*(?:{alt('to', 'and')}|[-–])\s*(?P<y2>\d{{4}})(?!\d)(?:\s*{word('ad_suffix')})?)?")
     count = trie_alt(list(lex.relative["count"])) + r"(?!\w)"
-    g_ago = (rf"{lb}{cl}(?:(?P<ago>{word('ago_past', 'after_future')})\s+(?:(?P<n>\d{{1,3}})\s+)?"
+    cardinal = trie_alt(list(lex.cardinals)) + r"(?!\w)"
+    # ("قبل نحو أسبوع", "منذ حوالي ثلاثة أيام": a hedge before the count; "two weeks ago")
+    g_ago = (rf"{lb}{cl}(?:(?P<ago>{word('ago_past', 'after_future')})\s+(?:(?P<hedge>{word('ago_hedge')})\s+)?"
+             rf"(?:(?P<n>\d{{1,3}}|{cardinal})\s+)?"
              rf"(?P<cu>{count})(?!\s*\d)"
-             rf"|(?P<n2>\d{{1,3}}|{word('one')})\s+(?P<cu2>{count})\s+{word('ago_post')})")
+             rf"|(?P<n2>\d{{1,3}}|{word('one')}|{cardinal})\s+(?P<cu2>{count})\s+{word('ago_post')})")
 
     def c(p: str) -> re.Pattern[str]:
         return re.compile(p)
