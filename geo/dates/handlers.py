@@ -369,6 +369,9 @@ def h_plural(m: re.Match[str], ctx: Ctx) -> Cand | None:
     if direction not in ("past", "future"):
         return None
     unit, n = hit
+    counted = _g(m, "pn") or _g(m, "pn2")
+    if counted is not None and lexicon_key(counted) in ctx.lex.cardinals and n != 1:
+        n = ctx.lex.cardinals[lexicon_key(counted)]  # "the past two weeks" ("the past 24 hours" stays a day)
     pub = ctx.pub
     if direction == "past":
         if unit == "month":

@@ -99,16 +99,17 @@ def compiled() -> Patterns:
                  rf"(?:{word('det')}\s+)?"
                  rf"(?:(?P<pre>{pre})\s+)?(?P<u>{unit})(?:\s+(?P<mk>{post}))?")
     plural = trie_alt(list(lex.relative["plural"])) + r"(?!\w)"
+    cardinal = trie_alt(list(lex.cardinals)) + r"(?!\w)"
+    # ("الأيام الثلاثة الماضية", "the past two weeks": a window of that many units)
     g_plural = (rf"{lb}{cl}(?:{word('in')}\s+)?(?:{word('det')}\s+)?"
-                rf"(?:(?P<pl>{plural})\s+(?P<mk>{post})"
-                rf"|(?P<pmk>{pre})\s+(?:{word('few')}\s+)?(?P<pl2>{plural}))")
+                rf"(?:(?P<pl>{plural})(?:\s+(?:ال)?(?P<pn>{cardinal}))?\s+(?P<mk>{post})"
+                rf"|(?P<pmk>{pre})\s+(?:{word('few')}\s+|(?P<pn2>{cardinal})\s+)?(?P<pl2>{plural}))")
     g_year = (rf"{lb}{cl}{dl}(?:(?P<part>{part}){sep}(?:{word('of')}\s+)?)?"
               rf"(?:(?P<since>{word('since')})\s+)?(?:(?P<in>{word('in')})\s+)?"
               rf"(?:(?P<yw>{word('year_word')})\s+)?(?P<y>\d{{4}})(?!\d)"
               rf"(?:\s*(?P<suf>{word('ad_suffix', 'hijri_suffix')}))?"
               rf"(?:\s*(?:{alt('to', 'and')}|[-–])\s*(?P<y2>\d{{4}})(?!\d)(?:\s*{word('ad_suffix')})?)?")
     count = trie_alt(list(lex.relative["count"])) + r"(?!\w)"
-    cardinal = trie_alt(list(lex.cardinals)) + r"(?!\w)"
     # ("قبل نحو أسبوع", "منذ حوالي ثلاثة أيام": a hedge before the count; "two weeks ago")
     g_ago = (rf"{lb}{cl}(?:(?P<ago>{word('ago_past', 'after_future')})\s+(?:(?P<hedge>{word('ago_hedge')})\s+)?"
              rf"(?:(?P<n>\d{{1,3}}|{cardinal})\s+)?"

@@ -31,3 +31,15 @@ def test_three_days_after_another_event_is_no_date_of_the_report():
     assert [d.text for d in find_dates("بعد ثلاثة أيام فقط من قصف مماثل", PUB)] == []
     # an open bound ("more than ten days ago") is no day
     assert find_dates("قبل أكثر من عشرة أيام", PUB) == []
+
+
+@pytest.mark.parametrize(("text", "first", "last", "status"), [
+    ("over the past two weeks", dt.date(2020, 8, 31), PUB, "occurred"),
+    ("in the last three days", dt.date(2020, 9, 11), PUB, "occurred"),
+    ("خلال الأيام الثلاثة الماضية", dt.date(2020, 9, 11), PUB, "occurred"),
+    ("خلال الأسابيع الثلاثة المقبلة", dt.date(2020, 9, 15), dt.date(2020, 10, 5), "planned"),
+    ("خلال الأيام الماضية", dt.date(2020, 9, 7), PUB, "occurred"),  # no count: a week, as before
+])
+def test_a_counted_window_ends_or_starts_at_the_report(text, first, last, status):
+    (d,) = find_dates(text, PUB)
+    assert (d.date, d.end_date, d.precision, d.status) == (first, last, "range", status)
