@@ -35,7 +35,9 @@ articles), except h22_13 and h22_19, which share statement wording with test/h2_
 written the same way) was scored once unseen without h23_11 (which repeats dev/h3_18's wire copy): F1 0.571 with
 4ffa1be, 0.565 with the code of 15:10 UTC (the higher floor dropped country-level withdrawals it had right, and
 the habit rule a present-tense breaking line); its prediction diff was then read (the habit rule was narrowed),
-so all 30 went to dev/.
+so all 30 went to dev/. h24 (30 articles, US strikes and withdrawals in Iraq and Syria, 22 Arabic, 8 English, 6 negatives,
+51 events, written 2026-12-02 by a helper from the rules alone) was scored once unseen: F1 0.543 with that session's
+starting code (5318343) and with its code of 18:40 UTC; it went whole to test/ (h24_28 shares wire copy with test/h4_01).
 """
 
 from __future__ import annotations
