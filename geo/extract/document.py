@@ -20,6 +20,8 @@ from ..dates import DateSpan, find_dates, older_items_offset
 from .clauses import Span
 from .tokens import DATA_DIR, Hit, Token, tokenize, triggers
 
+OTHERS_WINDOW = 4  # tokens between a foreign-forces word and the state it names ("القوات الروسية")
+
 
 @dataclass
 class Document:
@@ -46,6 +48,13 @@ class Document:
             i for d in self.dates
             for i in range(self.token_at(d.start), self.token_at(d.end))
         )
+        # The article's foreign forces are all another state's ("بدء موسكو في مغادرة قاعدتها"): it names
+        # Russian, Turkish or Israeli ones, and each word it has for foreign forces stands by such a name
+        # ("المستشارين والجنود الروس"), or it has none.
+        others = [h.first for h in self.hits if h.entry.role == "other_actor"]
+        context = [h.first for h in self.hits if h.entry.role == "context"]
+        self.others_forces = bool(others) and len(others) >= len(context) and all(
+            any(abs(o - c) <= OTHERS_WINDOW for o in others) for c in context)
 
     def token_at(self, pos: int) -> int:
         """Index of the first token starting at or after ``pos`` (as ``token_index``, without a key per step)."""

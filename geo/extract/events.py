@@ -417,6 +417,8 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
     etype = trig.entry.type
     if etype in MOVEMENT_TYPES and _cue_near(hits, "political", trig.first + 4, 4):
         return [], None  # "انسحاب الكتلة من البرلمان": a political withdrawal
+    if etype in MOVEMENT_TYPES | {"handover", "presence"} and doc.others_forces:
+        return [], None  # "بدء موسكو في مغادرة قاعدتها في مطار القامشلي": another state's forces move
     if etype in MOVEMENT_TYPES and _cue_near(hits, "medical", trig.first, MEDICAL_WINDOW, MEDICAL_WINDOW):
         return [], None  # "wounded soldiers were evacuated", "نقل الجرحى لتلقي العلاج": a medical move
     if etype in STRIKE_TYPES and (

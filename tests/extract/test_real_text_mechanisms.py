@@ -857,3 +857,15 @@ def test_a_placeless_line_with_its_day_dates_the_strike_told_just_before():
     other = "وقال محافظ أربيل في مؤتمر صحفي مساء الأحد إن الوضع مستقر.\n"
     (e,) = [e for e in extract_events(lead + other, pub, min_confidence=0) if e.type == "attack"]
     assert e.date == pub and e.date_text == ""
+
+
+def test_movements_of_an_article_about_another_states_forces_are_not_mapped():
+    pub = dt.date(2026, 1, 26)
+    russian = ("كشف مصدر روسي عن بدء مغادرة القوات الروسية قاعدتها في مطار القامشلي.\n"
+               "وذكر المصدر أن عملية الإخلاء مستمرة، وأن المستشارين والجنود الروس ينقلون المعدات إلى اللاذقية.")
+    assert [e for e in extract_events(russian, pub, min_confidence=0) if e.type == "withdrawal"] == []
+    # the same words with US forces named are the map's
+    american = russian.replace("القوات الروسية", "القوات الأمريكية").replace("مصدر روسي", "مصدر أمريكي")
+    american = american.replace("والجنود الروس", "والجنود الأمريكيين")
+    (e,) = [e for e in extract_events(american, pub, min_confidence=0) if e.type == "withdrawal"]
+    assert e.place is not None and e.place.country == "SY"
