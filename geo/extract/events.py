@@ -91,11 +91,11 @@ def _clause_breaks(doc: Document, sent: Span) -> list[int]:
 
 
 def _earlier_agreement(hits: list[Hit]) -> bool:
-    """An agreement word told as an earlier one: "اتفاق سابق" (the word after it), "a previous agreement"
-    (the word before it)."""
+    """An agreement or announcement word told as an earlier one: "اتفاق سابق" (the word after it), "a previous
+    agreement", "a previously announced timeline" (the word before it)."""
     earlier = {h.first for h in hits if h.entry.role == "earlier"}
     return bool(earlier) and any(
-        h.entry.type == "agreement" and h.entry.role in ("talk", "trigger")
+        h.entry.type in ("agreement", "announcement") and h.entry.role in ("talk", "trigger")
         and (h.last + 1 in earlier or h.first - 1 in earlier) for h in hits)
 
 

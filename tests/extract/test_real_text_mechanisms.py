@@ -869,3 +869,12 @@ def test_movements_of_an_article_about_another_states_forces_are_not_mapped():
     american = american.replace("والجنود الروس", "والجنود الأمريكيين")
     (e,) = [e for e in extract_events(american, pub, min_confidence=0) if e.type == "withdrawal"]
     assert e.place is not None and e.place.country == "SY"
+
+
+def test_a_previously_announced_timeline_is_no_announcement_of_the_day():
+    pub = dt.date(2025, 8, 24)
+    text = "The move appears to accelerate a previously announced timeline for the coalition's exit from Iraq."
+    assert [e for e in extract_events(text, pub, min_confidence=0) if e.type == "announcement"] == []
+    said = "The Pentagon announced on Sunday a timeline for the coalition's exit from Iraq."
+    (e,) = [e for e in extract_events(said, pub, min_confidence=0) if e.type == "announcement"]
+    assert e.date == pub and e.place.country == "IQ"
