@@ -69,6 +69,7 @@ TALLY_TAIL = 2  # tokens after a tally noun in which an attack verb is the tally
 AGGREGATE_WINDOW = 4  # tokens before a generic attack word in which "more than", "dozens" make it a tally
 UNTIL_WINDOW = 3  # tokens after "تستمر" in which an armed group is who goes on ("تستمر فصائل ... بالتهديد")
 ATTACK_CONTEXT_CHARS = 100  # how far before an attack's sentence its foreign target may have been named
+VSO_OBJECT_WINDOW = 3  # tokens from the coalition subject after its verb to what it struck
 ACTOR_WINDOW = 4  # tokens around a strike word in which "Israeli", "تركية" name who struck
 STRUCK_WINDOW = 6  # tokens after an attack word in which an armed group's people or premises are its object
 # Processes: "بدأت القوات، منذ الأحد، سحب ..." dates their start with "منذ".
@@ -187,6 +188,15 @@ def _coalition_agent(doc: Document, hits: list[Hit], trig: Hit) -> bool:
             if (all(t in gaps or t in verbs or t in doc.date_tokens for t in between)
                     and any(t in verbs for t in [*between, trig.first])
                     and (trig.first in verbs) <= doc.tokens[trig.first].norm.isascii()):
+                return True
+    # verb first, as Arabic puts it: "استهدفت الولايات المتحدة مقرات ...": a past verb of striking (feminine
+    # -ت, not a plural -ات noun), its coalition subject right after, then what it struck
+    verb = doc.tokens[trig.last].norm
+    if not verb.isascii() and verb.endswith("ت") and not verb.endswith("ات") and not _definite(
+            doc, doc.tokens[trig.first].start):
+        for h in hits:
+            if h.entry.role == "agent" and trig.last < h.first <= trig.last + 1 and any(
+                    o.entry.role == "struck_target" and h.last < o.first <= h.last + VSO_OBJECT_WINDOW for o in hits):
                 return True
     return False
 

@@ -878,3 +878,13 @@ def test_a_previously_announced_timeline_is_no_announcement_of_the_day():
     said = "The Pentagon announced on Sunday a timeline for the coalition's exit from Iraq."
     (e,) = [e for e in extract_events(said, pub, min_confidence=0) if e.type == "announcement"]
     assert e.date == pub and e.place.country == "IQ"
+
+
+def test_a_coalition_subject_right_after_its_strike_verb_struck_the_target():
+    pub = dt.date(2023, 10, 30)
+    text = "استهدفت الولايات المتحدة الأميركية مقرات عسكرية يستخدمها المسلحون التابعون لإيران في البوكمال."
+    (e,) = extract_events(text, pub, min_confidence=0)
+    assert (e.type, e.place.id, e.date) == ("airstrike", "albukamal", pub)
+    # the same verb with the forces as its object and a weapon after them: they were struck
+    (e,) = extract_events("استهدفت القوات الأمريكية بصواريخ في قاعدة حرير.", pub, min_confidence=0)
+    assert (e.type, e.place.id) == ("attack", "harir")
