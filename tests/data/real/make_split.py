@@ -38,6 +38,9 @@ the habit rule a present-tense breaking line); its prediction diff was then read
 so all 30 went to dev/. h24 (30 articles, US strikes and withdrawals in Iraq and Syria, 22 Arabic, 8 English, 6 negatives,
 51 events, written 2026-12-02 by a helper from the rules alone) was scored once unseen: F1 0.543 with that session's
 starting code (5318343) and with its code of 18:40 UTC; it went whole to test/ (h24_28 shares wire copy with test/h4_01).
+h25 (30 articles, attacks on bases, convoys and the embassy, and the 2020 handovers, 20 Arabic, 10 English, 7
+negatives, 42 events, the same way) was scored once unseen: F1 0.622 with 5318343 and with the code of 18:55 UTC; it
+went to dev/ (29 articles), but for h25_16, a negative that shares wire copy with test/h14_30 and went to test/.
 """
 
 from __future__ import annotations
