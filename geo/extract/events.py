@@ -484,6 +484,9 @@ def _event_for(doc: Document, sent: Span, clause: Span, hits: list[Hit], trig_hi
         etype, planned_cue = "announcement", False
     anchor = doc.tokens[trig.first].start
     date = _pick_date(doc, clause, sent, anchor, etype, planned_cue)
+    counted = _counted_back(doc, clause, trig)
+    if counted is not None:
+        date = counted
     if (date is not None and date not in doc.dates_in(clause)
             and any(h.entry.role == "background" and h.last < trig.first for h in hits)):
         date = None  # "... أمس الأحد ردا على هجمات على القوات الأمريكية": the occasion has no date of its own
@@ -671,6 +674,31 @@ def _story_dates(events: list[Event]) -> list[Event]:
             last = e
         out.append(e)
     return out
+
+
+_ONLY = frozenset({"فقط", "only", "just"})
+
+
+def _counted_back(doc: Document, clause: Span, trig: Hit) -> DateSpan | None:
+    """"يأتي القصف بعد يومين فقط من استهداف معمل كونيكو", "two days after rockets hit ...": the event after
+    "من"/"of" was that long before the one the story tells (its day: the report's, counted back)."""
+    i = trig.first
+    j = i - 1
+    while j >= 0 and doc.tokens[j].norm in ("ال",):
+        j -= 1
+    if j < 1 or not doc.has_role(j, "date_of"):
+        return None
+    k = j - 1
+    if doc.tokens[k].norm in _ONLY:
+        k -= 1
+    end = doc.tokens[k].end
+    for d in doc.dates_in(clause):
+        if d.end == end and d.kind == "relative" and d.date > doc.published:
+            back = d.date - doc.published
+            first = doc.published - back - ((d.end_date or d.date) - d.date)
+            return dataclasses.replace(d, date=first, end_date=(doc.published - back) if d.end_date else None,
+                                       status="occurred")
+    return None
 
 
 DETAIL_CHARS = 300  # how far after an undated strike a placeless line with its day may still tell it

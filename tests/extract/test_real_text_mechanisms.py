@@ -888,3 +888,12 @@ def test_a_coalition_subject_right_after_its_strike_verb_struck_the_target():
     # the same verb with the forces as its object and a weapon after them: they were struck
     (e,) = extract_events("استهدفت القوات الأمريكية بصواريخ في قاعدة حرير.", pub, min_confidence=0)
     assert (e.type, e.place.id) == ("attack", "harir")
+
+
+def test_an_attack_counted_back_from_the_news_is_that_long_before_it():
+    pub = dt.date(2021, 7, 13)
+    text = ("تعرض حقل العمر النفطي الذي تتخذه قوات التحالف قاعدة لقصف صاروخي اليوم الثلاثاء.\n"
+            "ويأتي القصف بعد يومين فقط من استهداف معمل كونيكو للغاز الذي توجد فيه القوات الأميركية.")
+    found = {e.place.id: e for e in extract_events(text, pub, min_confidence=0) if e.type == "attack"}
+    assert found["al_omar"].date == pub
+    assert (found["conoco"].date, found["conoco"].status) == (dt.date(2021, 7, 11), "occurred")  # never after
