@@ -144,6 +144,7 @@ def with_marked_places(text: str, tokens: list[Token], hits: list[Hit], mentions
 _DATELINE = re.compile(
     r"(?m)^[^\n()]{1,60}\([^()\n]{1,20}\)[^\S\n]*[-–—]+"  # "بغداد (الأناضول) -", "BAGHDAD, Feb 8 (Reuters) -"
     r"|^[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,2}(?:,[^\n—–]{0,30})?[^\S\n]+[—–-]+[^\S\n]"  # "SULAIMANI — "
+    r"|^[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,2}:[^\S\n]"  # "FALLUJAH: " (Arab News)
     r"|^[\u0621-\u064a]+(?: [\u0621-\u064a]+)?[^\S\n]*[-–—][^\S\n]"  # "بغداد - ", "دير الزور – "
     r"|^[^\S\n]*date \d{4}-\d{2}-\d{2}(?!\d)"  # a saved page's own stamp, "date 2025-08-20" before the headline
 )

@@ -897,3 +897,13 @@ def test_an_attack_counted_back_from_the_news_is_that_long_before_it():
     found = {e.place.id: e for e in extract_events(text, pub, min_confidence=0) if e.type == "attack"}
     assert found["al_omar"].date == pub
     assert (found["conoco"].date, found["conoco"].status) == (dt.date(2021, 7, 11), "occurred")  # never after
+
+
+def test_a_colon_dateline_is_where_it_was_filed_and_the_facility_is_the_base_named():
+    pub = dt.date(2022, 4, 30)  # a Saturday
+    text = ("Rockets and drones frequently target the Ain al-Asad base in Anbar.\n\n"
+            "FALLUJAH: Two rockets targeting a base in western Iraq hosting US-led coalition troops on Saturday "
+            "crashed near the compound.\n"
+            "On April 8, the coalition said it shot down an armed drone targeting the facility.")
+    found = sorted((e.date, e.place.id) for e in extract_events(text, pub, min_confidence=0) if e.type == "attack")
+    assert found == [(dt.date(2022, 4, 8), "ain_al_asad"), (pub, "ain_al_asad")]
