@@ -907,3 +907,13 @@ def test_a_colon_dateline_is_where_it_was_filed_and_the_facility_is_the_base_nam
             "On April 8, the coalition said it shot down an armed drone targeting the facility.")
     found = sorted((e.date, e.place.id) for e in extract_events(text, pub, min_confidence=0) if e.type == "attack")
     assert found == [(dt.date(2022, 4, 8), "ain_al_asad"), (pub, "ain_al_asad")]
+
+
+def test_an_attack_told_as_a_day_after_another_is_a_second_attack():
+    pub = dt.date(2023, 10, 31)  # a Tuesday
+    text = ("قال مصدر أمني، الثلاثاء، إن طائرتين مسيرتين استهدفتا قاعدة عين الأسد الجوية في العراق.\n"
+            "يأتي هذا الهجوم بعد يوم من تأكيد مصادر أمنية أن أربعة صواريخ كاتيوشا أُطلقت الإثنين 30 أكتوبر "
+            "على قاعدة عين الأسد الجوية.")
+    days = sorted(e.date for e in extract_events(text, pub, min_confidence=0)
+                  if e.type == "attack" and e.place.id == "ain_al_asad")
+    assert days == [dt.date(2023, 10, 30), pub]
