@@ -75,7 +75,7 @@ def compiled() -> Patterns:
              rf"|(?P<od>{ordinal})\s+{word('of')}\s+)(?:{word('month_word')}\s+)?"
              rf"{monthx('1')}{yearspec}(?:\s+(?P<mk>{post}))?")
     g_mdy = (rf"{lb}{cl}{dl}{wkpfx}(?:(?P<part>{part}){sep})?(?:(?P<pmk>{pre})\s+)?"
-             rf"(?P<m1>{month_en})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)"  # "Jan. 20"
+             rf"(?P<m1>{month_en})(?:\.\s*|\s+)(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)"  # "Jan. 20", "Sept.11"
              rf"(?:(?:\s*[-–]\s*|\s+{word('to')}\s+)(?P<d2>\d{{1,2}})(?!\d))?"
              rf"(?:\s*,?\s*(?P<y>\d{{4}})(?!\d))?")
     g_num = (rf"{lb}{cl}{dl}{wkpfx}"

@@ -43,3 +43,8 @@ def test_three_days_after_another_event_is_no_date_of_the_report():
 def test_a_counted_window_ends_or_starts_at_the_report(text, first, last, status):
     (d,) = find_dates(text, PUB)
     assert (d.date, d.end_date, d.precision, d.status) == (first, last, "range", status)
+
+
+def test_an_abbreviated_month_glued_to_its_day_is_read():
+    (d,) = find_dates("at approx. 2343hrs Sept.11 coalition forces were attacked", dt.date(2021, 9, 12))
+    assert (d.date, d.precision, d.text) == (dt.date(2021, 9, 11), "day", "Sept.11")
